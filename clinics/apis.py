@@ -1,0 +1,108 @@
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from clinics.models import ApiToken
+from clinics.selectors import membership_for
+from clinics.services import api_token_issue, api_token_revoke
+
+
+class ApiRootApi(APIView):
+    """The entry points of version 1 of the API."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        auth_token = serializers.URLField()
+        schema = serializers.URLField()
+        docs = serializers.URLField()
+        me = serializers.URLField()
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request):
+        return Response(
+            {
+                "auth_token": reverse("api:auth-token", request=request),
+                "schema": reverse("api-schema", request=request),
+                "docs": reverse("api-docs", request=request),
+                "me": reverse("api:me", request=request),
+            }
+        )
+
+
+class TokenObtainApi(APIView):
+    """Exchange an email and password for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+        expires_at = serializers.DateTimeField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            email=serializer.validated_data["email"].lower(),
+            password=serializer.validated_data["password"],
+        )
+        if user is None:
+            return Response(
+                {"non_field_errors": ["Unable to sign in with that email and password."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, raw_key = api_token_issue(user=user)
+        data = self.OutputSerializer({"token": raw_key, "expires_at": token.expires_at}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class TokenRevokeApi(APIView):
+    """Revoke the token used for this request."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if isinstance(request.auth, ApiToken):
+            api_token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    """Who is signed in, and their role."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField(source="uuid")
+        email = serializers.EmailField()
+        full_name = serializers.CharField()
+        role = serializers.CharField(allow_null=True)
+        clinic = serializers.CharField(allow_null=True)
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request):
+        membership = membership_for(request.user)
+        user = request.user
+        return Response(
+            self.OutputSerializer(
+                {
+                    "uuid": user.uuid,
+                    "email": user.email,
+                    "full_name": user.full_name,
+                    "role": membership.role if membership else "caregiver",
+                    "clinic": membership.clinic.slug if membership else None,
+                }
+            ).data
+        )

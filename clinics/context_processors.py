@@ -1,0 +1,27 @@
+from django.urls import reverse
+
+from clinics.models import Role
+from clinics.selectors import membership_for
+
+# (label, url name) shown in the navigation bar, by role; "caregiver" has no membership.
+NAVIGATION = {
+    Role.CLINIC_ADMIN: [("Home", "home"), ("Administration", "admin:index"), ("API", "api-docs")],
+    Role.PEDIATRICIAN: [("Home", "home"), ("API", "api-docs")],
+    Role.NURSE: [("Home", "home")],
+    "caregiver": [("Home", "home")],
+}
+
+
+def navigation(request) -> dict:
+    """The signed-in person's clinic, role and navigation links."""
+    membership = membership_for(request.user)
+    role = membership.role if membership else "caregiver"
+    items = []
+    if request.user.is_authenticated:
+        items = [{"label": label, "url": reverse(name)} for label, name in NAVIGATION[role]]
+    return {
+        "current_membership": membership,
+        "current_role": role if request.user.is_authenticated else None,
+        "current_clinic": membership.clinic if membership else None,
+        "nav_items": items,
+    }

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from clinics import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+]

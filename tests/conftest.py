@@ -1,0 +1,77 @@
+import os
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from clinics.services import api_token_issue
+from config.celery import app as celery_app
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_unavailable(reason: str):
+    """Without REQUIRE_SERVICES=1 a missing service skips the test; with it, the test fails."""
+    if services_required():
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres(db):
+    if connection.vendor != "postgresql":
+        service_unavailable("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    return connection
+
+
+@pytest.fixture
+def redis_client():
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis://"):
+        service_unavailable("needs Redis: set CELERY_BROKER_URL=redis://...")
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        service_unavailable(f"Redis does not answer at {url}")
+    return client
+
+
+@pytest.fixture
+def celery_worker(transactional_db, redis_client):
+    """A real Celery worker thread consuming from the Redis broker, tasks no longer eager."""
+    if connection.vendor != "postgresql":
+        service_unavailable(
+            "a worker thread needs PostgreSQL (SQLite test databases are per thread)"
+        )
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+        ) as worker:
+            yield worker
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def token_client():
+    """An API client signed in with a real token for the given user."""
+
+    def make(user) -> APIClient:
+        _, raw_key = api_token_issue(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {raw_key}")
+        return client
+
+    return make

@@ -1,0 +1,112 @@
+"""The platform: schema and docs, health, the demo seed, and the real services."""
+
+import io
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from clinics.models import ApiToken, Clinic, Membership, User
+from clinics.tasks import api_tokens_purge_task
+from tests.conftest import services_required
+from tests.factories import staff
+
+
+@pytest.mark.django_db
+def test_api_root_lists_entry_points(api_client):
+    response = api_client.get("/api/v1/")
+    assert response.status_code == 200
+    assert response.json()["auth_token"].endswith("/api/v1/auth/token/")
+
+
+@pytest.mark.django_db
+def test_openapi_schema_is_openapi_3(api_client):
+    response = api_client.get(reverse("api-schema"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/auth/token/" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_api_docs_serve_their_assets_locally(client):
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "cdn.jsdelivr" not in html and "unpkg" not in html
+
+
+@pytest.mark.django_db
+def test_healthz_reports_each_service(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"] == "ok"
+    assert {"broker", "worker", "status"} <= set(body)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_is_503_when_the_database_is_down(client, postgres):
+    # Point the live connection at a port where nothing listens: a real failed connection.
+    settings_dict = connection.settings_dict
+    saved = dict(settings_dict)
+    connection.close()
+    settings_dict["PORT"] = "1"
+    try:
+        response = client.get("/healthz")
+    finally:
+        connection.close()
+        settings_dict.clear()
+        settings_dict.update(saved)
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert set(Clinic.objects.values_list("slug", flat=True)) >= {"northside", "riverside"}
+    for slug in ("northside", "riverside"):
+        for role in ("admin", "pediatrician", "nurse"):
+            user = User.objects.get(email=f"{role}@{slug}.example")
+            assert user.check_password("demo-password-1")
+    assert Membership.objects.filter(clinic__slug="northside").count() == 3
+    assert User.objects.filter(email__endswith=".example").count() == 6
+
+
+def test_database_is_postgresql_when_services_are_required(db):
+    if not services_required():
+        pytest.skip("REQUIRE_SERVICES is not set")
+    assert connection.vendor == "postgresql"
+
+
+def test_broker_is_redis_when_services_are_required(redis_client):
+    assert redis_client.ping()
+
+
+def test_real_celery_worker_completes_a_task_end_to_end(celery_worker):
+    user = staff()
+    stale = ApiToken.objects.create(
+        user=user,
+        key_digest="a" * 64,
+        prefix="aaaaaaaa",
+        expires_at=timezone.now() - timezone.timedelta(days=90),
+    )
+    fresh = ApiToken.objects.create(
+        user=user,
+        key_digest="b" * 64,
+        prefix="bbbbbbbb",
+        expires_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    api_tokens_purge_task.delay()
+    deadline = time.monotonic() + 20
+    while ApiToken.objects.filter(pk=stale.pk).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not ApiToken.objects.filter(pk=stale.pk).exists(), "the worker did not run the task"
+    assert ApiToken.objects.filter(pk=fresh.pk).exists()
