@@ -137,3 +137,64 @@ class ApiToken(BaseModel):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    LIST = "list", "Listed"
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"
+    DOWNLOAD = "download", "Downloaded"
+    EXPORT = "export", "Exported"
+    DENIED = "denied", "Refused access"
+
+
+class AuditChannel(models.TextChoices):
+    WEB = "web", "Web page"
+    API = "api", "API"
+    TASK = "task", "Background task"
+    COMMAND = "command", "Command"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_infant(self, infant_uuid):
+        return self.filter(infant_uuid=infant_uuid)
+
+
+class AuditEvent(models.Model):
+    """One read or write of an infant's record. Append-only: the database refuses updates and
+    deletes (triggers in migration 0003)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    actor_role = models.CharField(max_length=20)
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    # The infant is named by its public id: clinics sits below patients and cannot import it.
+    infant_uuid = models.UUIDField(null=True, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    resource = models.CharField(max_length=40)
+    object_uuid = models.UUIDField(null=True, blank=True)
+    channel = models.CharField(max_length=10, choices=AuditChannel.choices)
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["infant_uuid", "-occurred_at"], name="audit_infant_time"),
+            models.Index(fields=["clinic", "-occurred_at"], name="audit_clinic_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.resource}"

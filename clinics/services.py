@@ -6,7 +6,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from clinics.models import ApiToken, Clinic, Membership, Role, User
+from clinics.models import (
+    ApiToken,
+    AuditAction,
+    AuditChannel,
+    AuditEvent,
+    Clinic,
+    Membership,
+    Role,
+    User,
+)
+from clinics.selectors import membership_for
 
 
 def token_digest(raw_key: str) -> str:
@@ -75,3 +85,51 @@ def api_tokens_purge(*, older_than_days: int = 30) -> int:
     )
     deleted, _ = stale.delete()
     return deleted
+
+
+def _client_address(request) -> str | None:
+    # Behind the production proxy the client is the first X-Forwarded-For hop.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
+    return address or None
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    resource: str,
+    channel: AuditChannel,
+    clinic: Clinic | None = None,
+    infant_uuid=None,
+    object_uuid=None,
+    request=None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Every read or write of an infant's record leaves a row: who, role, clinic, infant, action,
+    when and from where. Called inside the caller's transaction, so the row and the change it
+    records are committed together."""
+    membership = membership_for(actor) if actor is not None else None
+    if actor is None or not actor.is_authenticated:
+        role = "anonymous"
+        actor = None
+    else:
+        role = membership.role if membership else "caregiver"
+    event = AuditEvent(
+        actor=actor,
+        actor_role=role,
+        clinic=clinic or (membership.clinic if membership else None),
+        infant_uuid=infant_uuid,
+        object_uuid=object_uuid,
+        action=action,
+        resource=resource,
+        channel=channel,
+        detail=detail or {},
+    )
+    if request is not None:
+        event.method = request.method[:10]
+        event.path = request.get_full_path()[:500]
+        event.client_address = _client_address(request)
+        event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    event.save()
+    return event

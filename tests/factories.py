@@ -1,7 +1,18 @@
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from clinics.models import Clinic, Membership, Role, User
+from patients.models import (
+    Feeding,
+    Guardianship,
+    Infant,
+    MaternalDiabetes,
+    Relationship,
+    Sex,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -46,4 +57,39 @@ def staff(role: Role = Role.PEDIATRICIAN, clinic: Clinic | None = None) -> User:
         # As clinics.services.staff_member_ensure does: clinic admins use the Django admin.
         user.is_staff = True
         user.save()
+    return user
+
+
+class InfantFactory(DjangoModelFactory):
+    class Meta:
+        model = Infant
+
+    clinic = factory.SubFactory(ClinicFactory)
+    mrn = factory.Sequence(lambda n: f"MRN{n:06d}")
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    sex = Sex.FEMALE
+    born_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    born_on = factory.LazyAttribute(lambda o: o.born_at.date())
+    gestational_weeks = 39
+    gestational_days = 2
+    birth_weight_g = 3300
+    maternal_diabetes = MaternalDiabetes.NONE
+    feeding = Feeding.BREAST
+
+
+class GuardianshipFactory(DjangoModelFactory):
+    class Meta:
+        model = Guardianship
+
+    infant = factory.SubFactory(InfantFactory)
+    caregiver = factory.SubFactory(UserFactory)
+    relationship = Relationship.MOTHER
+
+
+def caregiver_of(*infants: Infant) -> User:
+    """A caregiver account with an active guardianship of each infant."""
+    user = UserFactory()
+    for infant in infants:
+        GuardianshipFactory(infant=infant, caregiver=user)
     return user

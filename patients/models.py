@@ -1,0 +1,281 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from clinics.models import BaseModel, Clinic
+
+TERM_WEEKS = 40
+PRETERM_BEFORE_WEEKS = 37
+LOW_BIRTH_WEIGHT_G = 2500
+VERY_LOW_BIRTH_WEIGHT_G = 1500
+NEONATAL_PERIOD_DAYS = 28
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    UNDETERMINED = "undetermined", "Undetermined"
+
+
+class MaternalDiabetes(models.TextChoices):
+    NONE = "none", "None"
+    GESTATIONAL = "gestational", "Gestational"
+    PRE_EXISTING = "pre_existing", "Pre-existing"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Feeding(models.TextChoices):
+    BREAST = "breast", "Breast milk"
+    FORMULA = "formula", "Formula"
+    MIXED = "mixed", "Breast milk and formula"
+    BREAST_AND_SOLIDS = "breast_and_solids", "Breast milk and solids"
+    FORMULA_AND_SOLIDS = "formula_and_solids", "Formula and solids"
+    UNFORTIFIED_MILK_ALTERNATIVE = "unfortified_milk_alternative", "Unfortified milk alternative"
+
+
+class FamilyHistory(models.TextChoices):
+    NEONATAL_SEIZURES = "neonatal_seizures", "Neonatal seizures"
+    EPILEPSY = "epilepsy", "Epilepsy"
+    STARTLE_DISORDER = "startle_disorder", "Startle disorder (hyperekplexia)"
+    OTHER = "other", "Other neurological condition"
+
+
+class NeuroExam(models.TextChoices):
+    NORMAL = "normal", "Normal"
+    ABNORMAL_TONE = "abnormal_tone", "Abnormal tone"
+    FOCAL_DEFICIT = "focal_deficit", "Focal deficit"
+    EXAGGERATED_NOSE_TAP_STARTLE = "exaggerated_nose_tap_startle", "Exaggerated nose-tap startle"
+    ABNORMAL_OTHER = "abnormal_other", "Other abnormal finding"
+    NOT_DONE = "not_done", "Not done"
+
+
+class DevelopmentStatus(models.TextChoices):
+    NOT_APPLICABLE_NEONATE = "not_applicable_neonate", "Not applicable (neonate)"
+    AGE_APPROPRIATE = "age_appropriate", "Age-appropriate"
+    DELAYED = "delayed", "Delayed"
+    PLATEAU = "plateau", "Plateau"
+    REGRESSION = "regression", "Regression"
+
+
+class InfantQuerySet(models.QuerySet):
+    def in_clinic(self, clinic: Clinic):
+        return self.filter(clinic=clinic)
+
+    def search(self, text: str):
+        """Name, medical record number, or date of birth (YYYY-MM-DD)."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        query = (
+            models.Q(given_name__icontains=text)
+            | models.Q(family_name__icontains=text)
+            | models.Q(mrn__iexact=text)
+        )
+        try:
+            born = timezone.datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            parts = text.split()
+            if len(parts) == 2:
+                query |= models.Q(given_name__icontains=parts[0], family_name__icontains=parts[1])
+        else:
+            query |= models.Q(born_on=born)
+        return self.filter(query)
+
+
+class Infant(BaseModel):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="infants")
+    mrn = models.CharField("medical record number", max_length=40)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    sex = models.CharField(max_length=16, choices=Sex.choices)
+    born_at = models.DateTimeField("date and time of birth")
+    # Kept beside born_at so a search by date of birth is an indexed equality.
+    born_on = models.DateField(editable=False)
+    gestational_weeks = models.PositiveSmallIntegerField("gestational age at birth (weeks)")
+    gestational_days = models.PositiveSmallIntegerField("and days", default=0)
+    birth_weight_g = models.PositiveIntegerField("birth weight (g)")
+    maternal_diabetes = models.CharField(
+        max_length=16, choices=MaternalDiabetes.choices, default=MaternalDiabetes.UNKNOWN
+    )
+    feeding = models.CharField(max_length=32, choices=Feeding.choices, blank=True)
+    maternal_hyperparathyroidism = models.BooleanField(default=False)
+    maternal_vitamin_d_deficiency = models.BooleanField(default=False)
+    maternal_drug_exposure = models.BooleanField(default=False)
+    maternal_drug_details = models.CharField(max_length=200, blank=True)
+    family_history = models.JSONField(default=list, blank=True)
+    neuro_exam = models.CharField(
+        "neurological examination",
+        max_length=32,
+        choices=NeuroExam.choices,
+        default=NeuroExam.NOT_DONE,
+    )
+    # A clinician's judgement of development; when blank, the milestone log decides.
+    development_status_override = models.CharField(
+        max_length=32, choices=DevelopmentStatus.choices, blank=True
+    )
+    development_override_reason = models.CharField(max_length=300, blank=True)
+    assigned_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_infants",
+    )
+
+    objects = InfantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "mrn"], name="infant_mrn_unique_in_clinic"),
+            models.CheckConstraint(
+                condition=models.Q(birth_weight_g__gte=300, birth_weight_g__lte=7000),
+                name="infant_birth_weight_plausible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gestational_weeks__gte=22, gestational_weeks__lte=44),
+                name="infant_gestation_plausible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gestational_days__gte=0, gestational_days__lte=6),
+                name="infant_gestational_days_0_6",
+            ),
+            models.CheckConstraint(
+                # Birth cannot follow registration; the service also checks against now.
+                condition=models.Q(born_at__lte=models.F("created_at")),
+                name="infant_birth_not_in_future",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "family_name", "given_name"], name="infant_clinic_name"),
+            models.Index(fields=["clinic", "born_on"], name="infant_clinic_born_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age(self, at=None) -> timedelta:
+        return (at or timezone.now()) - self.born_at
+
+    @property
+    def age_hours(self) -> float:
+        return self.age().total_seconds() / 3600
+
+    @property
+    def age_days(self) -> int:
+        return self.age().days
+
+    @property
+    def gestation_total_days(self) -> int:
+        return self.gestational_weeks * 7 + self.gestational_days
+
+    @property
+    def gestation_weeks_decimal(self) -> float:
+        return round(self.gestation_total_days / 7, 1)
+
+    @property
+    def is_preterm(self) -> bool:
+        return self.gestational_weeks < PRETERM_BEFORE_WEEKS
+
+    @property
+    def is_low_birth_weight(self) -> bool:
+        return self.birth_weight_g < LOW_BIRTH_WEIGHT_G
+
+    @property
+    def is_very_low_birth_weight(self) -> bool:
+        return self.birth_weight_g < VERY_LOW_BIRTH_WEIGHT_G
+
+    @property
+    def is_neonate(self) -> bool:
+        return self.age_days < NEONATAL_PERIOD_DAYS
+
+    @property
+    def corrected_age_days(self) -> int | None:
+        """Age corrected for prematurity (chronological age minus the weeks born early);
+        None for term infants, for whom it equals the chronological age."""
+        if not self.is_preterm:
+            return None
+        return self.age_days - (TERM_WEEKS * 7 - self.gestation_total_days)
+
+    @property
+    def risk_factors(self) -> list[str]:
+        factors = []
+        if self.is_preterm:
+            factors.append(f"Preterm ({self.gestational_weeks}+{self.gestational_days} weeks)")
+        if self.is_very_low_birth_weight:
+            factors.append(f"Very low birth weight ({self.birth_weight_g} g)")
+        elif self.is_low_birth_weight:
+            factors.append(f"Low birth weight ({self.birth_weight_g} g)")
+        if self.maternal_diabetes in (MaternalDiabetes.GESTATIONAL, MaternalDiabetes.PRE_EXISTING):
+            factors.append(f"Maternal diabetes ({self.get_maternal_diabetes_display().lower()})")
+        if self.maternal_hyperparathyroidism:
+            factors.append("Maternal hyperparathyroidism")
+        if self.maternal_vitamin_d_deficiency:
+            factors.append("Maternal vitamin D deficiency")
+        if self.maternal_drug_exposure:
+            detail = f": {self.maternal_drug_details}" if self.maternal_drug_details else ""
+            factors.append(f"Maternal drug exposure{detail}")
+        labels = dict(FamilyHistory.choices)
+        factors.extend(f"Family history: {labels.get(code, code)}" for code in self.family_history)
+        return factors
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    GUARDIAN = "guardian", "Guardian"
+    OTHER = "other", "Other"
+
+
+class GuardianshipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, caregiver__is_active=True)
+
+
+class Guardianship(BaseModel):
+    """A caregiver's link to an infant; the only way a caregiver reaches a record."""
+
+    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="guardianships")
+    caregiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships"
+    )
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = GuardianshipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["infant", "caregiver"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="guardianship_one_active_per_caregiver",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caregiver} ({self.get_relationship_display()}) of {self.infant}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
