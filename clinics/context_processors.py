@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from clinics.models import Role
+from clinics.models import Notification, Role
 from clinics.selectors import membership_for
 
 # (label, url name) shown in the navigation bar, by role; "caregiver" has no membership.
@@ -19,7 +19,13 @@ def navigation(request) -> dict:
     items = []
     if request.user.is_authenticated:
         items = [{"label": label, "url": reverse(name)} for label, name in NAVIGATION[role]]
+    unread = (
+        Notification.objects.for_recipient(request.user).unread().count()
+        if request.user.is_authenticated
+        else 0
+    )
     return {
+        "unread_notifications": unread,
         "current_membership": membership,
         "current_role": role if request.user.is_authenticated else None,
         "current_clinic": membership.clinic if membership else None,

@@ -198,3 +198,64 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.resource}"
+
+
+class NotificationKind(models.TextChoices):
+    TRIAGE_ALERT = "triage_alert", "Triage alert"
+    CRITICAL_RESULT = "critical_result", "Critical result"
+    ESCALATION = "escalation", "Escalation"
+    APPOINTMENT = "appointment", "Appointment"
+    REMINDER = "reminder", "Reminder"
+    ADVICE = "advice", "Advice for caregivers"
+    INFO = "info", "Information"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_recipient(self, user):
+        return self.filter(recipient=user)
+
+
+class Notification(BaseModel):
+    """An in-app message, also delivered by email (and SMS where asked) after commit."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True)
+    infant_uuid = models.UUIDField(null=True, blank=True)
+    # The same event never notifies the same person twice (reruns of a task, retries).
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    send_email = models.BooleanField(default=True)
+    send_sms = models.BooleanField(default=False)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_recipient_and_event",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient}: {self.title}"
+
+    @property
+    def is_delivered(self) -> bool:
+        email_done = not self.send_email or self.email_sent_at is not None
+        sms_done = not self.send_sms or self.sms_sent_at is not None or not self.recipient.phone
+        return email_done and sms_done

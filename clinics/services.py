@@ -3,7 +3,8 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from clinics.models import (
@@ -13,10 +14,13 @@ from clinics.models import (
     AuditEvent,
     Clinic,
     Membership,
+    Notification,
+    NotificationKind,
     Role,
     User,
 )
 from clinics.selectors import membership_for
+from clinics.sms import SmsMessage, sms_backend
 
 
 def token_digest(raw_key: str) -> str:
@@ -133,3 +137,88 @@ def audit_record(
         event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     event.save()
     return event
+
+
+def notify(
+    *,
+    recipients,
+    kind: NotificationKind,
+    title: str,
+    body: str = "",
+    link: str = "",
+    clinic: Clinic | None = None,
+    infant_uuid=None,
+    dedupe_key: str = "",
+    send_email: bool = True,
+    send_sms: bool = False,
+) -> list[Notification]:
+    """One in-app notification per recipient, delivered by email/SMS after commit. With a
+    dedupe_key, a recipient who already had this event is not notified again."""
+    from clinics.tasks import notification_deliver_task
+
+    created = []
+    for recipient in {r.pk: r for r in recipients}.values():
+        if (
+            dedupe_key
+            and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
+        ):
+            continue
+        notification = Notification(
+            recipient=recipient,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            link=link,
+            clinic=clinic,
+            infant_uuid=infant_uuid,
+            dedupe_key=dedupe_key,
+            send_email=send_email,
+            send_sms=send_sms,
+        )
+        notification.full_clean()
+        try:
+            with transaction.atomic():
+                notification.save()
+        except IntegrityError:
+            continue  # a concurrent run notified this recipient first
+        created.append(notification)
+        transaction.on_commit(
+            lambda pk=notification.pk: notification_deliver_task.delay(pk), robust=True
+        )
+    return created
+
+
+def notification_deliver(*, notification: Notification) -> Notification:
+    """Send the email and text message of a notification, each at most once."""
+    link = f"{settings.SITE_URL}{notification.link}" if notification.link else ""
+    text = "\n\n".join(part for part in (notification.body, link) if part)
+    if notification.send_email and notification.email_sent_at is None:
+        send_mail(
+            subject=f"[Tremor Clinic] {notification.title}",
+            message=text or notification.title,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.recipient.email],
+        )
+        Notification.objects.filter(pk=notification.pk).update(email_sent_at=timezone.now())
+    if notification.send_sms and notification.sms_sent_at is None and notification.recipient.phone:
+        sms_backend().send(
+            SmsMessage(to=notification.recipient.phone, body=f"{notification.title} {link}".strip())
+        )
+        Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
+    notification.refresh_from_db()
+    return notification
+
+
+def notifications_pending():
+    return Notification.objects.filter(
+        models.Q(send_email=True, email_sent_at__isnull=True)
+        | models.Q(send_sms=True, sms_sent_at__isnull=True, recipient__phone__gt="")
+    )
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification

@@ -117,6 +117,9 @@ MEDIA_URL = "/media-not-public/"
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+SMS_BACKEND = env("SMS_BACKEND", default="clinics.sms.ConsoleSmsBackend")
+# Absolute links in emails and text messages.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Tremor Clinic <no-reply@tremor.example>"
 )
@@ -136,6 +139,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-stale-api-tokens": {"task": "clinics.api_tokens_purge", "schedule": 60 * 60 * 24},
+    "deliver-pending-notifications": {
+        "task": "clinics.notifications_sweep",
+        "schedule": 60 * 5,
+    },
 }
 
 REST_FRAMEWORK = {

@@ -5,6 +5,7 @@ from .base import *
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "clinics.sms.MemorySmsBackend"
 STORAGES = {
     **STORAGES,
     "default": {
