@@ -1,13 +1,14 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, Clinic, User
 from clinics.services import audit_record
-from patients.models import FamilyHistory, Guardianship, Infant, Relationship
+from patients.models import AssessmentRequest, FamilyHistory, Guardianship, Infant, Relationship
 
 INFANT_FIELDS = (
     "mrn",
@@ -154,3 +155,19 @@ def guardianship_revoke(
 def birth_datetime(clinic: Clinic, date_value, time_value) -> datetime:
     """A birth date and clock time entered in the clinic's own time zone."""
     return datetime.combine(date_value, time_value, tzinfo=ZoneInfo(clinic.time_zone))
+
+
+ASSESS_INFANT_TASK = "assessments.assess_infant"
+
+
+def infant_request_assessment(*, infant: Infant, trigger: str, requested_by: User | None) -> None:
+    """Record that the infant needs assessing and nudge the worker after commit. The row is the
+    truth: if the nudge is lost, the assessments sweep finds the row."""
+    AssessmentRequest.objects.update_or_create(
+        infant=infant,
+        defaults={"requested_at": timezone.now(), "trigger": trigger, "requested_by": requested_by},
+    )
+    # Named rather than imported: the assessments app sits above this one.
+    transaction.on_commit(
+        lambda: current_app.tasks[ASSESS_INFANT_TASK].delay(infant.pk), robust=True
+    )
