@@ -11,7 +11,7 @@ from assessments.services import assessment_run_requested, assessments_pending
     max_retries=5,
 )
 def assess_infant_task(infant_id: int) -> str | None:
-    """Run the pending assessment request for one infant; a rerun with nothing pending is a no-op."""
+    """Run the infant's pending assessment request; a rerun with nothing pending is a no-op."""
     assessment = assessment_run_requested(infant_id=infant_id)
     return str(assessment.uuid) if assessment else None
 
