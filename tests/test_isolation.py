@@ -22,7 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
-from clinics.models import Role
+from clinics.models import NotificationKind, Role
+from clinics.services import notify
 from patients.models import MilestoneStatus
 from patients.services import invitation_send, milestone_record
 from tests.factories import ClinicFactory, GuardianshipFactory, InfantFactory, caregiver_of, staff
@@ -55,7 +56,7 @@ def other_clinic_object(*kwarg_names: str):
     return register
 
 
-@other_clinic_object("infant_id")
+@other_clinic_object("infant_id", "infant_uuid")
 def _infant(other: OtherClinic):
     return other.infant.uuid
 
@@ -84,6 +85,18 @@ def _milestone_entry(other: OtherClinic):
         status=MilestoneStatus.ACHIEVED,
         observed_on=timezone.localdate(),
     ).uuid
+
+
+@other_clinic_object("notification_uuid")
+def _notification(other: OtherClinic):
+    (notification,) = notify(
+        recipients=[other.staff_user],
+        kind=NotificationKind.INFO,
+        title="For the other clinic only",
+        clinic=other.clinic,
+        infant_uuid=other.infant.uuid,
+    )
+    return notification.uuid
 
 
 # Patterns that hold no clinic data, by namespace or by name, with the reason.
