@@ -4,6 +4,7 @@ from django.urls import path
 
 from assessments import apis as assessment_apis
 from clinics import apis as clinic_apis
+from patients import apis as patient_apis
 
 app_name = "api"
 
@@ -42,5 +43,27 @@ urlpatterns = [
         "triage-alerts/<uuid:alert_uuid>/acknowledge/",
         assessment_apis.TriageAlertAcknowledgeApi.as_view(),
         name="triage-alert-acknowledge",
+    ),
+    path("infants/", patient_apis.InfantListApi.as_view(), name="infant-list"),
+    path("infants/<uuid:infant_id>/", patient_apis.InfantDetailApi.as_view(), name="infant-detail"),
+    path(
+        "infants/<uuid:infant_id>/milestones/",
+        patient_apis.MilestoneListApi.as_view(),
+        name="infant-milestones",
+    ),
+    path(
+        "infants/<uuid:infant_id>/caregivers/",
+        patient_apis.CaregiverListApi.as_view(),
+        name="infant-caregivers",
+    ),
+    path(
+        "infants/<uuid:infant_id>/caregivers/<uuid:guardianship_id>/",
+        patient_apis.CaregiverRevokeApi.as_view(),
+        name="infant-caregiver-revoke",
+    ),
+    path(
+        "infants/<uuid:infant_id>/invitations/<uuid:invitation_id>/",
+        patient_apis.InvitationRevokeApi.as_view(),
+        name="infant-invitation-revoke",
     ),
 ]
