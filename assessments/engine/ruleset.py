@@ -334,6 +334,8 @@ CRITERIA = [
     _criterion("BPA1", _BP, "against", 3, "developmental regression", ["35"], "regression"),
     _criterion("BPA2", _BP, "against", 3, "abnormal EEG", ["35", "36"], "eeg_abnormal"),
     _criterion("BPA3", _BP, "against", 2, "only in sleep", ["35"], "all:asleep"),
+    _criterion("BPA4", _BP, "against", 2, "neonatal age (benign myoclonus of early infancy begins"
+               " at 1-12 months)", ["15", "35"], "neonate"),
     # pathologic_startle_hyperekplexia (section 0.2, row 2 red flags)
     _criterion("HX1", _HX, "for", 3, "head-retraction response to nose tapping", ["18"],
                "nose_tap_startle"),
