@@ -201,6 +201,13 @@ CRITERIA = [
                ["11", "13"], _SLEEP_ONLY_STOPS_ON_WAKING),
     _criterion("PJA7", _PJ, "against", 3, "clusters on waking (spasms)", ["31"],
                "any:spasm_cluster"),
+    # Section 2 lists these as red flags for jitteriness: they mean the tremor may have a cause.
+    _criterion("PJA8", _PJ, "against", 4, "low glucose, calcium or magnesium (a metabolic cause)",
+               ["19", "22", "29"],
+               {"any": ["glucose_critical", "glucose_below_goal", "calcium_low", "magnesium_low"]}),
+    _criterion("PJA9", _PJ, "against", 2, "poor feeding, lethargy or low temperature",
+               ["3", "8"],
+               {"any": ["any:assoc:poor_feeding", "any:assoc:lethargy", "any:assoc:hypothermia"]}),
     # startle_moro (row 2)
     _criterion("SM1", _SM, "for", 3, "single brief startle", ["1", "17"],
                {"any": ["any:startle", "any:single"]}),
@@ -215,6 +222,8 @@ CRITERIA = [
     _criterion("SMA3", _SM, "against", 2, "repetitive rhythmic jerks", ["2"],
                {"any": ["any:clonic", "any:myoclonic", "any:tremor"]}),
     _criterion("SMA4", _SM, "against", 2, "sustained stiffness", ["18"], "any:tonic"),
+    _criterion("SMA5", _SM, "against", 3, "exaggerated startle with stiffness or a nose-tap"
+               " response (hyperekplexia)", ["18"], "suspected_hyperekplexia"),
     # benign_neonatal_sleep_myoclonus (row 3)
     _criterion("BN1", _BN, "for", 3, "only in sleep", ["11", "12", "13"], "all:asleep"),
     _criterion("BN2", _BN, "for", 2, "repetitive myoclonic jerks", ["13", "15"],
