@@ -6,7 +6,6 @@ import pytest
 from assessments.engine import CAUSES, score
 from tests.assessments.engine.cases import (
     CLONIC_EPISODE,
-    JITTERY_EPISODE,
     SLEEP_JERKS_EPISODE,
     SPASM_CLUSTER_EPISODE,
     STARTLE_EPISODE,
