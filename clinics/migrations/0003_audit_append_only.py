@@ -37,7 +37,7 @@ SQLITE_REVERSE = [
 def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD)
+        schema_editor.execute(POSTGRES_FORWARD, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement)
@@ -46,7 +46,7 @@ def forward(apps, schema_editor):
 def reverse(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_REVERSE)
+        schema_editor.execute(POSTGRES_REVERSE, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_REVERSE:
             schema_editor.execute(statement)
