@@ -99,7 +99,7 @@ def test_checksum_mismatch_is_460_and_the_chunk_is_dropped(token_client, family,
     data = clip().read_bytes()
     client = token_client(family["parent"])
     location = create(client, family["episode"], len(data))["Location"]
-    wrong = base64.b64encode(hashlib.sha1(b"something else").digest()).decode()
+    wrong = base64.b64encode(hashlib.sha1(b"something else").digest()).decode()  # noqa: S324
     response = patch(client, location, 0, data[:1000], HTTP_UPLOAD_CHECKSUM=f"sha1 {wrong}")
     assert response.status_code == 460
     assert client.head(location, **TUS)["Upload-Offset"] == "0"
