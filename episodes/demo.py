@@ -16,11 +16,13 @@ def synthetic_clip(
     audio: bool = False,
     rotation: int = 0,
     shade: int = 0,
+    metadata: dict[str, str] | None = None,
 ) -> None:
     """Write a tiny moving-picture clip (a bar sweeping across) with PyAV; `shade` varies the
     picture so that two clips differ byte for byte."""
     width, height = size
     with av.open(destination, mode="w", format=container_format) as out:
+        out.metadata.update(metadata or {})
         video = out.add_stream(codec, rate=fps)
         video.width, video.height = width, height
         video.pix_fmt = "yuv420p"
