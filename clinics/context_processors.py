@@ -8,7 +8,7 @@ NAVIGATION = {
     Role.CLINIC_ADMIN: [("Home", "home"), ("Administration", "admin:index"), ("API", "api-docs")],
     Role.PEDIATRICIAN: [("Home", "home"), ("API", "api-docs")],
     Role.NURSE: [("Home", "home")],
-    "caregiver": [("Home", "home")],
+    "caregiver": [("Home", "home"), ("My children", "portal:home")],
 }
 
 

@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 
 from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import IsClinician
-from clinics.services import audit_record
 from episodes.intake import (
     ReceivedFile,
     VideoRefused,
@@ -40,6 +39,7 @@ from episodes.services import (
     episode_clinician_review,
     episode_log,
     idempotent_response,
+    infant_record_audit,
     request_fingerprint,
     upload_session_append,
     upload_session_create,
@@ -236,13 +236,12 @@ class EpisodeDetailApi(generics.RetrieveAPIView):
 
     def retrieve(self, request, *args, **kwargs):
         episode = self.get_object()
-        audit_record(
+        infant_record_audit(
             actor=request.user,
             action=AuditAction.VIEW,
             resource="episode",
+            infant=episode.infant,
             channel=AuditChannel.API,
-            clinic=episode.infant.clinic,
-            infant_uuid=episode.infant.uuid,
             object_uuid=episode.uuid,
             request=request,
         )
@@ -359,13 +358,12 @@ class VideoMediaApi(APIView):
             fieldfile, content_type, name = video.original, video.content_type, None
         if not fieldfile:
             raise Http404("Not available yet.")
-        audit_record(
+        infant_record_audit(
             actor=request.user,
             action=AuditAction.DOWNLOAD if self.kind == "original" else AuditAction.VIEW,
             resource=f"episode_video_{self.kind}",
+            infant=video.episode.infant,
             channel=AuditChannel.API,
-            clinic=video.episode.infant.clinic,
-            infant_uuid=video.episode.infant.uuid,
             object_uuid=video.uuid,
             request=request,
             detail={"range": request.headers.get("Range", "")},

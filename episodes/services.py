@@ -53,6 +53,31 @@ EPISODE_ANSWER_FIELDS = (
 CLOCK_SKEW = timedelta(minutes=5)
 
 
+def infant_record_audit(
+    *,
+    actor,
+    action: AuditAction,
+    resource: str,
+    infant: Infant,
+    channel: AuditChannel,
+    object_uuid=None,
+    request=None,
+    detail: dict | None = None,
+) -> None:
+    """An audit row for a read or write of part of an infant's record (episodes, videos)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        resource=resource,
+        channel=channel,
+        clinic=infant.clinic,
+        infant_uuid=infant.uuid,
+        object_uuid=object_uuid,
+        request=request,
+        detail=detail,
+    )
+
+
 def _validate_episode(episode: Episode) -> None:
     errors = {}
     for name, vocabulary in EPISODE_LIST_FIELDS.items():
@@ -100,13 +125,12 @@ def episode_log(
     episode = Episode(infant=infant, reported_by=reported_by, started_at=started_at, **answers)
     _validate_episode(episode)
     episode.save()
-    audit_record(
+    infant_record_audit(
         actor=reported_by,
         action=AuditAction.CREATE,
         resource="episode",
+        infant=infant,
         channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
         object_uuid=episode.uuid,
         request=request,
     )
@@ -142,13 +166,12 @@ def episode_clinician_review(
             "updated_at",
         ]
     )
-    audit_record(
+    infant_record_audit(
         actor=reviewed_by,
         action=AuditAction.UPDATE,
         resource="episode",
+        infant=episode.infant,
         channel=channel,
-        clinic=episode.infant.clinic,
-        infant_uuid=episode.infant.uuid,
         object_uuid=episode.uuid,
         request=request,
         detail={"fields": ["oscillation", "rate_hz_est", "clinician_notes"]},
@@ -192,21 +215,6 @@ def _enqueue_processing(video_uuid) -> None:
     from episodes.tasks import video_process_task  # tasks import services
 
     video_process_task.delay(str(video_uuid))
-
-
-def _audit_video(*, video: EpisodeVideo, actor, action, channel, request, detail=None) -> None:
-    infant = video.episode.infant
-    audit_record(
-        actor=actor,
-        action=action,
-        resource="episode_video",
-        channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
-        object_uuid=video.uuid,
-        request=request,
-        detail=detail,
-    )
 
 
 def video_receive(
@@ -259,11 +267,13 @@ def _video_store(*, episode, uploaded_by, received, content_type, request, chann
         with transaction.atomic():
             video.full_clean()
             video.save()
-            _audit_video(
-                video=video,
+            infant_record_audit(
                 actor=uploaded_by,
                 action=AuditAction.CREATE,
+                resource="episode_video",
+                infant=episode.infant,
                 channel=channel,
+                object_uuid=video.uuid,
                 request=request,
                 detail={"sha256": video.sha256, "size_bytes": video.size_bytes},
             )

@@ -248,3 +248,18 @@ def test_media_is_not_served_from_a_public_url(client, ready_video):
 
     assert client.get(f"{settings.MEDIA_URL}{ready_video.original.name}").status_code == 404
     assert client.get(f"/api/v1/videos/{ready_video.uuid}/media/").status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_staff_page_plays_the_video_with_its_poster(client, family, ready_video):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    client.login(email=family["doctor"].email, password=PASSWORD)
+    html = client.get(
+        reverse("episodes:detail", kwargs={"episode_uuid": family["episode"].uuid})
+    ).content.decode()
+    assert "<video" in html and "controls" in html
+    assert f'poster="/api/v1/videos/{ready_video.uuid}/poster/"' in html
+    assert f'src="/api/v1/videos/{ready_video.uuid}/media/"' in html
