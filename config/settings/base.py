@@ -176,6 +176,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One vocabulary answers several episode questions; name it once in the schema.
+    "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "episodes.models.YesNoUnknown"},
 }
 
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=24 * 30)
