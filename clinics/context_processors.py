@@ -13,7 +13,7 @@ NAVIGATION = {
     ],
     Role.PEDIATRICIAN: [("Home", "home"), ("Infants", "patients:infant-list"), ("API", "api-docs")],
     Role.NURSE: [("Home", "home"), ("Infants", "patients:infant-list")],
-    "caregiver": [("Home", "home")],
+    "caregiver": [("Home", "home"), ("My children", "portal:home")],
 }
 
 

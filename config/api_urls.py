@@ -4,6 +4,7 @@ from django.urls import path
 
 from assessments import apis as assessment_apis
 from clinics import apis as clinic_apis
+from episodes.api_urls import urlpatterns as episode_urlpatterns
 from patients import apis as patient_apis
 
 app_name = "api"
@@ -66,4 +67,5 @@ urlpatterns = [
         patient_apis.InvitationRevokeApi.as_view(),
         name="infant-invitation-revoke",
     ),
+    *episode_urlpatterns,
 ]
