@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -24,7 +25,7 @@ from assessments.services import (
     triage_alert_acknowledge,
 )
 from clinics.models import AuditAction, AuditChannel
-from clinics.permissions import IsClinician, IsClinicStaff
+from clinics.permissions import IsClinicStaff, require_clinic_staff, require_clinician
 from clinics.selectors import is_clinic_staff
 from clinics.services import audit_record
 from patients.selectors import infants_visible_to
@@ -96,11 +97,12 @@ class InfantAssessmentListApi(APIView):
 class InfantAssessmentRunApi(APIView):
     """Ask for the infant to be assessed now (the result is stored, not returned)."""
 
-    permission_classes = [IsClinician]
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={202: None})
     def post(self, request, infant_uuid):
         infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_uuid)
+        require_clinician(request)
         with transaction.atomic():
             assessment_request(
                 infant=infant,
@@ -111,7 +113,7 @@ class InfantAssessmentRunApi(APIView):
 
 
 class AssessmentDetailApi(generics.RetrieveAPIView):
-    permission_classes = [IsClinicStaff]
+    permission_classes = [IsAuthenticated]
     serializer_class = AssessmentOutputSerializer
     lookup_field = "uuid"
     lookup_url_kwarg = "assessment_uuid"
@@ -121,6 +123,7 @@ class AssessmentDetailApi(generics.RetrieveAPIView):
 
     def get_object(self):
         assessment = super().get_object()
+        require_clinic_staff(self.request)
         audit_record(
             actor=self.request.user,
             action=AuditAction.VIEW,
@@ -142,7 +145,7 @@ class AssessmentPreviewApi(APIView):
     class InputSerializer(serializers.Serializer):
         case = serializers.JSONField()
 
-    @extend_schema(request=InputSerializer, responses={200: serializers.JSONField()})
+    @extend_schema(request=InputSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -159,7 +162,7 @@ class AssessmentPreviewApi(APIView):
 class AssessmentReviewApi(APIView):
     """A pediatrician agrees with or overrides the engine's conclusion."""
 
-    permission_classes = [IsClinician]
+    permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
         decision = serializers.ChoiceField(choices=ReviewDecision.choices)
@@ -175,6 +178,7 @@ class AssessmentReviewApi(APIView):
             assessments_visible_to(request.user).select_related("infant__clinic"),
             uuid=assessment_uuid,
         )
+        require_clinician(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -216,7 +220,7 @@ class TriageAlertListApi(generics.ListAPIView):
 
 
 class TriageAlertAcknowledgeApi(APIView):
-    permission_classes = [IsClinicStaff]
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=TriageAlertOutputSerializer)
     def post(self, request, alert_uuid):
@@ -224,5 +228,6 @@ class TriageAlertAcknowledgeApi(APIView):
             triage_alerts_visible_to(request.user).select_related("infant__clinic", "assessment"),
             uuid=alert_uuid,
         )
+        require_clinic_staff(request)
         alert = triage_alert_acknowledge(alert=alert, user=request.user)
         return Response(TriageAlertOutputSerializer(alert).data)

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from episodes.models import Episode
 
+from episodes.models import Episode
 from patients.models import Infant, MaternalDiabetes, NeuroExam
 from patients.selectors import infant_development_status
 

@@ -19,7 +19,7 @@ from assessments.models import (
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
 from clinics.services import audit_record, notify
 from patients.models import AssessmentRequest, Guardianship, Infant
-from patients.services import infant_request_assessment
+from patients.services import infant_record_standing, infant_request_assessment
 
 
 def assessment_request(
@@ -69,6 +69,14 @@ def assessment_run(
     )
     assessment.full_clean()
     assessment.save()
+    infant_record_standing(
+        infant=infant,
+        triage=assessment.triage,
+        triage_rank=Triage.rank(assessment.triage),
+        leading_cause=assessment.leading_cause,
+        advice=assessment.caregiver_advice,
+        at=assessment.created_at,
+    )
     audit_record(
         actor=requested_by,
         action=AuditAction.CREATE,
@@ -177,6 +185,18 @@ def assessment_review(
             raise ValidationError(errors)
     review.full_clean()
     review.save()
+    infant = assessment.infant
+    latest = Assessment.objects.for_infant(infant).latest_first().first()
+    if decision == ReviewDecision.OVERRIDE and latest == assessment:
+        effective = triage or assessment.triage
+        infant_record_standing(
+            infant=infant,
+            triage=effective,
+            triage_rank=Triage.rank(effective),
+            leading_cause=leading_cause or assessment.leading_cause,
+            advice=infant.caregiver_advice,
+            at=infant.assessed_at or assessment.created_at,
+        )
     audit_record(
         actor=reviewer,
         action=AuditAction.CREATE,
@@ -204,7 +224,7 @@ def assessment_run_requested(*, infant_id: int) -> Assessment | None:
     locked for the run, so two workers never assess the same request twice."""
     with transaction.atomic():
         pending = (
-            AssessmentRequest.objects.select_for_update()
+            AssessmentRequest.objects.select_for_update(of=("self",))
             .select_related("infant__clinic", "requested_by")
             .filter(infant_id=infant_id)
             .first()

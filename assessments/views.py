@@ -16,9 +16,11 @@ from patients.selectors import infants_visible_to
 
 
 def _staff_infant(request, infant_uuid):
+    # Looked up first: another clinic's or family's infant is a 404 for everyone.
+    infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_uuid)
     if not is_clinic_staff(request.user):
         raise PermissionDenied
-    return get_object_or_404(infants_visible_to(request.user), uuid=infant_uuid)
+    return infant
 
 
 @login_required

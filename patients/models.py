@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from assessments.engine.vocabulary import CAUSE, TRIAGE
 from clinics.models import BaseModel, Clinic
 
 TERM_WEEKS = 40
@@ -149,6 +150,14 @@ class Infant(BaseModel):
         on_delete=models.SET_NULL,
         related_name="assigned_infants",
     )
+    # Where the infant stands now, kept by the assessments app (its latest assessment, or a
+    # clinician's override of it): the dashboard sorts on it and the portal shows the advice.
+    # Values are assessments.models.Triage and Cause codes; that app sits above this one.
+    current_triage = models.CharField(max_length=20, blank=True)
+    current_triage_rank = models.SmallIntegerField(default=-1)
+    current_leading_cause = models.CharField(max_length=48, blank=True)
+    caregiver_advice = models.TextField(blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
 
     objects = InfantQuerySet.as_manager()
 
@@ -193,10 +202,22 @@ class Infant(BaseModel):
         indexes = [
             models.Index(fields=["clinic", "family_name", "given_name"], name="infant_clinic_name"),
             models.Index(fields=["clinic", "born_on"], name="infant_clinic_born_on"),
+            models.Index(
+                fields=["clinic", "-current_triage_rank", "assessed_at"],
+                name="infant_clinic_triage",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def current_triage_label(self) -> str:
+        return dict(TRIAGE).get(self.current_triage, "")
+
+    @property
+    def current_leading_cause_label(self) -> str:
+        return dict(CAUSE).get(self.current_leading_cause, "")
 
     @property
     def full_name(self) -> str:
