@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("patients.urls")),
     path("", include("clinics.urls")),
+    path("", include("assessments.urls")),
 ]

@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
+from assessments.models import AssessmentTrigger, Triage, TriageAlert
+from assessments.services import assessment_run
 from clinics.models import NotificationKind, Role
 from clinics.services import notify
 from episodes.models import EpisodeVideo
@@ -133,6 +135,19 @@ def _video(other: OtherClinic):
 def _upload(other: OtherClinic):
     episode = EpisodeFactory(infant=other.infant, reported_by=other.staff_user)
     return upload_session_create(episode=episode, created_by=other.staff_user, length=1000).uuid
+
+
+@other_clinic_object("assessment_uuid")
+def _assessment(other: OtherClinic):
+    return assessment_run(infant=other.infant, trigger=AssessmentTrigger.CLINICIAN_REQUEST).uuid
+
+
+@other_clinic_object("alert_uuid")
+def _triage_alert(other: OtherClinic):
+    assessment = assessment_run(infant=other.infant, trigger=AssessmentTrigger.CLINICIAN_REQUEST)
+    return TriageAlert.objects.create(
+        assessment=assessment, infant=other.infant, triage=Triage.EMERGENCY
+    ).uuid
 
 
 # Patterns that hold no clinic data, by namespace or by name, with the reason.
