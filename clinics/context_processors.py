@@ -6,14 +6,18 @@ from clinics.selectors import membership_for
 # (label, url name) shown in the navigation bar, by role; "caregiver" has no membership.
 NAVIGATION = {
     Role.CLINIC_ADMIN: [
-        ("Home", "home"),
+        ("Dashboard", "dashboard:index"),
         ("Infants", "patients:infant-list"),
         ("Administration", "admin:index"),
         ("API", "api-docs"),
     ],
-    Role.PEDIATRICIAN: [("Home", "home"), ("Infants", "patients:infant-list"), ("API", "api-docs")],
-    Role.NURSE: [("Home", "home"), ("Infants", "patients:infant-list")],
-    "caregiver": [("Home", "home"), ("My children", "portal:home")],
+    Role.PEDIATRICIAN: [
+        ("Dashboard", "dashboard:index"),
+        ("Infants", "patients:infant-list"),
+        ("API", "api-docs"),
+    ],
+    Role.NURSE: [("Dashboard", "dashboard:index"), ("Infants", "patients:infant-list")],
+    "caregiver": [("My children", "portal:home")],
 }
 
 
