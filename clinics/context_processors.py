@@ -5,10 +5,15 @@ from clinics.selectors import membership_for
 
 # (label, url name) shown in the navigation bar, by role; "caregiver" has no membership.
 NAVIGATION = {
-    Role.CLINIC_ADMIN: [("Home", "home"), ("Administration", "admin:index"), ("API", "api-docs")],
-    Role.PEDIATRICIAN: [("Home", "home"), ("API", "api-docs")],
-    Role.NURSE: [("Home", "home")],
-    "caregiver": [("Home", "home")],
+    Role.CLINIC_ADMIN: [
+        ("Home", "home"),
+        ("Administration", "admin:index"),
+        ("API", "api-docs"),
+        ("Security", "account-security"),
+    ],
+    Role.PEDIATRICIAN: [("Home", "home"), ("API", "api-docs"), ("Security", "account-security")],
+    Role.NURSE: [("Home", "home"), ("Security", "account-security")],
+    "caregiver": [("Home", "home"), ("Security", "account-security")],
 }
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from clinics.models import Role
-from tests.factories import PASSWORD, staff
+from tests.factories import PASSWORD, sign_in_verified, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_staff_signs_in_and_sees_role_aware_navigation(client):
 
 
 def test_nurse_navigation_has_no_administration_link(client):
-    client.force_login(staff(Role.NURSE))
+    sign_in_verified(client, staff(Role.NURSE))
     html = client.get(reverse("home")).content.decode()
     assert reverse("admin:index") not in html
 
@@ -47,7 +47,7 @@ def test_home_requires_sign_in(client):
 
 
 def test_sign_out_ends_the_session(client):
-    client.force_login(staff())
+    sign_in_verified(client, staff())
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 302
@@ -56,7 +56,7 @@ def test_sign_out_ends_the_session(client):
 def test_clinic_admin_sees_only_own_clinic_in_admin(client):
     admin_user = staff(Role.CLINIC_ADMIN)
     other = staff(Role.NURSE)
-    client.force_login(admin_user)
+    sign_in_verified(client, admin_user)
     response = client.get(reverse("admin:clinics_membership_changelist"))
     assert response.status_code == 200
     html = response.content.decode()
