@@ -26,9 +26,8 @@ class _PageParser(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.event_handlers.append(f"<{tag} {name}={value!r}>")
-            if name in ("href", "src", "action", "formaction") and (
-                value or ""
-            ).strip().lower().startswith("javascript:"):
+            url = (value or "").strip().lower()
+            if name in ("href", "src", "action", "formaction") and url.startswith("javascript:"):
                 self.javascript_urls.append(f"<{tag} {name}={value!r}>")
         if tag == "script":
             script_type = (attributes.get("type") or "").strip().lower()
@@ -93,7 +92,8 @@ def assert_csp_forbids_inline_script(response) -> None:
 
 def assert_no_inline_script(html: str) -> None:
     page = parse_page(html)
-    assert not page.inline_scripts, f"inline <script> without src: {page.inline_scripts[:2]}"
+    snippets = [script.strip()[:80] for script in page.inline_scripts]
+    assert not snippets, f"inline <script> without src: {snippets}"
     assert not page.event_handlers, f"inline event handler attributes: {page.event_handlers[:3]}"
     assert not page.javascript_urls, f"javascript: URLs: {page.javascript_urls[:3]}"
 
