@@ -1,4 +1,5 @@
 from axes.utils import reset as lockout_reset
+from django.conf import settings
 from django.contrib.auth import authenticate, user_login_failed
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -61,7 +62,11 @@ class TokenObtainApi(APIView):
 
     @staticmethod
     def locked_out() -> Response:
-        return Response({"detail": LOCKED_OUT_MESSAGE}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        return Response(
+            {"detail": LOCKED_OUT_MESSAGE},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))},
+        )
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request):

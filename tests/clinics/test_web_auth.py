@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
+from django_otp.oath import totp
 
 from clinics.models import Role
-from tests.factories import PASSWORD, sign_in_verified, staff
+from tests.factories import PASSWORD, sign_in_verified, staff, totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,10 @@ def test_wrong_password_on_login_page_shows_a_clear_message(client):
 
 def test_staff_signs_in_and_sees_role_aware_navigation(client):
     user = staff(Role.CLINIC_ADMIN)
+    device = totp_device(user)
+    client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
     response = client.post(
-        reverse("login"), {"username": user.email, "password": PASSWORD}, follow=True
+        reverse("otp-verify"), {"otp_token": f"{totp(device.bin_key):06d}"}, follow=True
     )
     html = response.content.decode()
     assert response.status_code == 200

@@ -59,6 +59,7 @@ def test_five_wrong_passwords_lock_the_token_endpoint():
     locked = api_sign_in(user.email, PASSWORD)
     assert locked.status_code == 429
     assert "Too many failed sign-in attempts" in locked.json()["detail"]
+    assert int(locked["Retry-After"]) == 15 * 60
 
 
 def test_failures_on_the_page_and_the_api_count_together(client):
