@@ -1,12 +1,15 @@
+import time
 from datetime import timedelta
 
 import factory
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
+from clinics.middleware import LAST_ACTIVITY_SESSION_KEY
 from clinics.models import Clinic, Membership, Role, User
 from patients.models import (
     Feeding,
@@ -77,6 +80,10 @@ def sign_in_verified(client, user: User):
     request.session = client.session
     request.user = user
     otp_login(request, totp_device(user))
+    # As the sign-in pages leave it: the idle clock starts now (and the next request need not
+    # write the session).
+    request.session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
+    request.session.set_expiry(settings.STAFF_SESSION_IDLE_MINUTES * 60)
     request.session.save()
     return client
 

@@ -18,3 +18,8 @@ MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py: celery_worker).
 CELERY_TASK_ALWAYS_EAGER = True
 LOGGING["root"]["level"] = "WARNING"
+# Django's test client authenticates without a request in login(); see tests/backends.py.
+AUTHENTICATION_BACKENDS = [
+    "tests.backends.LockoutBackendForTests",
+    "django.contrib.auth.backends.ModelBackend",
+]

@@ -1,7 +1,9 @@
 """Five failures for one email from one address lock the sign-in page and the token endpoint."""
 
 import pytest
+from axes.exceptions import AxesBackendRequestParameterRequired
 from axes.models import AccessAttempt
+from django.contrib.auth import authenticate
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -109,3 +111,19 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(client):
             HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}",
         )
     assert response.status_code == 429
+
+
+def test_the_test_clients_login_still_works_for_caregivers(client):
+    # Django's Client.login() authenticates without a request (tests/backends.py).
+    user = UserFactory()
+    assert client.login(email=user.email, password=PASSWORD)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_production_refuses_to_authenticate_without_a_request(settings):
+    settings.AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        authenticate(email=UserFactory().email, password=PASSWORD)

@@ -75,6 +75,7 @@ def test_production_cookies_are_secure_and_https_is_enforced(monkeypatch):
     assert production["SECURE_SSL_REDIRECT"]
     assert production["SECURE_HSTS_SECONDS"] >= 365 * 24 * 60 * 60
     assert production["DEBUG"] is False
+    assert production["AUTHENTICATION_BACKENDS"][0] == "axes.backends.AxesStandaloneBackend"
 
 
 @pytest.mark.parametrize(
