@@ -46,6 +46,11 @@ class CaregiverWriteThrottle(_CaregiverThrottle):
 
 
 class UploadThrottle(_CaregiverThrottle):
-    """Video uploads from the parent portal: each one costs storage and processing."""
+    """Video uploads from the parent portal: each one costs storage and processing. Counts the
+    POST that starts an upload (a multipart upload, or a tus creation); the tus PATCH requests
+    that carry its chunks are not counted, so a large video is never cut off halfway."""
 
     scope = "uploads"
+
+    def counts(self, request) -> bool:
+        return request.method == "POST"

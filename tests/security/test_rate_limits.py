@@ -36,6 +36,9 @@ class PortalWriteApi(APIView):
     def post(self, request):
         return Response({}, status=201)
 
+    def patch(self, request):
+        return Response({})
+
 
 class UploadApi(PortalWriteApi):
     throttle_classes = [UploadThrottle]
@@ -69,10 +72,12 @@ def test_caregiver_writes_are_limited(low_rates):
     assert call(PortalWriteApi, UserFactory()).status_code == 201, "the limit is per caregiver"
 
 
-def test_caregiver_uploads_are_limited(low_rates):
+def test_caregiver_uploads_are_limited_by_the_uploads_they_start(low_rates):
     caregiver = UserFactory()
     assert call(UploadApi, caregiver).status_code == 201
     assert call(UploadApi, caregiver).status_code == 429
+    # The chunks of an upload already started (tus PATCH) are never cut off.
+    assert {call(UploadApi, caregiver, "patch").status_code for _ in range(3)} == {200}
 
 
 def test_staff_are_not_limited_by_the_portal_throttles(low_rates):
