@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # One sign-in page, with the lockout and the second factor, for the admin too.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    # Our page also revokes the API tokens when the password changes.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="account-security")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

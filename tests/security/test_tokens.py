@@ -93,3 +93,10 @@ def test_staff_can_make_new_recovery_codes_that_replace_the_old(client):
     second = client.post(reverse("account-security"), {"action": "recovery_codes"})
     assert first.status_code == second.status_code == 200
     assert first.content != second.content
+
+
+def test_the_admins_own_password_change_goes_to_the_security_page(client):
+    sign_in_verified(client, UserFactory(is_superuser=True, is_staff=True))
+    response = client.get(reverse("admin:password_change"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account-security")
