@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from clinics.models import AuditAction, AuditEvent
-from tests.factories import PASSWORD, UserFactory, staff
+from tests.factories import PASSWORD, UserFactory, staff, totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,14 @@ def test_production_refuses_to_authenticate_without_a_request(settings):
     ]
     with pytest.raises(AxesBackendRequestParameterRequired):
         authenticate(email=UserFactory().email, password=PASSWORD)
+
+
+def test_wrong_codes_at_the_token_endpoint_count_towards_the_lockout():
+    user = staff()
+    totp_device(user)
+    body = {"email": user.email, "password": PASSWORD, "otp": "000000"}
+    answers = [
+        APIClient().post(reverse("api:auth-token"), body, format="json").status_code
+        for _ in range(LIMIT)
+    ]
+    assert answers == [400] * (LIMIT - 1) + [429]
