@@ -1,8 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 
 from clinics.models import ApiToken, Clinic, Membership, Role, User
 from clinics.selectors import has_role, membership_for
+from clinics.services import api_tokens_revoke_all
+
+
+class PasswordSetForm(AdminPasswordChangeForm):
+    """An administrator setting a password also revokes the person's API tokens."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            api_tokens_revoke_all(user=user, reason="password_set_by_admin")
+        return user
 
 
 class ClinicAdminAccess:
@@ -52,6 +64,8 @@ class UserAdmin(ClinicAdminAccess, DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     list_filter = ["is_active", "is_staff"]
     inlines = [MembershipInline]
+    change_password_form = PasswordSetForm
+    actions = ["revoke_api_tokens"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name", "phone"]}),
@@ -61,6 +75,14 @@ class UserAdmin(ClinicAdminAccess, DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["is_staff", "is_superuser"]
+
+    @admin.action(description="Revoke all API tokens of the selected people")
+    def revoke_api_tokens(self, request, queryset):
+        revoked = sum(
+            api_tokens_revoke_all(user=user, request=request, reason="admin_action")
+            for user in queryset
+        )
+        self.message_user(request, f"{revoked} API token(s) revoked.", messages.SUCCESS)
 
 
 @admin.register(Clinic)

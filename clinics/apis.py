@@ -1,4 +1,6 @@
-from django.contrib.auth import authenticate
+from axes.utils import reset as lockout_reset
+from django.conf import settings
+from django.contrib.auth import authenticate, user_login_failed
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -6,9 +8,16 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from clinics.lockout import lockout_client_address
 from clinics.models import ApiToken
-from clinics.selectors import membership_for
-from clinics.services import api_token_issue, api_token_revoke
+from clinics.selectors import has_second_factor, membership_for, needs_second_factor
+from clinics.services import api_token_issue, api_token_revoke, second_factor_match
+from clinics.throttles import AuthThrottle
+
+LOCKED_OUT_MESSAGE = (
+    "Too many failed sign-in attempts for this account. Try again later, "
+    "or ask your clinic administrator."
+)
 
 
 class ApiRootApi(APIView):
@@ -35,33 +44,64 @@ class ApiRootApi(APIView):
 
 
 class TokenObtainApi(APIView):
-    """Exchange an email and password for an API token."""
+    """Exchange an email and password for an API token. Staff who have set up a second factor
+    also send `otp`: the current authenticator code, or a recovery code."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [AuthThrottle]
 
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+        otp = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
         expires_at = serializers.DateTimeField()
 
+    @staticmethod
+    def locked_out() -> Response:
+        return Response(
+            {"detail": LOCKED_OUT_MESSAGE},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))},
+        )
+
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            email=serializer.validated_data["email"].lower(),
-            password=serializer.validated_data["password"],
-        )
+        email = serializer.validated_data["email"].lower()
+        # The request goes to authenticate() so that django-axes counts failures and locks out.
+        user = authenticate(request, email=email, password=serializer.validated_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return self.locked_out()
         if user is None:
             return Response(
                 {"non_field_errors": ["Unable to sign in with that email and password."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        if needs_second_factor(user) and has_second_factor(user):
+            code = serializer.validated_data.get("otp", "")
+            if not code:
+                return Response(
+                    {"otp": ["Enter the current code from your authenticator app."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            if second_factor_match(user=user, token=code) is None:
+                # A wrong code counts towards the lockout like a wrong password.
+                user_login_failed.send(
+                    sender=__name__, credentials={"email": email}, request=request
+                )
+                if getattr(request, "axes_locked_out", False):
+                    return self.locked_out()
+                return Response(
+                    {"otp": ["That code is not valid, or it was already used."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        # A success clears the failure count, as a sign-in on the web does.
+        lockout_reset(ip=lockout_client_address(request), username=email)
         token, raw_key = api_token_issue(user=user)
         data = self.OutputSerializer({"token": raw_key, "expires_at": token.expires_at}).data
         return Response(data, status=status.HTTP_201_CREATED)

@@ -1,10 +1,25 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from clinics.models import ApiToken
+from clinics.selectors import needs_second_factor
 from clinics.services import token_digest
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """The browser session, but a staff session counts only once its second factor is verified:
+    a password alone must not reach the API through the session cookie."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user = request._request.user
+        if needs_second_factor(user) and not user.is_verified():
+            return None
+        return result
 
 
 class ApiTokenAuthentication(TokenAuthentication):

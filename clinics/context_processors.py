@@ -10,14 +10,20 @@ NAVIGATION = {
         ("Infants", "patients:infant-list"),
         ("Administration", "admin:index"),
         ("API", "api-docs"),
+        ("Security", "account-security"),
     ],
     Role.PEDIATRICIAN: [
         ("Dashboard", "dashboard:index"),
         ("Infants", "patients:infant-list"),
         ("API", "api-docs"),
+        ("Security", "account-security"),
     ],
-    Role.NURSE: [("Dashboard", "dashboard:index"), ("Infants", "patients:infant-list")],
-    "caregiver": [("My children", "portal:home")],
+    Role.NURSE: [
+        ("Dashboard", "dashboard:index"),
+        ("Infants", "patients:infant-list"),
+        ("Security", "account-security"),
+    ],
+    "caregiver": [("My children", "portal:home"), ("Security", "account-security")],
 }
 
 

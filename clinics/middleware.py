@@ -1,8 +1,86 @@
+"""Session rules for staff: a verified second factor on every page, and an idle time limit."""
+
+import time
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from clinics.selectors import membership_for
+from clinics.selectors import has_second_factor, membership_for, needs_second_factor
+
+LAST_ACTIVITY_SESSION_KEY = "staff_last_activity"
+# Writing the timestamp at most once a minute keeps most requests from saving the session.
+ACTIVITY_RESOLUTION_SECONDS = 60
+
+
+def _exempt_prefixes() -> tuple[str, ...]:
+    # The API authenticates with tokens (and refuses unverified sessions itself); the pages of
+    # the sign-in flow must be reachable before the second factor.
+    return (
+        reverse("login"),
+        reverse("logout"),
+        reverse("otp-verify"),
+        reverse("otp-setup"),
+        reverse("healthz"),
+        f"/{settings.STATIC_URL.lstrip('/')}",
+        "/api/",
+    )
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff sessions end after STAFF_SESSION_IDLE_MINUTES without a request: clinic computers
+    are shared and left unlocked. Caregivers keep the ordinary session length."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and needs_second_factor(user):
+            now = int(time.time())
+            idle_limit = settings.STAFF_SESSION_IDLE_MINUTES * 60
+            last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
+            if last is not None and now - last > idle_limit:
+                logout(request)
+                if not _is_api(request):
+                    messages.info(request, "You were signed out after a period of inactivity.")
+                    return redirect_to_login(request.get_full_path())
+            elif last is None or now - last >= ACTIVITY_RESOLUTION_SECONDS:
+                request.session[LAST_ACTIVITY_SESSION_KEY] = now
+                # The stored session expires too, not only the check above.
+                request.session.set_expiry(idle_limit)
+        return self.get_response(request)
+
+
+class StaffSecondFactorMiddleware:
+    """Every staff page needs a session verified with the second factor. Unverified staff go
+    to the verification page, or to enrolment if they have no authenticator yet."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and needs_second_factor(user)
+            and not user.is_verified()
+            and not request.path.startswith(_exempt_prefixes())
+        ):
+            target = "otp-verify" if has_second_factor(user) else "otp-setup"
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse(target)}?{query}")
+        return self.get_response(request)
 
 
 class ClinicTimeZoneMiddleware:

@@ -1,3 +1,5 @@
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from clinics.models import Membership, Role, User
 
 
@@ -26,3 +28,16 @@ def is_clinic_staff(user: User) -> bool:
 def has_role(user: User, *roles: Role) -> bool:
     membership = membership_for(user)
     return membership is not None and membership.role in roles
+
+
+def needs_second_factor(user: User) -> bool:
+    """Staff (an active membership), superusers and Django-admin users sign in with a second
+    factor; caregivers do not."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.is_staff or is_clinic_staff(user)
+
+
+def has_second_factor(user: User) -> bool:
+    """The user has confirmed an authenticator app."""
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()

@@ -5,6 +5,9 @@ from clinics import views
 urlpatterns = [
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    path("accounts/verify/", views.second_factor_verify, name="otp-verify"),
+    path("accounts/second-factor/", views.second_factor_setup, name="otp-setup"),
+    path("accounts/security/", views.account_security, name="account-security"),
     path("notifications/", views.notification_list, name="notifications"),
     path(
         "notifications/<uuid:notification_uuid>/read/",

@@ -1,3 +1,4 @@
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
 
 
@@ -12,3 +13,9 @@ class ApiSchema(AutoSchema):
             outer = outer.split(".")[-1].removesuffix("Api").removesuffix("View")
             return outer + inner
         return serializer.__class__.__name__
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The session cookie, as for DRF's SessionAuthentication (staff sessions must be verified)."""
+
+    target_class = "clinics.authentication.VerifiedSessionAuthentication"

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import require_clinician
+from clinics.throttles import CaregiverWriteThrottle, UploadThrottle
 from episodes.intake import (
     ReceivedFile,
     VideoRefused,
@@ -172,6 +173,7 @@ class EpisodeListApi(generics.ListAPIView):
     response instead of logging the episode twice."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [CaregiverWriteThrottle]
     serializer_class = EpisodeOutputSerializer
     filterset_class = EpisodeFilter
 
@@ -253,6 +255,7 @@ class EpisodeReviewApi(APIView):
     answers are not changed."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [CaregiverWriteThrottle]
 
     class InputSerializer(serializers.Serializer):
         oscillation = serializers.ChoiceField(
@@ -289,6 +292,7 @@ class VideoUploadApi(APIView):
     when the same file was already uploaded for this episode."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [UploadThrottle]
 
     class OutputSerializer(VideoOutputSerializer):
         pass
@@ -408,6 +412,7 @@ class TusMixin:
     """tus protocol headers on every response; OPTIONS (discovery) needs no sign-in."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [UploadThrottle]
 
     def get_permissions(self):
         if self.request.method == "OPTIONS":

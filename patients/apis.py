@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from clinics.models import AuditAction, AuditChannel
 from clinics.selectors import is_clinic_staff, membership_for
+from clinics.throttles import CaregiverWriteThrottle
 from patients.models import (
     FamilyHistory,
     Feeding,
@@ -161,6 +162,7 @@ class InfantListApi(generics.ListAPIView):
     ones; caregivers list their own children."""
 
     permission_classes = [StaffCreatesOthersList]
+    throttle_classes = [CaregiverWriteThrottle]
     filterset_class = InfantFilter
     OutputSerializer = InfantOutputSerializer
     serializer_class = InfantOutputSerializer
@@ -209,6 +211,7 @@ class InfantDetailApi(APIView):
     change it (PATCH, only the fields sent)."""
 
     permission_classes = [StaffWritesOthersRead]
+    throttle_classes = [CaregiverWriteThrottle]
 
     class OutputSerializer(InfantOutputSerializer):
         development_status = serializers.CharField()
@@ -257,6 +260,7 @@ class MilestoneListApi(generics.ListAPIView):
     """The infant's developmental log; caregivers of the infant and staff add entries."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [CaregiverWriteThrottle]
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField(source="uuid")
@@ -308,6 +312,7 @@ class CaregiverListApi(APIView):
     """Staff list an infant's caregivers and invite one by email (a single-use, 72-hour link)."""
 
     permission_classes = [StaffOnlyForInfant]
+    throttle_classes = [CaregiverWriteThrottle]
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField(source="uuid")
@@ -367,6 +372,7 @@ class CaregiverRevokeApi(APIView):
     """Revoke a caregiver's access; it takes effect on their next request, tokens included."""
 
     permission_classes = [StaffOnlyForInfant]
+    throttle_classes = [CaregiverWriteThrottle]
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, infant_id, guardianship_id):
@@ -388,6 +394,7 @@ class InvitationRevokeApi(APIView):
     """Withdraw a pending invitation; its link is refused from then on."""
 
     permission_classes = [StaffOnlyForInfant]
+    throttle_classes = [CaregiverWriteThrottle]
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, infant_id, invitation_id):

@@ -4,11 +4,14 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 
 from clinics.services import api_token_issue
 from config.celery import app as celery_app
+from tests.factories import sign_in_verified
 
 
 def services_required() -> bool:
@@ -57,6 +60,34 @@ def celery_worker(transactional_db, redis_client):
             yield worker
     finally:
         celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache, which outlives a test's database transaction."""
+    location = settings.CACHES["default"].get("LOCATION")
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        client = redis.Redis.from_url(location, socket_connect_timeout=2)
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
+        try:
+            for key in client.scan_iter(match=f"{prefix}:*", count=500):
+                client.delete(key)
+        except redis.exceptions.ConnectionError:
+            pass
+    else:
+        cache.clear()
+
+
+@pytest.fixture
+def verified_client(db):
+    """A web client signed in as the given user with the second factor verified. Staff pages
+    refuse a bare `client.force_login(staff_user)`; use this (or
+    tests.factories.sign_in_verified(client, user)) instead."""
+
+    def make(user) -> Client:
+        return sign_in_verified(Client(), user)
+
+    return make
 
 
 @pytest.fixture

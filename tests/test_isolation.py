@@ -37,6 +37,7 @@ from tests.factories import (
     GuardianshipFactory,
     InfantFactory,
     caregiver_of,
+    sign_in_verified,
     staff,
 )
 
@@ -249,7 +250,7 @@ def outsider(request, db):
 def test_outsiders_get_404_on_every_object_url_and_see_no_foreign_rows_in_lists(
     client, other_clinic, outsider
 ):
-    client.force_login(outsider)
+    sign_in_verified(client, outsider)
     foreign = other_clinic.ids() | {other_clinic.infant.mrn}
     checked_objects = checked_lists = 0
     for route in project_routes():

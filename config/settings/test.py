@@ -19,3 +19,8 @@ VIDEO_UPLOAD_PARTIAL_DIR = str(VAR_DIR / "test-uploads-partial")
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py: celery_worker).
 CELERY_TASK_ALWAYS_EAGER = True
 LOGGING["root"]["level"] = "WARNING"
+# Django's test client authenticates without a request in login(); see tests/backends.py.
+AUTHENTICATION_BACKENDS = [
+    "tests.backends.LockoutBackendForTests",
+    "django.contrib.auth.backends.ModelBackend",
+]

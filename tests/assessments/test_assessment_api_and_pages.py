@@ -7,7 +7,7 @@ from django.utils import timezone
 from assessments.models import Assessment, AssessmentReview, Triage, TriageAlert
 from clinics.models import AuditEvent, Role
 from tests.assessments.test_workflow import EMERGENCY_PATTERN, log
-from tests.factories import InfantFactory, caregiver_of, staff
+from tests.factories import InfantFactory, caregiver_of, sign_in_verified, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_alert_list_and_acknowledge(token_client, assessed):
 
 
 def test_assessment_page_explains_the_conclusion(client, assessed):
-    client.force_login(assessed["doctor"])
+    sign_in_verified(client, assessed["doctor"])
     assessment = assessed["assessment"]
     html = client.get(
         reverse("assessments:detail", args=[assessed["infant"].uuid, assessment.uuid])
@@ -133,7 +133,7 @@ def test_assessment_page_explains_the_conclusion(client, assessed):
 
 
 def test_pediatrician_records_an_agreement_on_the_page(client, assessed):
-    client.force_login(assessed["doctor"])
+    sign_in_verified(client, assessed["doctor"])
     assessment = assessed["assessment"]
     url = reverse("assessments:detail", args=[assessed["infant"].uuid, assessment.uuid])
     response = client.post(url, {"decision": "agree", "reason": ""})
@@ -143,7 +143,7 @@ def test_pediatrician_records_an_agreement_on_the_page(client, assessed):
 
 
 def test_page_override_without_reason_shows_a_form_error(client, assessed):
-    client.force_login(assessed["doctor"])
+    sign_in_verified(client, assessed["doctor"])
     assessment = assessed["assessment"]
     url = reverse("assessments:detail", args=[assessed["infant"].uuid, assessment.uuid])
     response = client.post(url, {"decision": "override", "triage": Triage.ROUTINE_VISIT})
@@ -153,13 +153,13 @@ def test_page_override_without_reason_shows_a_form_error(client, assessed):
 
 
 def test_history_page_lists_assessments_newest_first(client, assessed):
-    client.force_login(assessed["doctor"])
+    sign_in_verified(client, assessed["doctor"])
     html = client.get(reverse("assessments:list", args=[assessed["infant"].uuid])).content.decode()
     assert "Emergency" in html
 
 
 def test_infant_page_shows_the_current_triage_with_a_text_label(client, assessed):
-    client.force_login(assessed["doctor"])
+    sign_in_verified(client, assessed["doctor"])
     html = client.get(
         reverse("patients:infant-detail", kwargs={"infant_id": assessed["infant"].uuid})
     ).content.decode()

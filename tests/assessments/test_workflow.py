@@ -16,7 +16,7 @@ from clinics.models import Notification, NotificationKind, Role
 from episodes.services import episode_log
 from patients.models import AssessmentRequest, MilestoneStatus
 from patients.services import milestone_record
-from tests.factories import InfantFactory, caregiver_of, staff
+from tests.factories import InfantFactory, caregiver_of, sign_in_verified, staff
 
 EMERGENCY_PATTERN = {
     # Rhythmic jerking that holding does not stop while awake (E1), eyes deviating (E2).
@@ -124,7 +124,7 @@ def test_caregiver_sees_the_advice_in_the_portal_at_once(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         episode = log(family["infant"], family["parent"], EMERGENCY_PATTERN)
-    client.force_login(family["parent"])
+    sign_in_verified(client, family["parent"])
     advice = Assessment.objects.get().caregiver_advice
     assert advice
     assert advice in client.get(reverse("portal:home")).content.decode()

@@ -8,7 +8,7 @@ from clinics.models import Notification, NotificationKind
 from clinics.services import notify
 from clinics.sms import MemorySmsBackend
 from clinics.tasks import notifications_sweep_task
-from tests.factories import UserFactory, staff
+from tests.factories import UserFactory, sign_in_verified, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_sweep_delivers_what_a_lost_message_left_behind(django_capture_on_commit
 def test_unread_count_shows_in_navigation_and_reading_clears_it(client):
     doctor = staff()
     (note,) = notify(recipients=[doctor], kind=NotificationKind.INFO, title="Hello", link="/")
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     html = client.get(reverse("notifications")).content.decode()
     assert "Hello" in html and "1<span" in html
     response = client.post(reverse("notification-read", args=[note.uuid]))
@@ -81,7 +81,7 @@ def test_unread_count_shows_in_navigation_and_reading_clears_it(client):
 
 def test_nobody_can_read_another_persons_notification(client):
     (note,) = notify(recipients=[staff()], kind=NotificationKind.INFO, title="Private")
-    client.force_login(staff())
+    sign_in_verified(client, staff())
     assert client.post(reverse("notification-read", args=[note.uuid])).status_code == 404
     assert "Private" not in client.get(reverse("notifications")).content.decode()
 

@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
+from django_otp.oath import totp
 
 from clinics.models import Role
-from tests.factories import PASSWORD, staff
+from tests.factories import PASSWORD, sign_in_verified, staff, totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,10 @@ def test_wrong_password_on_login_page_shows_a_clear_message(client):
 
 def test_staff_signs_in_and_sees_role_aware_navigation(client):
     user = staff(Role.CLINIC_ADMIN)
+    device = totp_device(user)
+    client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
     response = client.post(
-        reverse("login"), {"username": user.email, "password": PASSWORD}, follow=True
+        reverse("otp-verify"), {"otp_token": f"{totp(device.bin_key):06d}"}, follow=True
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -35,7 +38,7 @@ def test_staff_signs_in_and_sees_role_aware_navigation(client):
 
 
 def test_nurse_navigation_has_no_administration_link(client):
-    client.force_login(staff(Role.NURSE))
+    sign_in_verified(client, staff(Role.NURSE))
     response = client.get(reverse("home"), follow=True)
     assert response.status_code == 200
     html = response.content.decode()
@@ -50,7 +53,7 @@ def test_home_requires_sign_in(client):
 
 
 def test_sign_out_ends_the_session(client):
-    client.force_login(staff())
+    sign_in_verified(client, staff())
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
@@ -59,7 +62,7 @@ def test_sign_out_ends_the_session(client):
 def test_clinic_admin_sees_only_own_clinic_in_admin(client):
     admin_user = staff(Role.CLINIC_ADMIN)
     other = staff(Role.NURSE)
-    client.force_login(admin_user)
+    sign_in_verified(client, admin_user)
     response = client.get(reverse("admin:clinics_membership_changelist"))
     assert response.status_code == 200
     html = response.content.decode()

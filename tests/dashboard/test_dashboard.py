@@ -8,7 +8,7 @@ from assessments.models import Triage, TriageAlert
 from clinics.models import AuditEvent, Role
 from patients.models import Infant
 from tests.assessments.test_workflow import BENIGN_PATTERN, EMERGENCY_PATTERN, log
-from tests.factories import EpisodeFactory, InfantFactory, caregiver_of, staff
+from tests.factories import EpisodeFactory, InfantFactory, caregiver_of, sign_in_verified, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,10 @@ def doctor():
 
 
 def test_everyone_lands_where_their_work_is(client, doctor):
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     assert client.get("/")["Location"] == reverse("dashboard:index")
     parent = caregiver_of(InfantFactory())
-    client.force_login(parent)
+    sign_in_verified(client, parent)
     assert client.get("/")["Location"] == reverse("portal:home")
 
 
@@ -54,7 +54,7 @@ def test_unanswered_alerts_first_then_triage_then_waiting_time(
     alerted = InfantFactory(clinic=clinic, born_at=timezone.now() - timedelta(days=20))
     with django_capture_on_commit_callbacks(execute=True):
         log(alerted, caregiver_of(alerted), EMERGENCY_PATTERN)
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     response = client.get(reverse("dashboard:index"))
     assert rows(response) == [
         str(alerted.uuid),
@@ -73,7 +73,7 @@ def test_unanswered_alerts_first_then_triage_then_waiting_time(
 def test_triage_badges_always_carry_a_text_label(client, doctor):
     infant = InfantFactory(clinic=doctor.memberships.get().clinic)
     standing(infant, Triage.SAME_DAY, cause="hypocalcemia")
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     html = client.get(reverse("dashboard:index")).content.decode()
     assert 'class="badge triage-same_day">See a doctor today<' in html
     assert "Low calcium" in html
@@ -85,7 +85,7 @@ def test_filters_and_counts(client, doctor):
     standing(a, Triage.SAME_DAY, cause="hypoglycemia")
     b = InfantFactory(clinic=clinic, given_name="Ben")
     standing(b, Triage.ROUTINE_VISIT, cause="startle_moro")
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     url = reverse("dashboard:index")
     assert rows(client.get(url, {"triage": "routine_visit"})) == [str(b.uuid)]
     assert rows(client.get(url, {"cause": "hypoglycemia"})) == [str(a.uuid)]
@@ -97,7 +97,7 @@ def test_filters_and_counts(client, doctor):
 
 
 def test_htmx_refresh_returns_only_the_results(client, doctor):
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     response = client.get(reverse("dashboard:index"), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "<html" not in html and "open concern" in html
@@ -106,21 +106,21 @@ def test_htmx_refresh_returns_only_the_results(client, doctor):
 def test_other_clinics_infants_never_appear(client, doctor):
     other = InfantFactory()
     standing(other, Triage.EMERGENCY)
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     assert str(other.uuid) not in client.get(reverse("dashboard:index")).content.decode()
 
 
 def test_dashboard_reads_are_audited(client, doctor):
     infant = InfantFactory(clinic=doctor.memberships.get().clinic)
     standing(infant, Triage.SAME_DAY)
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     client.get(reverse("dashboard:index"))
     event = AuditEvent.objects.get(resource="dashboard")
     assert event.detail["infants"] == [str(infant.uuid)]
 
 
 def test_caregivers_cannot_open_the_dashboard(client):
-    client.force_login(caregiver_of(InfantFactory()))
+    sign_in_verified(client, caregiver_of(InfantFactory()))
     assert client.get(reverse("dashboard:index")).status_code == 403
 
 
@@ -150,7 +150,7 @@ def test_dashboard_query_count_is_fixed_whatever_the_clinic_size(
             for i in range(count)
         ]
     )
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("dashboard:index"))
     assert response.status_code == 200
@@ -167,7 +167,7 @@ def test_case_page_shows_one_timeline_with_plots(
         log(infant, parent, BENIGN_PATTERN, duration_s=40)
     with django_capture_on_commit_callbacks(execute=True):
         log(infant, parent, EMERGENCY_PATTERN, duration_s=90)
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     response = client.get(reverse("dashboard:case", args=[infant.uuid]))
     assert response.status_code == 200
     kinds = [entry.kind for entry in response.context["timeline"]]
@@ -181,14 +181,14 @@ def test_case_page_shows_one_timeline_with_plots(
 
 def test_audit_events_on_the_case_timeline_are_for_admins_only(client, doctor):
     infant = InfantFactory(clinic=doctor.memberships.get().clinic)
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     kinds = [
         e.kind
         for e in client.get(reverse("dashboard:case", args=[infant.uuid])).context["timeline"]
     ]
     assert "audit" not in kinds
     admin = staff(Role.CLINIC_ADMIN, clinic=infant.clinic)
-    client.force_login(admin)
+    sign_in_verified(client, admin)
     kinds = [
         e.kind
         for e in client.get(reverse("dashboard:case", args=[infant.uuid])).context["timeline"]
@@ -198,7 +198,7 @@ def test_audit_events_on_the_case_timeline_are_for_admins_only(client, doctor):
 
 def test_case_page_has_a_print_view(client, doctor):
     infant = InfantFactory(clinic=doctor.memberships.get().clinic)
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     html = client.get(
         reverse("dashboard:case", args=[infant.uuid]), {"print": "1"}
     ).content.decode()
@@ -212,6 +212,6 @@ def test_times_are_shown_in_the_clinics_time_zone(client):
     clinic.save()
     infant = InfantFactory(clinic=clinic)
     EpisodeFactory(infant=infant)
-    client.force_login(doctor)
+    sign_in_verified(client, doctor)
     html = client.get(reverse("dashboard:case", args=[infant.uuid])).content.decode()
     assert "+09:00" in html

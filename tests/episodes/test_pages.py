@@ -4,12 +4,11 @@ import pytest
 from django.urls import reverse
 
 from episodes.models import Episode
-from tests.factories import PASSWORD, EpisodeFactory, InfantFactory, caregiver_of, staff
+from tests.factories import EpisodeFactory, InfantFactory, caregiver_of, sign_in_verified, staff
 
 
 def signed_in(client, user):
-    client.login(email=user.email, password=PASSWORD)
-    return client
+    return sign_in_verified(client, user)
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from episodes.models import EpisodeVideo, VideoState
 from episodes.services import video_process
 from episodes.tasks import video_process_task, videos_sweep_task
 from tests.episodes.conftest import sha256_file
-from tests.factories import staff
+from tests.factories import sign_in_verified, staff
 
 
 def stored_video(episode, path: Path, content_type="video/mp4", **fields) -> EpisodeVideo:
@@ -254,9 +254,7 @@ def test_media_is_not_served_from_a_public_url(client, ready_video):
 def test_staff_page_plays_the_video_with_its_poster(client, family, ready_video):
     from django.urls import reverse
 
-    from tests.factories import PASSWORD
-
-    client.login(email=family["doctor"].email, password=PASSWORD)
+    sign_in_verified(client, family["doctor"])
     html = client.get(
         reverse("episodes:detail", kwargs={"episode_uuid": family["episode"].uuid})
     ).content.decode()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from clinics.models import AuditEvent, Role
 from patients.models import Infant
-from tests.factories import InfantFactory, caregiver_of, staff
+from tests.factories import InfantFactory, caregiver_of, sign_in_verified, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ FORM = {
 
 def _signed_in(client, role=Role.NURSE, clinic=None):
     user = staff(role, clinic)
-    client.force_login(user)
+    sign_in_verified(client, user)
     return user
 
 
@@ -117,7 +117,7 @@ def test_list_page_searches_and_writes_one_list_row(client):
 
 def test_caregiver_cannot_open_staff_pages(client):
     infant = InfantFactory()
-    client.force_login(caregiver_of(infant))
+    sign_in_verified(client, caregiver_of(infant))
     assert client.get(reverse("patients:infant-list")).status_code == 403
     assert (
         client.get(reverse("patients:infant-detail", kwargs={"infant_id": infant.uuid})).status_code
@@ -153,9 +153,9 @@ def test_caregiver_sees_which_staff_opened_the_record(client):
     infant = InfantFactory()
     parent = caregiver_of(infant)
     nurse = staff(Role.NURSE, infant.clinic)
-    client.force_login(nurse)
+    sign_in_verified(client, nurse)
     client.get(reverse("patients:infant-detail", kwargs={"infant_id": infant.uuid}))
-    client.force_login(parent)
+    sign_in_verified(client, parent)
     response = client.get(
         reverse("patients:child-access-history", kwargs={"infant_id": infant.uuid})
     )
@@ -177,7 +177,7 @@ def test_list_page_query_count_does_not_grow_with_infants(
 ):
     user = staff(Role.NURSE)
     InfantFactory.create_batch(count, clinic=user.memberships.get().clinic)
-    client.force_login(user)
-    with django_assert_max_num_queries(7):
+    sign_in_verified(client, user)
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("patients:infant-list"))
     assert response.context["page"].paginator.count == count

@@ -9,7 +9,14 @@ from clinics.models import Role, User
 from patients.models import Guardianship, Invitation
 from patients.selectors import infants_visible_to
 from patients.services import invitation_send
-from tests.factories import PASSWORD, GuardianshipFactory, InfantFactory, UserFactory, staff
+from tests.factories import (
+    PASSWORD,
+    GuardianshipFactory,
+    InfantFactory,
+    UserFactory,
+    sign_in_verified,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-long-new-passphrase-42"
@@ -78,7 +85,7 @@ def test_expired_link_is_refused_with_a_clear_message(client, django_capture_on_
 
 def test_revoked_link_is_refused_with_a_clear_message(client, django_capture_on_commit_callbacks):
     invitation, path, nurse = _invite(django_capture_on_commit_callbacks)
-    client.force_login(nurse)
+    sign_in_verified(client, nurse)
     url = reverse(
         "patients:invitation-revoke",
         kwargs={"infant_id": invitation.infant.uuid, "invitation_id": invitation.uuid},
@@ -118,7 +125,7 @@ def test_signed_in_account_with_another_email_cannot_accept(
 ):
     _, path, _ = _invite(django_capture_on_commit_callbacks)
     stranger = UserFactory()
-    client.force_login(stranger)
+    sign_in_verified(client, stranger)
     response = client.post(path)
     assert response.status_code == 410
     assert "different email address" in response.content.decode()
@@ -136,7 +143,7 @@ def test_revoking_a_guardianship_also_withdraws_pending_invitations(client):
         expires_at=timezone.now() + timedelta(hours=1),
         invited_by=nurse,
     )
-    client.force_login(nurse)
+    sign_in_verified(client, nurse)
     url = reverse(
         "patients:caregiver-revoke",
         kwargs={"infant_id": link.infant.uuid, "guardianship_id": link.uuid},
