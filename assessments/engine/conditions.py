@@ -1,0 +1,49 @@
+"""Compiling the ruleset's ``when`` conditions once, at import.
+
+A condition is expanded to disjunctive normal form: a tuple of terms ``(required, forbidden)``,
+both frozensets of fact names. It holds for a set of facts when some term has all its required
+facts and none of its forbidden ones; that test is two C-level set operations per term.
+"""
+
+from itertools import product
+
+Term = tuple[frozenset[str], frozenset[str]]
+Condition = tuple[Term, ...]
+
+
+def _expand(node: object) -> list[tuple[frozenset, frozenset]]:
+    if isinstance(node, str):
+        if node.startswith("!"):
+            return [(frozenset(), frozenset([node[1:]]))]
+        return [(frozenset([node]), frozenset())]
+    if isinstance(node, dict) and len(node) == 1:
+        ((operator, children),) = node.items()
+        expanded = [_expand(child) for child in children]
+        if operator == "any":
+            return [term for terms in expanded for term in terms]
+        if operator == "all":
+            terms = []
+            for combination in product(*expanded):
+                required = frozenset().union(*(term[0] for term in combination))
+                forbidden = frozenset().union(*(term[1] for term in combination))
+                if required.isdisjoint(forbidden):
+                    terms.append((required, forbidden))
+            return terms
+    raise ValueError(f"malformed condition in the ruleset: {node!r}")
+
+
+def compile_condition(node: object) -> Condition:
+    """The DNF of a condition, without duplicate terms, in a stable order."""
+    unique = dict.fromkeys(_expand(node))
+    return tuple(unique)
+
+
+def holds(condition: Condition, facts: set[str] | frozenset[str]) -> bool:
+    for required, forbidden in condition:
+        if required <= facts and facts.isdisjoint(forbidden):
+            return True
+    return False
+
+
+def referenced_facts(condition: Condition) -> set[str]:
+    return {fact for required, forbidden in condition for fact in required | forbidden}

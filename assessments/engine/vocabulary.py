@@ -1,0 +1,281 @@
+"""Controlled vocabularies shared by the engine and the database (CLINICAL_CRITERIA.md section 1).
+
+Each vocabulary is a tuple of ``(code, plain-language label)`` pairs. The Django apps build their
+``TextChoices`` from these tuples, so a code accepted by a form is always a code the engine knows.
+Codes are exactly those of the criteria file; labels are written for caregivers.
+"""
+
+Vocabulary = tuple[tuple[str, str], ...]
+
+STATE: Vocabulary = (
+    ("awake_calm", "Awake and calm"),
+    ("awake_crying_or_handled", "Awake, crying or being handled"),
+    ("feeding", "Feeding"),
+    ("drowsy_falling_asleep", "Drowsy or falling asleep"),
+    ("asleep", "Asleep"),
+    ("on_waking", "Just waking up"),
+)
+
+TRIGGER: Vocabulary = (
+    ("none", "Nothing obvious"),
+    ("handling_or_touch", "Being handled or touched"),
+    ("sudden_noise_or_movement", "A sudden noise or movement"),
+    ("crying_or_hunger", "Crying or hunger"),
+    ("undressing_or_cold", "Undressing or feeling cold"),
+    ("feeding", "Feeding"),
+    ("rocking", "Rocking"),
+    ("waking", "Waking up"),
+    ("excitement", "Excitement"),
+)
+
+MOVEMENT_TYPE: Vocabulary = (
+    ("fine_tremor", "Fine, fast trembling"),
+    ("coarse_tremor", "Large, slower trembling"),
+    ("startle_moro", "A startle (arms fling out, then come back)"),
+    ("myoclonic_jerks", "Quick jerks"),
+    ("rhythmic_clonic_jerks", "Rhythmic jerking"),
+    ("tonic_stiffening", "Stiffening"),
+    ("spasm_like_flexion_extension", "Sudden bending or straightening of the body"),
+    ("shuddering", "Shuddering or shivering"),
+    ("unspecified_jerking", "Jerking, type unclear"),
+)
+
+OSCILLATION: Vocabulary = (
+    ("equal", "Even back-and-forth (tremor)"),
+    ("fast_slow", "A fast then a slow phase (clonic)"),
+    ("repetitive_brief_jerks", "Repeated brief jerks"),
+    ("single", "A single movement"),
+    ("spasm_1_2s", "A spasm lasting 1 to 2 seconds"),
+    ("sustained", "Sustained"),
+)
+
+DISTRIBUTION: Vocabulary = (
+    ("one_leg", "One leg"),
+    ("one_side_arm_leg", "Arm and leg on one side"),
+    ("both_legs", "Both legs"),
+    ("all_limbs", "All arms and legs"),
+    ("chin_and_limbs", "Chin and limbs"),
+    ("head_neck_trunk_limbs", "Head, neck, body and limbs"),
+    ("neck_shoulders_arms", "Neck, shoulders and arms"),
+)
+
+SYMMETRY: Vocabulary = (
+    ("symmetric", "Both sides the same"),
+    ("asymmetric", "One side more than the other"),
+    ("unilateral", "One side only"),
+)
+
+STOPS_WITH_GENTLE_RESTRAINT: Vocabulary = (
+    ("yes", "Yes, it stopped"),
+    ("partially", "It partly stopped"),
+    ("no", "No, it went on"),
+    ("worsens", "It got worse"),
+    ("not_tried", "Not tried"),
+)
+
+STOPS_ON_WAKING: Vocabulary = (
+    ("yes", "Yes, it stopped"),
+    ("no", "No, it went on"),
+    ("not_observed", "Not seen"),
+    ("na", "Does not apply (baby was awake)"),
+)
+
+YES_NO_UNKNOWN: Vocabulary = (
+    ("yes", "Yes"),
+    ("no", "No"),
+    ("unknown", "Not sure"),
+)
+STIMULUS_SENSITIVE: Vocabulary = YES_NO_UNKNOWN
+CLUSTERS: Vocabulary = YES_NO_UNKNOWN
+
+EYE_SIGNS: Vocabulary = (
+    ("none", "Eyes looked normal"),
+    ("deviation", "Eyes turned to one side"),
+    ("staring", "Staring"),
+    ("nystagmoid", "Eyes jerking"),
+    ("upward_rolling", "Eyes rolling up"),
+    ("eyes_widen", "Eyes opened wide"),
+)
+
+AUTONOMIC: Vocabulary = (
+    ("apnea", "Stopped breathing"),
+    ("cyanosis_or_color_change", "Turned blue, grey or pale"),
+    ("heart_rate_change", "Heart rate changed"),
+    ("drooling", "Drooling"),
+)
+
+CONSCIOUSNESS: Vocabulary = (
+    ("alert", "Alert and responsive"),
+    ("asleep_unaffected", "Asleep, undisturbed"),
+    ("altered", "Not responding normally"),
+    ("unclear", "Not sure"),
+)
+
+AFTER_EVENT: Vocabulary = (
+    ("baseline", "Back to normal straight away"),
+    ("cries_then_settles", "Cried, then settled"),
+    ("irritable", "Irritable"),
+    ("sleepy", "Unusually sleepy"),
+    ("floppy", "Floppy"),
+)
+
+ASSOCIATED: Vocabulary = (
+    ("poor_feeding", "Feeding poorly"),
+    ("lethargy", "Unusually sleepy or hard to wake"),
+    ("irritability", "Irritable"),
+    ("hypotonia", "Floppy"),
+    ("generalized_stiffness", "Stiff all over"),
+    ("fever", "Fever"),
+    ("hypothermia", "Cold to touch or low temperature"),
+    ("sweating", "Sweating"),
+    ("twitching", "Twitching"),
+    ("carpopedal_spasm", "Hands or feet cramping"),
+    ("stridor", "Noisy, high-pitched breathing"),
+    ("respiratory_difficulty", "Difficulty breathing"),
+    ("failure_to_thrive", "Not gaining weight"),
+)
+
+FEEDING: Vocabulary = (
+    ("breast", "Breast milk only"),
+    ("formula", "Formula only"),
+    ("mixed", "Breast milk and formula"),
+    ("breast_and_solids", "Breast milk and solid food"),
+    ("formula_and_solids", "Formula and solid food"),
+    ("unfortified_milk_alternative", "A plant or other milk not made for babies"),
+)
+
+DEVELOPMENT: Vocabulary = (
+    ("not_applicable_neonate", "Too young to tell (newborn)"),
+    ("age_appropriate", "On track for age"),
+    ("delayed", "Behind for age"),
+    ("plateau", "Stopped making progress"),
+    ("regression", "Lost skills (for example stopped smiling)"),
+)
+
+NEURO_EXAM: Vocabulary = (
+    ("normal", "Normal"),
+    ("abnormal_tone", "Abnormal muscle tone"),
+    ("focal_deficit", "Weakness or abnormality on one side"),
+    ("exaggerated_nose_tap_startle", "Exaggerated startle to nose tapping"),
+    ("abnormal_other", "Other abnormal finding"),
+    ("not_done", "Not examined"),
+)
+
+FAMILY_HISTORY: Vocabulary = (
+    ("neonatal_seizures", "Seizures as a newborn"),
+    ("epilepsy", "Epilepsy"),
+    ("startle_disorder", "A startle disorder"),
+    ("other", "Other"),
+)
+
+# Not in the section 1 table but named as risk context there ("small or large for gestational age",
+# "maternal drugs"); optional, never required for a conclusion other than reassurance.
+SIZE_FOR_GESTATIONAL_AGE: Vocabulary = (
+    ("small", "Small for gestational age"),
+    ("appropriate", "Appropriate for gestational age"),
+    ("large", "Large for gestational age"),
+)
+
+TEST: Vocabulary = (
+    ("glucose", "Blood glucose"),
+    ("total_calcium", "Total calcium"),
+    ("ionized_calcium", "Ionized calcium"),
+    ("magnesium", "Magnesium"),
+    ("phosphate", "Phosphate"),
+    ("pth", "Parathyroid hormone (PTH)"),
+    ("vitamin_d_25oh", "25-hydroxyvitamin D"),
+    ("alkaline_phosphatase", "Alkaline phosphatase"),
+    ("critical_sample", "Critical sample (insulin, ketones during low glucose)"),
+    ("eeg", "EEG"),
+    ("video_eeg", "Video-EEG"),
+    ("mri_brain", "Brain MRI"),
+)
+
+MG_DL_OR_MMOL_L: Vocabulary = (
+    ("mg/dL", "milligrams per decilitre"),
+    ("mmol/L", "millimoles per litre"),
+)
+
+UNITS_BY_TEST: dict[str, Vocabulary] = {
+    "glucose": MG_DL_OR_MMOL_L,
+    "total_calcium": MG_DL_OR_MMOL_L,
+    "ionized_calcium": MG_DL_OR_MMOL_L,
+    "magnesium": MG_DL_OR_MMOL_L,
+    "phosphate": MG_DL_OR_MMOL_L,
+    "pth": (("pg/mL", "picograms per millilitre"),),
+    "vitamin_d_25oh": (("ng/mL", "nanograms per millilitre"), ("nmol/L", "nanomoles per litre")),
+    "alkaline_phosphatase": (("U/L", "units per litre"),),
+}
+
+NUMERIC_TESTS: tuple[str, ...] = tuple(UNITS_BY_TEST)
+
+EEG_INTERPRETATION: Vocabulary = (
+    ("normal", "Normal"),
+    ("epileptiform", "Epileptiform discharges"),
+    ("hypsarrhythmia", "Hypsarrhythmia"),
+    ("other_abnormal", "Other abnormality"),
+)
+
+MRI_INTERPRETATION: Vocabulary = (
+    ("normal", "Normal"),
+    ("abnormal", "Abnormal"),
+)
+
+GLUCOSE_METHOD: Vocabulary = (
+    ("point_of_care", "Bedside (point-of-care) meter"),
+    ("laboratory", "Laboratory plasma glucose"),
+)
+
+CAUSE: Vocabulary = (
+    ("physiological_jitteriness", "Physiological jitteriness (normal newborn trembling)"),
+    ("startle_moro", "Startle (Moro) reflex"),
+    ("benign_neonatal_sleep_myoclonus", "Benign sleep jerks of the newborn"),
+    ("hypocalcemia", "Low calcium"),
+    ("hypoglycemia", "Low blood sugar"),
+    ("neonatal_or_focal_seizure", "Seizure"),
+    ("infantile_spasms", "Infantile spasms"),
+    ("benign_nonepileptic_infant_paroxysm", "Benign non-epileptic movements of infancy"),
+    ("pathologic_startle_hyperekplexia", "Exaggerated startle disorder (hyperekplexia)"),
+)
+
+# Lowest to highest; the engine's comparisons rely on this order.
+TRIAGE: Vocabulary = (
+    ("reassure_monitor", "Reassure and keep monitoring"),
+    ("routine_visit", "Book a routine visit"),
+    ("same_day", "See a doctor today"),
+    ("emergency", "Emergency"),
+)
+
+VOCABULARIES: dict[str, Vocabulary] = {
+    "state": STATE,
+    "trigger": TRIGGER,
+    "movement_type": MOVEMENT_TYPE,
+    "oscillation": OSCILLATION,
+    "distribution": DISTRIBUTION,
+    "symmetry": SYMMETRY,
+    "stops_with_gentle_restraint": STOPS_WITH_GENTLE_RESTRAINT,
+    "stops_on_waking": STOPS_ON_WAKING,
+    "stimulus_sensitive": STIMULUS_SENSITIVE,
+    "clusters": CLUSTERS,
+    "eye_signs": EYE_SIGNS,
+    "autonomic": AUTONOMIC,
+    "consciousness": CONSCIOUSNESS,
+    "after_event": AFTER_EVENT,
+    "associated": ASSOCIATED,
+    "feeding": FEEDING,
+    "development": DEVELOPMENT,
+    "neuro_exam": NEURO_EXAM,
+    "family_history": FAMILY_HISTORY,
+    "size_for_gestational_age": SIZE_FOR_GESTATIONAL_AGE,
+    "test": TEST,
+    "eeg_interpretation": EEG_INTERPRETATION,
+    "mri_interpretation": MRI_INTERPRETATION,
+    "method": GLUCOSE_METHOD,
+    "cause": CAUSE,
+    "triage": TRIAGE,
+}
+
+
+def codes(vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The codes of a vocabulary, in order."""
+    return tuple(code for code, _ in vocabulary)
