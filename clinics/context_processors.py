@@ -5,9 +5,14 @@ from clinics.selectors import membership_for
 
 # (label, url name) shown in the navigation bar, by role; "caregiver" has no membership.
 NAVIGATION = {
-    Role.CLINIC_ADMIN: [("Home", "home"), ("Administration", "admin:index"), ("API", "api-docs")],
-    Role.PEDIATRICIAN: [("Home", "home"), ("API", "api-docs")],
-    Role.NURSE: [("Home", "home")],
+    Role.CLINIC_ADMIN: [
+        ("Home", "home"),
+        ("Infants", "patients:infant-list"),
+        ("Administration", "admin:index"),
+        ("API", "api-docs"),
+    ],
+    Role.PEDIATRICIAN: [("Home", "home"), ("Infants", "patients:infant-list"), ("API", "api-docs")],
+    Role.NURSE: [("Home", "home"), ("Infants", "patients:infant-list")],
     "caregiver": [("Home", "home")],
 }
 

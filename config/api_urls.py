@@ -3,6 +3,7 @@
 from django.urls import path
 
 from clinics import apis as clinic_apis
+from patients import apis as patient_apis
 
 app_name = "api"
 
@@ -11,4 +12,26 @@ urlpatterns = [
     path("auth/token/", clinic_apis.TokenObtainApi.as_view(), name="auth-token"),
     path("auth/token/current/", clinic_apis.TokenRevokeApi.as_view(), name="auth-token-revoke"),
     path("me/", clinic_apis.MeApi.as_view(), name="me"),
+    path("infants/", patient_apis.InfantListApi.as_view(), name="infant-list"),
+    path("infants/<uuid:infant_id>/", patient_apis.InfantDetailApi.as_view(), name="infant-detail"),
+    path(
+        "infants/<uuid:infant_id>/milestones/",
+        patient_apis.MilestoneListApi.as_view(),
+        name="infant-milestones",
+    ),
+    path(
+        "infants/<uuid:infant_id>/caregivers/",
+        patient_apis.CaregiverListApi.as_view(),
+        name="infant-caregivers",
+    ),
+    path(
+        "infants/<uuid:infant_id>/caregivers/<uuid:guardianship_id>/",
+        patient_apis.CaregiverRevokeApi.as_view(),
+        name="infant-caregiver-revoke",
+    ),
+    path(
+        "infants/<uuid:infant_id>/invitations/<uuid:invitation_id>/",
+        patient_apis.InvitationRevokeApi.as_view(),
+        name="infant-invitation-revoke",
+    ),
 ]

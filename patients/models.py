@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -11,6 +12,9 @@ PRETERM_BEFORE_WEEKS = 37
 LOW_BIRTH_WEIGHT_G = 2500
 VERY_LOW_BIRTH_WEIGHT_G = 1500
 NEONATAL_PERIOD_DAYS = 28
+# Plausible ranges, enforced by field validators (errors name the field) and by the database.
+GESTATION_MIN_WEEKS, GESTATION_MAX_WEEKS = 22, 44
+BIRTH_WEIGHT_MIN_G, BIRTH_WEIGHT_MAX_G = 300, 7000
 
 
 class Sex(models.TextChoices):
@@ -84,6 +88,14 @@ class InfantQuerySet(models.QuerySet):
         return self.filter(query)
 
 
+def _days_display(days: int) -> str:
+    if days < 28:
+        return f"{days} days"
+    if days < 91:
+        return f"{days // 7} weeks {days % 7} days"
+    return f"{int(days / 30.4375)} months"
+
+
 class Infant(BaseModel):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="infants")
     mrn = models.CharField("medical record number", max_length=40)
@@ -93,9 +105,23 @@ class Infant(BaseModel):
     born_at = models.DateTimeField("date and time of birth")
     # Kept beside born_at so a search by date of birth is an indexed equality.
     born_on = models.DateField(editable=False)
-    gestational_weeks = models.PositiveSmallIntegerField("gestational age at birth (weeks)")
-    gestational_days = models.PositiveSmallIntegerField("and days", default=0)
-    birth_weight_g = models.PositiveIntegerField("birth weight (g)")
+    gestational_weeks = models.PositiveSmallIntegerField(
+        "gestational age at birth (weeks)",
+        validators=[
+            MinValueValidator(GESTATION_MIN_WEEKS),
+            MaxValueValidator(GESTATION_MAX_WEEKS),
+        ],
+    )
+    gestational_days = models.PositiveSmallIntegerField(
+        "and days", default=0, validators=[MaxValueValidator(6)]
+    )
+    birth_weight_g = models.PositiveIntegerField(
+        "birth weight (g)",
+        validators=[
+            MinValueValidator(BIRTH_WEIGHT_MIN_G),
+            MaxValueValidator(BIRTH_WEIGHT_MAX_G),
+        ],
+    )
     maternal_diabetes = models.CharField(
         max_length=16, choices=MaternalDiabetes.choices, default=MaternalDiabetes.UNKNOWN
     )
@@ -131,11 +157,16 @@ class Infant(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["clinic", "mrn"], name="infant_mrn_unique_in_clinic"),
             models.CheckConstraint(
-                condition=models.Q(birth_weight_g__gte=300, birth_weight_g__lte=7000),
+                condition=models.Q(
+                    birth_weight_g__gte=BIRTH_WEIGHT_MIN_G, birth_weight_g__lte=BIRTH_WEIGHT_MAX_G
+                ),
                 name="infant_birth_weight_plausible",
             ),
             models.CheckConstraint(
-                condition=models.Q(gestational_weeks__gte=22, gestational_weeks__lte=44),
+                condition=models.Q(
+                    gestational_weeks__gte=GESTATION_MIN_WEEKS,
+                    gestational_weeks__lte=GESTATION_MAX_WEEKS,
+                ),
                 name="infant_gestation_plausible",
             ),
             models.CheckConstraint(
@@ -146,6 +177,17 @@ class Infant(BaseModel):
                 # Birth cannot follow registration; the service also checks against now.
                 condition=models.Q(born_at__lte=models.F("created_at")),
                 name="infant_birth_not_in_future",
+            ),
+            models.CheckConstraint(condition=models.Q(sex__in=Sex.values), name="infant_sex_valid"),
+            models.CheckConstraint(
+                condition=models.Q(maternal_diabetes__in=MaternalDiabetes.values),
+                name="infant_maternal_diabetes_valid",
+            ),
+            models.CheckConstraint(
+                # A clinician's override of the development status always carries a reason.
+                condition=models.Q(development_status_override="")
+                | ~models.Q(development_override_reason=""),
+                name="infant_development_override_has_reason",
             ),
         ]
         indexes = [
@@ -202,6 +244,30 @@ class Infant(BaseModel):
         if not self.is_preterm:
             return None
         return self.age_days - (TERM_WEEKS * 7 - self.gestation_total_days)
+
+    @property
+    def effective_age_days(self) -> int:
+        """The age milestones are judged against: corrected for preterm infants."""
+        corrected = self.corrected_age_days
+        return self.age_days if corrected is None else corrected
+
+    @property
+    def age_display(self) -> str:
+        """Hours in the first three days (when hours matter clinically), then days, weeks,
+        months."""
+        hours = int(self.age_hours)
+        if hours < 72:
+            return f"{hours} h"
+        return _days_display(self.age_days)
+
+    @property
+    def corrected_age_display(self) -> str:
+        corrected = self.corrected_age_days
+        if corrected is None:
+            return ""
+        if corrected < 0:
+            return f"{-corrected} days before term"
+        return _days_display(corrected)
 
     @property
     def risk_factors(self) -> list[str]:
@@ -279,3 +345,120 @@ class Guardianship(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(BaseModel):
+    """A single-use link that lets a caregiver set a password (or, with an existing account,
+    accept after signing in) and become a guardian. Only a SHA-256 digest of the token is
+    stored; the raw token exists only in the email."""
+
+    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
+    token_digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.infant}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.used_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class Milestone(models.TextChoices):
+    """Developmental milestones of the first year; windows and sources: patients/development.py"""
+
+    SOCIAL_SMILE = "social_smile", "Smiles when talked to or smiled at"
+    HEAD_UP_PRONE = "head_up_prone", "Holds head up when on tummy"
+    COOS = "coos", "Makes sounds other than crying (coos)"
+    HEAD_STEADY = "head_steady", "Holds head steady without support when held"
+    HANDS_TO_MOUTH = "hands_to_mouth", "Brings hands to mouth"
+    LAUGHS = "laughs", "Laughs"
+    ROLLS_OVER = "rolls_over", "Rolls from tummy to back"
+    REACHES_FOR_TOY = "reaches_for_toy", "Reaches to grab a toy"
+    SITS_WITHOUT_SUPPORT = "sits_without_support", "Sits without support"
+    BABBLES = "babbles", "Babbles (mamama, bababa)"
+    CRAWLS = "crawls", "Crawls on hands and knees"
+    STANDS_WITH_ASSISTANCE = "stands_with_assistance", "Stands with assistance"
+    WALKS_WITH_ASSISTANCE = "walks_with_assistance", "Walks holding on"
+    WAVES_BYE_BYE = "waves_bye_bye", "Waves bye-bye"
+    STANDS_ALONE = "stands_alone", "Stands alone"
+    WALKS_ALONE = "walks_alone", "Walks alone"
+
+
+class MilestoneStatus(models.TextChoices):
+    ACHIEVED = "achieved", "Achieved"
+    NOT_YET = "not_yet", "Not yet"
+    LOST = "lost", "Lost (could do it before, cannot now)"
+
+
+class MilestoneEntryQuerySet(models.QuerySet):
+    def chronological(self):
+        return self.order_by("observed_on", "created_at", "id")
+
+
+class MilestoneEntry(BaseModel):
+    """One observation in an infant's developmental log, by a caregiver or a clinician."""
+
+    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="milestone_entries")
+    milestone = models.CharField(max_length=32, choices=Milestone.choices)
+    status = models.CharField(max_length=16, choices=MilestoneStatus.choices)
+    observed_on = models.DateField("date observed")
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MilestoneEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-observed_on", "-created_at"]
+        verbose_name_plural = "milestone entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(milestone__in=Milestone.values),
+                name="milestone_entry_milestone_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=MilestoneStatus.values),
+                name="milestone_entry_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["infant", "observed_on"], name="milestone_infant_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_milestone_display()}: {self.get_status_display()} ({self.observed_on})"

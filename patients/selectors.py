@@ -1,8 +1,12 @@
-from django.db.models import QuerySet
+from datetime import date
 
-from clinics.models import User
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from clinics.models import AuditEvent, Role, User
 from clinics.selectors import membership_for
-from patients.models import Guardianship, Infant
+from patients.development import LogEntry, development_status_derive
+from patients.models import DevelopmentStatus, Guardianship, Infant
 
 
 def infants_visible_to(user: User) -> QuerySet[Infant]:
@@ -22,5 +26,35 @@ def infants_visible_to(user: User) -> QuerySet[Infant]:
     )
 
 
+def account_exists_for(email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
 def is_caregiver_of(user: User, infant: Infant) -> bool:
     return Guardianship.objects.active().filter(caregiver=user, infant=infant).exists()
+
+
+def infant_development_status(infant: Infant, today: date | None = None) -> DevelopmentStatus:
+    """What the engine receives as `development`: a clinician's override (with its reason) wins;
+    otherwise the milestone log decides (rules in patients/development.py)."""
+    if infant.development_status_override:
+        return DevelopmentStatus(infant.development_status_override)
+    today = today or timezone.localdate()
+    entries = [
+        LogEntry(milestone=e.milestone, status=e.status, observed_on=e.observed_on)
+        for e in infant.milestone_entries.all()
+    ]
+    return development_status_derive(
+        age_days=infant.age_days,
+        effective_age_days=infant.effective_age_days,
+        entries=entries,
+        today=today,
+    )
+
+
+def infant_access_history(infant: Infant, *, staff_only: bool = False) -> QuerySet[AuditEvent]:
+    """Who read or changed the infant's record, newest first. Caregivers see the staff rows."""
+    events = AuditEvent.objects.for_infant(infant.uuid).select_related("actor")
+    if staff_only:
+        events = events.filter(actor_role__in=Role.values)
+    return events

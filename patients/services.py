@@ -1,13 +1,30 @@
-from datetime import datetime
+import secrets
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, Clinic, User
-from clinics.services import audit_record
-from patients.models import FamilyHistory, Guardianship, Infant, Relationship
+from clinics.services import audit_record, token_digest
+from patients.models import (
+    DevelopmentStatus,
+    FamilyHistory,
+    Guardianship,
+    Infant,
+    Invitation,
+    Milestone,
+    MilestoneEntry,
+    MilestoneStatus,
+    Relationship,
+)
+
+INVITATION_LIFETIME = timedelta(hours=72)
 
 INFANT_FIELDS = (
     "mrn",
@@ -34,6 +51,9 @@ def _validate_infant(infant: Infant) -> None:
     errors = {}
     if infant.born_at and infant.born_at > timezone.now():
         errors["born_at"] = "The date and time of birth cannot be in the future."
+    duplicate = Infant.objects.filter(clinic=infant.clinic, mrn=infant.mrn).exclude(pk=infant.pk)
+    if infant.mrn and duplicate.exists():
+        errors["mrn"] = "Another infant in this clinic already has this medical record number."
     unknown = [code for code in infant.family_history if code not in FamilyHistory.values]
     if unknown:
         errors["family_history"] = (
@@ -42,6 +62,8 @@ def _validate_infant(infant: Infant) -> None:
         )
     if errors:
         raise ValidationError(errors)
+    if infant.born_at is None:
+        raise ValidationError({"born_at": "The date and time of birth is required."})
     infant.born_on = infant.born_at.astimezone(ZoneInfo(infant.clinic.time_zone)).date()
     infant.full_clean()
 
@@ -105,6 +127,7 @@ def guardianship_link(
     relationship: Relationship,
     linked_by: User | None,
     request=None,
+    channel: AuditChannel = AuditChannel.WEB,
 ) -> Guardianship:
     """Link a caregiver to an infant; an existing active link is returned, not duplicated."""
     existing = Guardianship.objects.active().filter(infant=infant, caregiver=caregiver).first()
@@ -119,7 +142,7 @@ def guardianship_link(
         actor=linked_by,
         action=AuditAction.CREATE,
         resource="guardianship",
-        channel=AuditChannel.WEB if request else AuditChannel.COMMAND,
+        channel=channel,
         clinic=infant.clinic,
         infant_uuid=infant.uuid,
         object_uuid=guardianship.uuid,
@@ -130,9 +153,21 @@ def guardianship_link(
 
 @transaction.atomic
 def guardianship_revoke(
-    *, guardianship: Guardianship, revoked_by: User, request=None
+    *,
+    guardianship: Guardianship,
+    revoked_by: User,
+    request=None,
+    channel: AuditChannel = AuditChannel.WEB,
 ) -> Guardianship:
-    """Revoking takes effect on the caregiver's next request, API tokens included."""
+    """Revoking takes effect on the caregiver's next request, API tokens included; pending
+    invitations of the same person to the same infant are withdrawn with it."""
+    pending = Invitation.objects.pending().filter(
+        infant=guardianship.infant, email__iexact=guardianship.caregiver.email
+    )
+    for invitation in pending:
+        invitation_revoke(
+            invitation=invitation, revoked_by=revoked_by, request=request, channel=channel
+        )
     if guardianship.revoked_at is None:
         guardianship.revoked_at = timezone.now()
         guardianship.revoked_by = revoked_by
@@ -141,7 +176,7 @@ def guardianship_revoke(
             actor=revoked_by,
             action=AuditAction.UPDATE,
             resource="guardianship",
-            channel=AuditChannel.WEB,
+            channel=channel,
             clinic=guardianship.infant.clinic,
             infant_uuid=guardianship.infant.uuid,
             object_uuid=guardianship.uuid,
@@ -154,3 +189,287 @@ def guardianship_revoke(
 def birth_datetime(clinic: Clinic, date_value, time_value) -> datetime:
     """A birth date and clock time entered in the clinic's own time zone."""
     return datetime.combine(date_value, time_value, tzinfo=ZoneInfo(clinic.time_zone))
+
+
+class InvitationRefused(Exception):
+    """An invitation link that cannot be used; the message is shown to the person who opened it."""
+
+
+def _invitation_link(raw_token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "patients:invitation-accept", kwargs={"token": raw_token}
+    )
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    infant: Infant,
+    email: str,
+    relationship: Relationship,
+    invited_by: User,
+    request=None,
+    channel: AuditChannel = AuditChannel.WEB,
+) -> Invitation:
+    """Invite a caregiver by email: a single-use link valid for 72 hours. Only the token's digest
+    is stored; the email goes out once the invitation is committed."""
+    email = email.strip().lower()
+    if Guardianship.objects.active().filter(infant=infant, caregiver__email__iexact=email).exists():
+        raise ValidationError({"email": "This person is already a caregiver of this infant."})
+    raw_token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        infant=infant,
+        email=email,
+        relationship=relationship,
+        token_digest=token_digest(raw_token),
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+        invited_by=invited_by,
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit_record(
+        actor=invited_by,
+        action=AuditAction.CREATE,
+        resource="invitation",
+        channel=channel,
+        clinic=infant.clinic,
+        infant_uuid=infant.uuid,
+        object_uuid=invitation.uuid,
+        request=request,
+    )
+    link = _invitation_link(raw_token)
+    clinic_name = infant.clinic.name
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"{clinic_name}: you are invited to follow your child's care",
+            message=(
+                f"{clinic_name} has invited you to log your child's episodes and follow their "
+                f"care.\n\nOpen this link within 72 hours to accept:\n{link}\n\n"
+                "If you already have an account, sign in with this email address when asked. "
+                "The link works once. If you did not expect this email, ignore it."
+            ),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation
+
+
+def invitation_for_token(raw_token: str, *, lock: bool = False) -> Invitation:
+    """The invitation a link names, or InvitationRefused saying why it cannot be used."""
+    invitations = Invitation.objects.select_related("infant__clinic")
+    if lock:
+        # Two tabs accepting the same link at once: the row lock lets exactly one win.
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.filter(token_digest=token_digest(raw_token)).first()
+    if invitation is None:
+        raise InvitationRefused("This invitation link is not valid. Ask the clinic for a new one.")
+    if invitation.revoked_at is not None:
+        raise InvitationRefused(
+            "This invitation has been withdrawn by the clinic. Ask the clinic for a new one."
+        )
+    if invitation.used_at is not None:
+        raise InvitationRefused(
+            "This invitation link has already been used. Sign in with your email and password."
+        )
+    if invitation.is_expired:
+        raise InvitationRefused(
+            "This invitation link has expired (links last 72 hours). Ask the clinic for a new one."
+        )
+    return invitation
+
+
+def _invitation_use(*, invitation: Invitation, caregiver: User, request, channel) -> Guardianship:
+    guardianship = guardianship_link(
+        infant=invitation.infant,
+        caregiver=caregiver,
+        relationship=invitation.relationship,
+        linked_by=invitation.invited_by,
+        request=request,
+        channel=channel,
+    )
+    invitation.used_at = timezone.now()
+    invitation.accepted_by = caregiver
+    invitation.save(update_fields=["used_at", "accepted_by", "updated_at"])
+    return guardianship
+
+
+@transaction.atomic
+def invitation_accept_new_account(
+    *,
+    raw_token: str,
+    password: str,
+    full_name: str = "",
+    request=None,
+    channel: AuditChannel = AuditChannel.WEB,
+) -> User:
+    """A first-time caregiver sets a password; the account and the guardianship are created
+    together and the link is spent."""
+    invitation = invitation_for_token(raw_token, lock=True)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationRefused(
+            "An account with this email address already exists. Sign in, then open the link again."
+        )
+    caregiver = User.objects.create_user(
+        email=invitation.email, password=password, full_name=full_name
+    )
+    _invitation_use(invitation=invitation, caregiver=caregiver, request=request, channel=channel)
+    return caregiver
+
+
+@transaction.atomic
+def invitation_accept_existing_account(
+    *, raw_token: str, caregiver: User, request=None, channel: AuditChannel = AuditChannel.WEB
+) -> Guardianship:
+    """An existing account is linked, never duplicated, and only once its owner has signed in
+    with the invited email address: the link alone never attaches a child to an account."""
+    invitation = invitation_for_token(raw_token, lock=True)
+    if caregiver.email.lower() != invitation.email.lower():
+        raise InvitationRefused(
+            "This invitation was sent to a different email address. Sign out and sign in with "
+            "the address the invitation was sent to."
+        )
+    return _invitation_use(
+        invitation=invitation, caregiver=caregiver, request=request, channel=channel
+    )
+
+
+@transaction.atomic
+def invitation_revoke(
+    *,
+    invitation: Invitation,
+    revoked_by: User,
+    request=None,
+    channel: AuditChannel = AuditChannel.WEB,
+) -> Invitation:
+    """A withdrawn invitation's link is refused from then on."""
+    if invitation.is_pending:
+        invitation.revoked_at = timezone.now()
+        invitation.revoked_by = revoked_by
+        invitation.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+        audit_record(
+            actor=revoked_by,
+            action=AuditAction.UPDATE,
+            resource="invitation",
+            channel=channel,
+            clinic=invitation.infant.clinic,
+            infant_uuid=invitation.infant.uuid,
+            object_uuid=invitation.uuid,
+            request=request,
+            detail={"revoked": True},
+        )
+    return invitation
+
+
+@transaction.atomic
+def milestone_record(
+    *,
+    infant: Infant,
+    recorded_by: User,
+    milestone: Milestone,
+    status: MilestoneStatus,
+    observed_on: date,
+    note: str = "",
+    request=None,
+    channel: AuditChannel = AuditChannel.WEB,
+) -> MilestoneEntry:
+    """An entry in the developmental log, observed between birth and today."""
+    errors = {}
+    if observed_on > timezone.localdate():
+        errors["observed_on"] = "The date observed cannot be in the future."
+    elif observed_on < infant.born_on:
+        errors["observed_on"] = "The date observed cannot be before the date of birth."
+    if errors:
+        raise ValidationError(errors)
+    entry = MilestoneEntry(
+        infant=infant,
+        milestone=milestone,
+        status=status,
+        observed_on=observed_on,
+        note=note,
+        recorded_by=recorded_by,
+    )
+    entry.full_clean()
+    entry.save()
+    audit_record(
+        actor=recorded_by,
+        action=AuditAction.CREATE,
+        resource="milestone_entry",
+        channel=channel,
+        clinic=infant.clinic,
+        infant_uuid=infant.uuid,
+        object_uuid=entry.uuid,
+        request=request,
+        detail={"milestone": milestone, "status": status},
+    )
+    return entry
+
+
+@transaction.atomic
+def infant_development_override(
+    *,
+    infant: Infant,
+    status: DevelopmentStatus | str,
+    reason: str,
+    set_by: User,
+    request=None,
+    channel: AuditChannel = AuditChannel.WEB,
+) -> Infant:
+    """A clinician sets the development status with a reason; a blank status returns the
+    decision to the milestone log."""
+    reason = reason.strip()
+    if status and not reason:
+        raise ValidationError({"development_override_reason": "Give the reason for the status."})
+    infant.development_status_override = status or ""
+    infant.development_override_reason = reason if status else ""
+    infant.full_clean()
+    infant.save(
+        update_fields=["development_status_override", "development_override_reason", "updated_at"]
+    )
+    audit_record(
+        actor=set_by,
+        action=AuditAction.UPDATE,
+        resource="infant",
+        channel=channel,
+        clinic=infant.clinic,
+        infant_uuid=infant.uuid,
+        object_uuid=infant.uuid,
+        request=request,
+        detail={"fields": ["development_status_override"], "status": status or "from_log"},
+    )
+    return infant
+
+
+def infant_read_record(
+    *,
+    reader: User,
+    infants: Iterable[Infant],
+    action: AuditAction,
+    resource: str = "infant",
+    request=None,
+    channel: AuditChannel = AuditChannel.WEB,
+) -> None:
+    """Reads leave a row too: one "view" row per infant opened, one "list" row per list shown,
+    naming the infants listed."""
+    infants = list(infants)
+    if action == AuditAction.LIST:
+        audit_record(
+            actor=reader,
+            action=action,
+            resource=resource,
+            channel=channel,
+            request=request,
+            detail={"infant_ids": [str(infant.uuid) for infant in infants]},
+        )
+        return
+    for infant in infants:
+        audit_record(
+            actor=reader,
+            action=action,
+            resource=resource,
+            channel=channel,
+            clinic=infant.clinic,
+            infant_uuid=infant.uuid,
+            object_uuid=infant.uuid,
+            request=request,
+        )

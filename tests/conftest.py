@@ -22,6 +22,19 @@ def service_unavailable(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Transactional tests empty the tables with TRUNCATE between tests, which the audit trail's
+    TRUNCATE trigger refuses; only in the throwaway test database is that one trigger switched
+    off. The UPDATE and DELETE triggers stay on (tests/clinics/test_audit_trail.py)."""
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ALTER TABLE clinics_auditevent DISABLE TRIGGER clinics_auditevent_no_truncate"
+                )
+
+
 @pytest.fixture
 def postgres(db):
     if connection.vendor != "postgresql":

@@ -10,6 +10,8 @@ from patients.models import (
     Guardianship,
     Infant,
     MaternalDiabetes,
+    MilestoneEntry,
+    MilestoneStatus,
     Relationship,
     Sex,
 )
@@ -93,3 +95,13 @@ def caregiver_of(*infants: Infant) -> User:
     for infant in infants:
         GuardianshipFactory(infant=infant, caregiver=user)
     return user
+
+
+class MilestoneEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = MilestoneEntry
+
+    infant = factory.SubFactory(InfantFactory)
+    milestone = "social_smile"
+    status = MilestoneStatus.ACHIEVED
+    observed_on = factory.LazyFunction(timezone.localdate)

@@ -77,7 +77,10 @@ def test_seed_demo_is_idempotent():
             user = User.objects.get(email=f"{role}@{slug}.example")
             assert user.check_password("demo-password-1")
     assert Membership.objects.filter(clinic__slug="northside").count() == 3
-    assert User.objects.filter(email__endswith=".example").count() == 6
+    assert (
+        User.objects.filter(email__endswith=".example").exclude(email__startswith="parent").count()
+        == 6
+    )
 
 
 def test_database_is_postgresql_when_services_are_required(db):
@@ -110,3 +113,27 @@ def test_real_celery_worker_completes_a_task_end_to_end(celery_worker):
         time.sleep(0.1)
     assert not ApiToken.objects.filter(pk=stale.pk).exists(), "the worker did not run the task"
     assert ApiToken.objects.filter(pk=fresh.pk).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_infants_caregivers_twins_and_a_regression_without_duplicates():
+    from patients.models import Infant, MilestoneEntry
+    from patients.selectors import infant_development_status, infants_visible_to
+
+    call_command("seed_demo", stdout=io.StringIO())
+    entries = MilestoneEntry.objects.count()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "parent1@northside.example" in out.getvalue()
+    assert MilestoneEntry.objects.count() == entries
+    for slug in ("northside", "riverside"):
+        infants = Infant.objects.filter(clinic__slug=slug)
+        assert infants.count() == 20
+        ages = sorted(infant.age_hours for infant in infants)
+        assert ages[0] < 72 and ages[-1] > 360 * 24
+        assert any(infant.is_preterm for infant in infants)
+        parent = User.objects.get(email=f"parent1@{slug}.example")
+        assert parent.check_password("demo-password-1")
+        assert infants_visible_to(parent).count() == 2
+        statuses = {infant_development_status(infant) for infant in infants}
+        assert "regression" in statuses

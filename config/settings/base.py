@@ -168,6 +168,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Where emailed links point (invitations); the public address of the site.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=24 * 30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

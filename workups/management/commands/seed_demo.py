@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clinics import demo as clinics_demo
+from patients import demo as patients_demo
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         lines: list[str] = []
         with transaction.atomic():
             clinics_demo.seed(lines.append)
+            patients_demo.seed(lines.append)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with:"))
         for line in lines:
             self.stdout.write(line)
