@@ -8,12 +8,28 @@ NAVIGATION = {
     Role.CLINIC_ADMIN: [
         ("Home", "home"),
         ("Infants", "patients:infant-list"),
+        ("Orders", "workups:order-list"),
+        ("Referrals", "workups:referral-list"),
+        ("Slots", "workups:slot-list"),
         ("Administration", "admin:index"),
         ("API", "api-docs"),
     ],
-    Role.PEDIATRICIAN: [("Home", "home"), ("Infants", "patients:infant-list"), ("API", "api-docs")],
-    Role.NURSE: [("Home", "home"), ("Infants", "patients:infant-list")],
-    "caregiver": [("Home", "home")],
+    Role.PEDIATRICIAN: [
+        ("Home", "home"),
+        ("Infants", "patients:infant-list"),
+        ("Worklist", "workups:worklist"),
+        ("Orders", "workups:order-list"),
+        ("Alerts", "workups:alert-list"),
+        ("Referrals", "workups:referral-list"),
+        ("API", "api-docs"),
+    ],
+    Role.NURSE: [
+        ("Home", "home"),
+        ("Infants", "patients:infant-list"),
+        ("Worklist", "workups:worklist"),
+        ("Orders", "workups:order-list"),
+    ],
+    "caregiver": [("Home", "home"), ("Appointments", "workups:portal-appointments")],
 }
 
 

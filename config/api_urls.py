@@ -1,6 +1,6 @@
 """Version 1 of the REST API, mounted at /api/v1/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from clinics import apis as clinic_apis
 from patients import apis as patient_apis
@@ -34,4 +34,5 @@ urlpatterns = [
         patient_apis.InvitationRevokeApi.as_view(),
         name="infant-invitation-revoke",
     ),
+    path("", include("workups.api_urls")),
 ]
