@@ -293,7 +293,7 @@ def result_record(
         order = order_transition(
             order=order, to_status=taken, actor=recorded_by, channel=channel, at=collected_at
         )
-    order_transition(
+    result.order = order_transition(
         order=order, to_status=OrderStatus.RESULTED, actor=recorded_by, channel=channel
     )
     _audit(
