@@ -45,6 +45,9 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+bench: install
+	$(PY) bench/run.py
+
 worker: install
 	$(VENV)/bin/celery -A config worker --beat --loglevel=info
 

@@ -29,7 +29,11 @@ NAVIGATION = {
         ("Worklist", "workups:worklist"),
         ("Orders", "workups:order-list"),
     ],
-    "caregiver": [("Home", "home"), ("Appointments", "workups:portal-appointments")],
+    "caregiver": [
+        ("Home", "home"),
+        ("My children", "portal:home"),
+        ("Appointments", "workups:portal-appointments"),
+    ],
 }
 
 

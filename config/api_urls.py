@@ -1,9 +1,11 @@
 """Version 1 of the REST API, mounted at /api/v1/."""
 
-from django.urls import include, path
+from django.urls import path
 
 from clinics import apis as clinic_apis
+from episodes.api_urls import urlpatterns as episode_urlpatterns
 from patients import apis as patient_apis
+from workups.api_urls import urlpatterns as workup_urlpatterns
 
 app_name = "api"
 
@@ -34,5 +36,6 @@ urlpatterns = [
         patient_apis.InvitationRevokeApi.as_view(),
         name="infant-invitation-revoke",
     ),
-    path("", include("workups.api_urls")),
+    *episode_urlpatterns,
+    *workup_urlpatterns,
 ]

@@ -22,19 +22,6 @@ def service_unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Transactional tests empty the tables with TRUNCATE between tests, which the audit trail's
-    TRUNCATE trigger refuses; only in the throwaway test database is that one trigger switched
-    off. The UPDATE and DELETE triggers stay on (tests/clinics/test_audit_trail.py)."""
-    with django_db_blocker.unblock():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "ALTER TABLE clinics_auditevent DISABLE TRIGGER clinics_auditevent_no_truncate"
-                )
-
-
 @pytest.fixture
 def postgres(db):
     if connection.vendor != "postgresql":
@@ -88,3 +75,27 @@ def token_client():
         return client
 
     return make
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright; skipped (or failed under REQUIRE_SERVICES=1)
+    when it is not installed."""
+    if not os.path.exists(CHROMIUM):
+        service_unavailable(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django must allow ORM calls from this thread.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()

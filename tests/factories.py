@@ -5,6 +5,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from clinics.models import Clinic, Membership, Role, User
+from episodes.models import Episode, MovementType, State
 from patients.models import (
     Feeding,
     Guardianship,
@@ -105,3 +106,15 @@ class MilestoneEntryFactory(DjangoModelFactory):
     milestone = "social_smile"
     status = MilestoneStatus.ACHIEVED
     observed_on = factory.LazyFunction(timezone.localdate)
+
+
+class EpisodeFactory(DjangoModelFactory):
+    class Meta:
+        model = Episode
+
+    infant = factory.SubFactory(InfantFactory)
+    reported_by = factory.SubFactory(UserFactory)
+    started_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
+    duration_s = 20
+    state = State.AWAKE_CRYING_OR_HANDLED
+    movement_type = MovementType.FINE_TREMOR

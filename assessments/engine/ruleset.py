@@ -29,7 +29,8 @@ EPISODE_PATTERNS = [
         "text": "rhythmic jerking that does not stop, or only partly stops, when held while awake",
         "when": {
             "all": [
-                "maybe_awake",
+                # Jerks that go on after waking are awake jerks.
+                {"any": ["maybe_awake", "continues_after_waking"]},
                 {
                     "any": [
                         {"all": ["rhythmic", "restraint_fails"]},
@@ -53,7 +54,11 @@ EPISODE_PATTERNS = [
         "when": {"all": ["maybe_awake", "restraint_unknown", "rhythmic"]},
     },
     {"id": "spasm_cluster", "when": {"all": ["clusters", {"any": ["spasm", "waking_event"]}]}},
-    {"id": "benign_tremor", "when": {"all": ["tremor", "provoked", "restraint_stops"]}},
+    # A coarse tremor is a red flag for jitteriness (section 2), never the benign pattern.
+    {
+        "id": "benign_tremor",
+        "when": {"all": ["tremor", "!coarse_tremor", "provoked", "restraint_stops"]},
+    },
     {
         "id": "single_startle",
         "when": {"all": ["startle", "sudden_stimulus", "!clusters", "!clonic", "!myoclonic"]},
@@ -486,6 +491,14 @@ TRIAGE_RULES = [
         "when": {"any": ["glucose_below_goal", "glucose_critical", "calcium_low", "magnesium_low"]},
     },
     {
+        "id": "P1",
+        "level": "same_day",
+        "text": "engine policy: an epileptiform or hypsarrhythmic EEG needs a clinician today"
+        " (section 2 default triage: seizures emergency, spasms same_day minimum)",
+        "sources": ["31", "37"],
+        "when": {"any": ["eeg_epileptiform", "eeg_hypsarrhythmia"]},
+    },
+    {
         "id": "R1",
         "level": "routine_visit",
         "text": "benign-pattern jitteriness beyond about 2 months",
@@ -557,9 +570,14 @@ REASSURE = {
             {"any": ["!any:startle", "age_le_6m"]},
             {"any": ["no_risk_factors", "glucose_all_normal"]},
             "!maternal_drugs",
+            # A test the criteria call for and not yet done is missing information.
+            {"any": ["!glucose_needed", "glucose_all_normal"]},
+            {"any": ["!calcium_needed", "calcium_all_normal"]},
             "development_normal",
             "!neuro_abnormal",
             "!nose_tap_startle",
+            "!eeg_abnormal",
+            "!mri_abnormal",
         ]
     },
 }

@@ -55,6 +55,7 @@ _CRITERIA = {
 _TRIAGE = tuple(
     (rule["id"], _RANK[rule["level"]], compile_condition(rule["when"])) for rule in TRIAGE_RULES
 )
+_RULE_RANK = {rule_id: rank for rule_id, rank, _ in _TRIAGE}
 _OVERRIDE = compile_condition(OVERRIDE["when"])
 _SUPPRESSED = frozenset(OVERRIDE["suppresses"])
 _REASSURE = compile_condition(REASSURE["when"])
@@ -142,8 +143,7 @@ def _triage(facts: set[str]) -> tuple[str, list[str]]:
     overridden = holds(_OVERRIDE, facts)
     if overridden:
         fired = [rule_id for rule_id in fired if rule_id not in _SUPPRESSED]
-    ranks = {rule_id: rank for rule_id, rank, _ in _TRIAGE}
-    level = max((ranks[rule_id] for rule_id in fired), default=-1)
+    level = max((_RULE_RANK[rule_id] for rule_id in fired), default=-1)
     rules = [*fired, OVERRIDE["id"]] if overridden else fired
     if level >= _ROUTINE:
         return TRIAGE_LEVELS[level], rules

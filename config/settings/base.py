@@ -114,6 +114,20 @@ MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 # Media is never served from a public URL; only authorised views stream it.
 MEDIA_URL = "/media-not-public/"
 
+# Uploads never sit in memory: anything above 64 KiB streams to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+VIDEO_MAX_UPLOAD_BYTES = env.int("VIDEO_MAX_UPLOAD_BYTES", default=1024**3)
+# Resumable (tus) uploads in progress; on the media volume so finished files move, not copy.
+VIDEO_UPLOAD_PARTIAL_DIR = env(
+    "VIDEO_UPLOAD_PARTIAL_DIR", default=str(Path(MEDIA_ROOT).parent / "uploads-partial")
+)
+# A worker holds a video this long; after that the sweep hands it to another worker.
+VIDEO_PROCESSING_LEASE_SECONDS = env.int("VIDEO_PROCESSING_LEASE_SECONDS", default=15 * 60)
+VIDEO_PROCESSING_MAX_ATTEMPTS = env.int("VIDEO_PROCESSING_MAX_ATTEMPTS", default=5)
+# An uploaded video not picked up within this time is queued again by the sweep.
+VIDEO_SWEEP_GRACE_SECONDS = env.int("VIDEO_SWEEP_GRACE_SECONDS", default=2 * 60)
+
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
@@ -143,6 +157,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "clinics.notifications_sweep",
         "schedule": 60 * 5,
     },
+    # Lost messages and dead workers delay video processing; this sweep makes sure it happens.
+    "sweep-unprocessed-videos": {"task": "episodes.videos_sweep", "schedule": 5 * 60},
+    "purge-abandoned-uploads": {"task": "episodes.upload_partials_purge", "schedule": 60 * 60},
 }
 
 REST_FRAMEWORK = {
@@ -166,10 +183,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One vocabulary answers several episode questions; name it once in the schema.
+    "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "episodes.models.YesNoUnknown"},
 }
-
-# Where emailed links point (invitations); the public address of the site.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=24 * 30)
 

@@ -15,6 +15,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
+VIDEO_UPLOAD_PARTIAL_DIR = str(VAR_DIR / "test-uploads-partial")
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py: celery_worker).
 CELERY_TASK_ALWAYS_EAGER = True
 LOGGING["root"]["level"] = "WARNING"

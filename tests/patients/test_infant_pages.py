@@ -176,6 +176,6 @@ def test_list_page_query_count_does_not_grow_with_infants(
     user = staff(Role.NURSE)
     InfantFactory.create_batch(count, clinic=user.memberships.get().clinic)
     client.force_login(user)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("patients:infant-list"))
     assert response.context["page"].paginator.count == count

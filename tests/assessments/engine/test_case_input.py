@@ -155,6 +155,22 @@ def test_unknown_infant_context_never_reassures(infant):
     assert score(complete_case(**infant))["triage"] != "reassure_monitor"
 
 
+def test_a_needed_test_not_yet_done_keeps_routine_visit():
+    formula_day_7 = complete_case(age_days=7, feeding="formula")
+    result = score(formula_day_7)
+    assert (
+        "Clinician: measure total and ionized calcium and magnesium."
+        in (result["missing_information"])
+    )
+    assert result["triage"] == "routine_visit"
+    normal_calcium = [
+        {"test": "total_calcium", "value": 9.2, "unit": "mg/dL"},
+        {"test": "ionized_calcium", "value": 1.2, "unit": "mmol/L"},
+    ]
+    formula_day_7["results"] = normal_calcium
+    assert score(formula_day_7)["triage"] == "reassure_monitor"
+
+
 def test_sleep_only_needs_every_episode_in_sleep():
     only_sleep = score(complete_case(SLEEP_JERKS_EPISODE, SLEEP_JERKS_EPISODE))
     mixed = score(complete_case(SLEEP_JERKS_EPISODE, episode(SLEEP_JERKS_EPISODE, state="feeding")))

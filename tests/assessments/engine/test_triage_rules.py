@@ -84,6 +84,12 @@ FIRES = [
      "same_day"),
     ("S5", complete_case(results=[{"test": "ionized_calcium", "value": 1.0, "unit": "mmol/L"}]),
      "same_day"),
+    ("E1", complete_case(episode(CLONIC_EPISODE, state="asleep", stops_on_waking="no")),
+     "emergency"),
+    ("P1", complete_case(results=[{"test": "eeg", "interpretation": "epileptiform"}]),
+     "same_day"),
+    ("P1", complete_case(results=[{"test": "video_eeg", "interpretation": "hypsarrhythmia"}]),
+     "same_day"),
     ("R1", complete_case(age_days=90), "routine_visit"),
     ("R2", complete_case(SLEEP_JERKS_EPISODE), "routine_visit"),
     ("R3", complete_case(STARTLE_EPISODE, age_days=200, development="age_appropriate"),
@@ -123,6 +129,8 @@ DOES_NOT_FIRE = [
     ("S4", complete_case(SLEEP_JERKS_EPISODE)),
     ("S5", complete_case(results=[glucose(55, age_hours=30)], age_days=1.25)),
     ("S5", complete_case(results=[{"test": "magnesium", "value": 1.6, "unit": "mg/dL"}])),
+    ("P1", complete_case(results=[{"test": "eeg", "interpretation": "normal"}])),
+    ("P1", complete_case(results=[{"test": "eeg", "interpretation": "other_abnormal"}])),
     ("R1", complete_case(age_days=30)),
     ("R2", CONFIRMED_SLEEP_JERKS),
     ("R2", complete_case()),
@@ -136,6 +144,10 @@ DOES_NOT_FIRE = [
     ("M1", complete_case(maternal_diabetes=None)),
     ("M1", complete_case(age_days=90)),
     ("M1", complete_case(STARTLE_EPISODE, age_days=200, development="age_appropriate")),
+    # A coarse tremor is a red flag for jitteriness even when it stops with holding.
+    ("M1", complete_case(episode(movement_type="coarse_tremor", rate_hz_est=None))),
+    ("M1", complete_case(results=[{"test": "mri_brain", "interpretation": "abnormal"}])),
+    ("M1", complete_case(results=[{"test": "eeg", "interpretation": "other_abnormal"}])),
     ("R0", complete_case()),
 ]
 

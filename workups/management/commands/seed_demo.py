@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clinics import demo as clinics_demo
+from episodes import demo as episodes_demo
 from patients import demo as patients_demo
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             clinics_demo.seed(lines.append)
             patients_demo.seed(lines.append)
+            episodes_demo.seed(lines.append)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with:"))
         for line in lines:
             self.stdout.write(line)

@@ -1,0 +1,362 @@
+from django.conf import settings
+from django.db import models
+
+from clinics.models import BaseModel
+from patients.models import Infant
+
+# Vocabularies of CLINICAL_CRITERIA.md section 1. The codes are the engine's; the labels are the
+# plain words a parent reads. A blank answer means "not known", never "normal".
+
+
+class State(models.TextChoices):
+    AWAKE_CALM = "awake_calm", "Awake and calm"
+    AWAKE_CRYING_OR_HANDLED = "awake_crying_or_handled", "Awake, crying or being handled"
+    FEEDING = "feeding", "Feeding"
+    DROWSY_FALLING_ASLEEP = "drowsy_falling_asleep", "Drowsy or falling asleep"
+    ASLEEP = "asleep", "Asleep"
+    ON_WAKING = "on_waking", "Just waking up"
+
+
+class Trigger(models.TextChoices):
+    NONE = "none", "Nothing I noticed"
+    HANDLING_OR_TOUCH = "handling_or_touch", "Being touched or handled"
+    SUDDEN_NOISE_OR_MOVEMENT = "sudden_noise_or_movement", "A sudden noise or movement"
+    CRYING_OR_HUNGER = "crying_or_hunger", "Crying or hunger"
+    UNDRESSING_OR_COLD = "undressing_or_cold", "Undressing or feeling cold"
+    FEEDING = "feeding", "Feeding"
+    ROCKING = "rocking", "Rocking"
+    WAKING = "waking", "Waking up"
+    EXCITEMENT = "excitement", "Excitement"
+
+
+class MovementType(models.TextChoices):
+    FINE_TREMOR = "fine_tremor", "Fine, fast trembling"
+    COARSE_TREMOR = "coarse_tremor", "Large, coarse shaking"
+    STARTLE_MORO = "startle_moro", "A startle: arms fling out then come back"
+    MYOCLONIC_JERKS = "myoclonic_jerks", "Sudden brief jerks"
+    RHYTHMIC_CLONIC_JERKS = "rhythmic_clonic_jerks", "Rhythmic jerking, like a beat"
+    TONIC_STIFFENING = "tonic_stiffening", "Body or limbs go stiff"
+    SPASM_LIKE_FLEXION_EXTENSION = (
+        "spasm_like_flexion_extension",
+        "Sudden bend or stretch (a crunch, head drop, arms up)",
+    )
+    SHUDDERING = "shuddering", "Shuddering or shivering"
+    UNSPECIFIED_JERKING = "unspecified_jerking", "Jerking, not sure which kind"
+
+
+class Oscillation(models.TextChoices):
+    EQUAL = "equal", "Equal back-and-forth (tremor)"
+    FAST_SLOW = "fast_slow", "Fast and slow phase (clonic)"
+    REPETITIVE_BRIEF_JERKS = "repetitive_brief_jerks", "Repetitive brief jerks"
+    SINGLE = "single", "Single movement"
+    SPASM_1_2S = "spasm_1_2s", "Spasm of 1-2 seconds"
+    SUSTAINED = "sustained", "Sustained"
+
+
+class Distribution(models.TextChoices):
+    ONE_LEG = "one_leg", "One leg"
+    ONE_SIDE_ARM_LEG = "one_side_arm_leg", "Arm and leg on one side"
+    BOTH_LEGS = "both_legs", "Both legs"
+    ALL_LIMBS = "all_limbs", "Arms and legs"
+    CHIN_AND_LIMBS = "chin_and_limbs", "Chin and limbs"
+    HEAD_NECK_TRUNK_LIMBS = "head_neck_trunk_limbs", "Head, neck, body and limbs"
+    NECK_SHOULDERS_ARMS = "neck_shoulders_arms", "Neck, shoulders and arms"
+
+
+class Symmetry(models.TextChoices):
+    SYMMETRIC = "symmetric", "The same on both sides"
+    ASYMMETRIC = "asymmetric", "Stronger on one side"
+    UNILATERAL = "unilateral", "Only one side"
+
+
+class RestraintResponse(models.TextChoices):
+    YES = "yes", "Yes, it stopped"
+    PARTIALLY = "partially", "It got less but did not stop"
+    NO = "no", "No, it kept going"
+    WORSENS = "worsens", "It got worse"
+    NOT_TRIED = "not_tried", "I did not try"
+
+
+class WakingResponse(models.TextChoices):
+    YES = "yes", "Yes, it stopped when baby woke"
+    NO = "no", "No, it kept going after waking"
+    NOT_OBSERVED = "not_observed", "I did not see"
+    NA = "na", "Baby was not asleep"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not sure"
+
+
+class EyeSigns(models.TextChoices):
+    NONE = "none", "Eyes looked normal"
+    DEVIATION = "deviation", "Eyes turned to one side"
+    STARING = "staring", "Staring, not looking at anything"
+    NYSTAGMOID = "nystagmoid", "Eyes flicking side to side"
+    UPWARD_ROLLING = "upward_rolling", "Eyes rolled up"
+    EYES_WIDEN = "eyes_widen", "Eyes opened wide"
+
+
+class Autonomic(models.TextChoices):
+    APNEA = "apnea", "Stopped breathing or paused breathing"
+    CYANOSIS_OR_COLOR_CHANGE = "cyanosis_or_color_change", "Turned blue, grey or pale"
+    HEART_RATE_CHANGE = "heart_rate_change", "Heart rate changed (on a monitor)"
+    DROOLING = "drooling", "Drooling"
+
+
+class Consciousness(models.TextChoices):
+    ALERT = "alert", "Awake and responding to me"
+    ASLEEP_UNAFFECTED = "asleep_unaffected", "Asleep and stayed asleep"
+    ALTERED = "altered", "Not responding normally"
+    UNCLEAR = "unclear", "Not sure"
+
+
+class AfterEvent(models.TextChoices):
+    BASELINE = "baseline", "Back to normal straight away"
+    CRIES_THEN_SETTLES = "cries_then_settles", "Cried, then settled"
+    IRRITABLE = "irritable", "Fussy or irritable"
+    SLEEPY = "sleepy", "Very sleepy"
+    FLOPPY = "floppy", "Floppy"
+
+
+class Associated(models.TextChoices):
+    POOR_FEEDING = "poor_feeding", "Feeding poorly"
+    LETHARGY = "lethargy", "Unusually sleepy or hard to wake"
+    IRRITABILITY = "irritability", "Very irritable"
+    HYPOTONIA = "hypotonia", "Floppy"
+    GENERALIZED_STIFFNESS = "generalized_stiffness", "Stiff all over"
+    FEVER = "fever", "Fever"
+    HYPOTHERMIA = "hypothermia", "Feels cold, low temperature"
+    SWEATING = "sweating", "Sweating"
+    TWITCHING = "twitching", "Twitching"
+    CARPOPEDAL_SPASM = "carpopedal_spasm", "Hands or feet cramping"
+    STRIDOR = "stridor", "Noisy, high-pitched breathing"
+    RESPIRATORY_DIFFICULTY = "respiratory_difficulty", "Hard to breathe"
+    FAILURE_TO_THRIVE = "failure_to_thrive", "Not gaining weight"
+
+
+# Single-answer fields and their vocabularies; the list fields are validated by the service.
+EPISODE_CHOICE_FIELDS = {
+    "state": State,
+    "trigger": Trigger,
+    "movement_type": MovementType,
+    "distribution": Distribution,
+    "symmetry": Symmetry,
+    "stops_with_gentle_restraint": RestraintResponse,
+    "stops_on_waking": WakingResponse,
+    "stimulus_sensitive": YesNoUnknown,
+    "clusters": YesNoUnknown,
+    "eye_signs": EyeSigns,
+    "consciousness": Consciousness,
+    "after_event": AfterEvent,
+}
+EPISODE_LIST_FIELDS = {"autonomic": Autonomic, "associated": Associated}
+
+
+def _choice_field(vocabulary, verbose_name: str) -> models.CharField:
+    return models.CharField(
+        verbose_name, max_length=40, choices=vocabulary.choices, blank=True, default=""
+    )
+
+
+def _in_vocabulary(field: str, vocabulary) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": [*vocabulary.values, ""]}),
+        name=f"episode_{field}_valid",
+    )
+
+
+class EpisodeQuerySet(models.QuerySet):
+    def for_infant(self, infant: Infant):
+        return self.filter(infant=infant)
+
+    def recent(self):
+        return self.order_by("-started_at", "-id")
+
+
+class Episode(BaseModel):
+    """One shaking episode as a caregiver (or staff member) reported it. The caregiver's answers
+    are kept as reported; a clinician's reading of the video lives in separate fields."""
+
+    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="episodes")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_episodes"
+    )
+    started_at = models.DateTimeField()
+    duration_s = models.PositiveIntegerField("how long it lasted (seconds)", null=True, blank=True)
+    state = _choice_field(State, "state")
+    trigger = _choice_field(Trigger, "trigger")
+    movement_type = _choice_field(MovementType, "movement type")
+    distribution = _choice_field(Distribution, "distribution")
+    symmetry = _choice_field(Symmetry, "symmetry")
+    stops_with_gentle_restraint = _choice_field(RestraintResponse, "stops with gentle restraint")
+    stops_on_waking = _choice_field(WakingResponse, "stops on waking")
+    stimulus_sensitive = _choice_field(YesNoUnknown, "stimulus sensitive")
+    clusters = _choice_field(YesNoUnknown, "clusters")
+    episodes_per_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    eye_signs = _choice_field(EyeSigns, "eye signs")
+    autonomic = models.JSONField(default=list, blank=True)
+    consciousness = _choice_field(Consciousness, "consciousness")
+    after_event = _choice_field(AfterEvent, "after the event")
+    associated = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True)
+
+    # Clinician-only, set after watching the video (episode_clinician_review).
+    oscillation = _choice_field(Oscillation, "oscillation")
+    rate_hz_est = models.DecimalField(
+        "estimated rate (Hz)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    clinician_notes = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_episodes",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["infant", "-started_at"], name="episode_infant_started")]
+        constraints = [
+            *(_in_vocabulary(name, vocab) for name, vocab in EPISODE_CHOICE_FIELDS.items()),
+            _in_vocabulary("oscillation", Oscillation),
+            models.CheckConstraint(
+                condition=models.Q(rate_hz_est__isnull=True)
+                | models.Q(rate_hz_est__gte=0, rate_hz_est__lte=30),
+                name="episode_rate_hz_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode of {self.infant} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def video_available(self) -> bool:
+        return bool(self.videos.all())
+
+    @property
+    def next_step_advice(self) -> str:
+        # Replaced by the assessment engine's caregiver advice once it is connected.
+        return (
+            "A clinician will review this episode and any video you sent. "
+            "If the shaking comes back, record it and log it here."
+        )
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
+
+
+class VideoState(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded"
+    PROCESSING = "processing", "Processing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be processed"
+
+
+def _video_path(video: "EpisodeVideo", filename: str) -> str:
+    return f"episodes/videos/{video.uuid}/{filename}"
+
+
+class EpisodeVideo(BaseModel):
+    """A video of an episode. The original is evidence and is never altered; the poster and the
+    browser-playable rendition are derived from it."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="videos")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploaded_videos"
+    )
+    original = models.FileField(upload_to=_video_path, max_length=300)
+    original_filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=60)
+    size_bytes = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=VideoState.choices, default=VideoState.UPLOADED)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    processing_started_at = models.DateTimeField(null=True, blank=True)
+    processing_attempts = models.PositiveSmallIntegerField(default=0)
+    duration_s = models.FloatField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    rotation = models.SmallIntegerField(null=True, blank=True)
+    video_codec = models.CharField(max_length=40, blank=True)
+    audio_codec = models.CharField(max_length=40, blank=True)
+    poster = models.FileField(upload_to=_video_path, max_length=300, blank=True)
+    rendition = models.FileField(upload_to=_video_path, max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "sha256"], name="video_once_per_episode"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=VideoState.values), name="video_state_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(size_bytes__gt=0), name="video_not_empty"),
+        ]
+        indexes = [models.Index(fields=["state", "processing_started_at"], name="video_state")]
+
+    def __str__(self) -> str:
+        return f"Video {self.uuid} ({self.get_state_display()})"
+
+    @property
+    def playable_file(self):
+        """What a browser should play: the rendition when one was made, else the original."""
+        return self.rendition if self.rendition else self.original
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a request sent with an `Idempotency-Key`, replayed on retries."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys"
+    )
+    key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user_id})"
+
+
+class UploadSession(BaseModel):
+    """A resumable (tus) upload in progress. The bytes received so far sit in a partial file in
+    VIDEO_UPLOAD_PARTIAL_DIR; on completion they become an EpisodeVideo."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="upload_sessions"
+    )
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="upload_sessions")
+    filename = models.CharField(max_length=255, blank=True)
+    length = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    video = models.ForeignKey(
+        EpisodeVideo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(offset__gte=0, offset__lte=models.F("length")),
+                name="upload_offset_within_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Upload {self.uuid} {self.offset}/{self.length}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.offset == self.length

@@ -1,0 +1,499 @@
+import hashlib
+import json
+import logging
+import tempfile
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from clinics.models import AuditAction, AuditChannel, User
+from clinics.services import audit_record
+from episodes import transcoding
+from episodes.intake import (
+    ACCEPTED_VIDEO_TYPES,
+    SIGNATURE_BYTES,
+    LocalUploadFile,
+    ReceivedFile,
+    VideoRefused,
+    append_stream,
+    detect_video_type,
+    max_upload_bytes,
+    partial_path,
+    sha256_of,
+    too_large,
+)
+from episodes.models import (
+    EPISODE_CHOICE_FIELDS,
+    EPISODE_LIST_FIELDS,
+    Episode,
+    EpisodeVideo,
+    IdempotencyKey,
+    UploadSession,
+    VideoState,
+)
+from patients.models import Infant
+
+logger = logging.getLogger(__name__)
+
+EPISODE_ANSWER_FIELDS = (
+    "duration_s",
+    *EPISODE_CHOICE_FIELDS,
+    "episodes_per_day",
+    *EPISODE_LIST_FIELDS,
+    "notes",
+)
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def infant_record_audit(
+    *,
+    actor,
+    action: AuditAction,
+    resource: str,
+    infant: Infant,
+    channel: AuditChannel,
+    object_uuid=None,
+    request=None,
+    detail: dict | None = None,
+) -> None:
+    """An audit row for a read or write of part of an infant's record (episodes, videos)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        resource=resource,
+        channel=channel,
+        clinic=infant.clinic,
+        infant_uuid=infant.uuid,
+        object_uuid=object_uuid,
+        request=request,
+        detail=detail,
+    )
+
+
+def _validate_episode(episode: Episode) -> None:
+    errors = {}
+    for name, vocabulary in EPISODE_LIST_FIELDS.items():
+        value = getattr(episode, name)
+        if not isinstance(value, list):
+            errors[name] = "Must be a list."
+            continue
+        unknown = [code for code in value if code not in vocabulary.values]
+        if unknown:
+            errors[name] = (
+                f"Unknown value(s) {', '.join(map(str, unknown))}; "
+                f"allowed: {', '.join(vocabulary.values)}."
+            )
+        elif len(set(value)) != len(value):
+            errors[name] = "Each value may appear once."
+    if episode.started_at and episode.started_at > timezone.now() + CLOCK_SKEW:
+        errors["started_at"] = "The episode cannot start in the future."
+    if errors:
+        raise ValidationError(errors)
+    episode.full_clean()
+
+
+def _episode_logged_effects(episode: Episode) -> None:
+    """Work that follows a newly committed episode. The assessment engine's "assess infant" task
+    is enqueued from here."""
+    logger.info("episode %s logged for infant %s", episode.uuid, episode.infant.uuid)
+
+
+@transaction.atomic
+def episode_log(
+    *,
+    infant: Infant,
+    reported_by: User,
+    started_at,
+    request=None,
+    channel: AuditChannel = AuditChannel.API,
+    **answers,
+) -> Episode:
+    """Record an episode as reported: unknown answers stay blank (never "normal"), and every
+    answer must come from the vocabulary of CLINICAL_CRITERIA.md section 1."""
+    unexpected = set(answers) - set(EPISODE_ANSWER_FIELDS)
+    if unexpected:
+        raise TypeError(f"Unknown episode fields: {sorted(unexpected)}")
+    answers = {name: value for name, value in answers.items() if value is not None}
+    episode = Episode(infant=infant, reported_by=reported_by, started_at=started_at, **answers)
+    _validate_episode(episode)
+    episode.save()
+    infant_record_audit(
+        actor=reported_by,
+        action=AuditAction.CREATE,
+        resource="episode",
+        infant=infant,
+        channel=channel,
+        object_uuid=episode.uuid,
+        request=request,
+    )
+    transaction.on_commit(lambda: _episode_logged_effects(episode))
+    return episode
+
+
+@transaction.atomic
+def episode_clinician_review(
+    *,
+    episode: Episode,
+    reviewed_by: User,
+    oscillation: str = "",
+    rate_hz_est=None,
+    clinician_notes: str = "",
+    request=None,
+    channel: AuditChannel = AuditChannel.API,
+) -> Episode:
+    """A clinician's reading of the video; the caregiver's own answers are left as reported."""
+    episode.oscillation = oscillation or ""
+    episode.rate_hz_est = rate_hz_est
+    episode.clinician_notes = clinician_notes or ""
+    episode.reviewed_by = reviewed_by
+    episode.reviewed_at = timezone.now()
+    episode.full_clean()
+    episode.save(
+        update_fields=[
+            "oscillation",
+            "rate_hz_est",
+            "clinician_notes",
+            "reviewed_by",
+            "reviewed_at",
+            "updated_at",
+        ]
+    )
+    infant_record_audit(
+        actor=reviewed_by,
+        action=AuditAction.UPDATE,
+        resource="episode",
+        infant=episode.infant,
+        channel=channel,
+        object_uuid=episode.uuid,
+        request=request,
+        detail={"fields": ["oscillation", "rate_hz_est", "clinician_notes"]},
+    )
+    return episode
+
+
+class IdempotencyKeyReused(Exception):
+    """The same key came with a different request."""
+
+
+def request_fingerprint(data) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def idempotent_response(
+    *, user: User, key: str, fingerprint: str, run: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict]:
+    """A retried request carrying the same key gets the first response instead of a second
+    write. The key row is inserted first, so a concurrent retry waits on the unique index
+    until the first commits, then replays it."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(
+                    user=user, key=key, request_fingerprint=fingerprint
+                )
+        except IntegrityError:
+            record = IdempotencyKey.objects.get(user=user, key=key)
+            if record.request_fingerprint != fingerprint:
+                raise IdempotencyKeyReused(key) from None
+            return record.response_status, record.response_body
+        status, body = run()
+        record.response_status = status
+        record.response_body = body
+        record.save(update_fields=["response_status", "response_body"])
+        return status, body
+
+
+def _enqueue_processing(video_uuid) -> None:
+    from episodes.tasks import video_process_task  # tasks import services
+
+    video_process_task.delay(str(video_uuid))
+
+
+def video_receive(
+    *,
+    episode: Episode,
+    uploaded_by: User,
+    received: ReceivedFile,
+    request=None,
+    channel: AuditChannel = AuditChannel.API,
+) -> tuple[EpisodeVideo, bool]:
+    """Keep a video only if it is non-empty, within the size limit and a video by its bytes.
+    The same file twice for one episode is one video: the existing one is returned.
+
+    Returns (video, created). Whatever happens, the received file does not stay behind."""
+    try:
+        if received.size == 0:
+            raise VideoRefused(400, "The file is empty. Record or pick the video again.")
+        if received.size > max_upload_bytes():
+            raise too_large()
+        content_type = detect_video_type(received.read_head())
+        existing = EpisodeVideo.objects.filter(episode=episode, sha256=received.sha256).first()
+        if existing is not None:
+            return existing, False
+        return _video_store(
+            episode=episode,
+            uploaded_by=uploaded_by,
+            received=received,
+            content_type=content_type,
+            request=request,
+            channel=channel,
+        )
+    finally:
+        received.discard()
+
+
+def _video_store(*, episode, uploaded_by, received, content_type, request, channel):
+    video = EpisodeVideo(
+        episode=episode,
+        uploaded_by=uploaded_by,
+        original_filename=Path(received.filename).name[:255],
+        content_type=content_type,
+        size_bytes=received.size,
+        sha256=received.sha256,
+    )
+    with open(received.path, "rb") as fh:
+        video.original.save(
+            f"original.{ACCEPTED_VIDEO_TYPES[content_type]}", LocalUploadFile(fh), save=False
+        )
+    try:
+        with transaction.atomic():
+            video.full_clean()
+            video.save()
+            infant_record_audit(
+                actor=uploaded_by,
+                action=AuditAction.CREATE,
+                resource="episode_video",
+                infant=episode.infant,
+                channel=channel,
+                object_uuid=video.uuid,
+                request=request,
+                detail={"sha256": video.sha256, "size_bytes": video.size_bytes},
+            )
+            transaction.on_commit(lambda: _enqueue_processing(video.uuid))
+    except IntegrityError:
+        # The same file arrived twice at once; the first one to commit is the video.
+        video.original.delete(save=False)
+        return EpisodeVideo.objects.get(episode=episode, sha256=received.sha256), False
+    except BaseException:
+        video.original.delete(save=False)
+        raise
+    return video, True
+
+
+class UploadOffsetConflict(Exception):
+    """The client's Upload-Offset is not where the upload stands (tus: 409)."""
+
+    def __init__(self, current_offset: int):
+        super().__init__(current_offset)
+        self.current_offset = current_offset
+
+
+class UploadChecksumMismatch(Exception):
+    """The chunk's bytes do not match its Upload-Checksum (tus: 460)."""
+
+
+CHECKSUM_ALGORITHMS = ("sha1", "sha256")
+
+
+@transaction.atomic
+def upload_session_create(
+    *, episode: Episode, created_by: User, length: int, filename: str = "", request=None
+) -> UploadSession:
+    """Open a resumable upload for an episode; its announced length must be within the limit."""
+    if length <= 0:
+        raise VideoRefused(400, "The file is empty. Record or pick the video again.")
+    if length > max_upload_bytes():
+        raise too_large()
+    session = UploadSession(
+        episode=episode, created_by=created_by, length=length, filename=filename[:255]
+    )
+    session.full_clean()
+    session.save()
+    Path(partial_path(session.uuid)).write_bytes(b"")
+    return session
+
+
+def upload_session_terminate(*, session: UploadSession) -> None:
+    """Drop an upload and the bytes received so far (tus termination)."""
+    Path(partial_path(session.uuid)).unlink(missing_ok=True)
+    session.delete()
+
+
+def upload_session_append(
+    *,
+    session: UploadSession,
+    stream,
+    offset: int,
+    count: int,
+    checksum: tuple[str, bytes] | None = None,
+    request=None,
+) -> tuple[UploadSession, EpisodeVideo | None]:
+    """Append a chunk at `offset`. Bytes received before a dropped connection are kept so the
+    client can resume; a chunk failing its checksum is discarded. The file is checked for a
+    video signature as soon as its first bytes are in, and becomes a video once complete."""
+    refusal = None
+    video = None
+    with transaction.atomic():
+        session = UploadSession.objects.select_for_update().get(pk=session.pk)
+        if offset != session.offset:
+            raise UploadOffsetConflict(session.offset)
+        path = partial_path(session.uuid)
+        with open(path, "ab") as fh:
+            # A crash after writing but before saving the offset leaves extra bytes: drop them.
+            fh.truncate(session.offset)
+        if offset + count > session.length:
+            raise VideoRefused(413, "The chunk goes past the length announced for the upload.")
+        digest = hashlib.new(checksum[0]) if checksum else None
+        written = append_stream(
+            path, stream, count=count, max_total=session.length, checksum=digest
+        )
+        if digest is not None and (written != count or digest.digest() != checksum[1]):
+            with open(path, "ab") as fh:
+                fh.truncate(session.offset)
+            if written == count:
+                raise UploadChecksumMismatch()
+            return session, None
+        before = session.offset
+        session.offset += written
+        session.save(update_fields=["offset", "updated_at"])
+        try:
+            head_threshold = min(session.length, SIGNATURE_BYTES)
+            if before < head_threshold <= session.offset:
+                with open(path, "rb") as fh:
+                    detect_video_type(fh.read(SIGNATURE_BYTES))
+            if session.is_complete:
+                video, _ = video_receive(
+                    episode=session.episode,
+                    uploaded_by=session.created_by,
+                    received=ReceivedFile(
+                        path=path,
+                        size=session.length,
+                        sha256=sha256_of(path),
+                        filename=session.filename,
+                    ),
+                    request=request,
+                )
+                session.video = video
+                session.save(update_fields=["video", "updated_at"])
+        except VideoRefused as exc:
+            refusal = exc
+    if refusal is not None:
+        upload_session_terminate(session=session)
+        raise refusal
+    return session, video
+
+
+def _video_claim(video_uuid) -> EpisodeVideo | None:
+    """Take the processing lease: a video already done, or leased to a live worker, is left."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.VIDEO_PROCESSING_LEASE_SECONDS)
+    with transaction.atomic():
+        video = (
+            EpisodeVideo.objects.select_for_update()
+            .select_related("episode__infant")
+            .filter(uuid=video_uuid)
+            .first()
+        )
+        if video is None or video.state in (VideoState.READY, VideoState.FAILED):
+            return None
+        if video.state == VideoState.PROCESSING and video.processing_started_at > now - lease:
+            return None
+        if video.processing_attempts >= settings.VIDEO_PROCESSING_MAX_ATTEMPTS:
+            video.state = VideoState.FAILED
+            video.failure_reason = f"gave up after {video.processing_attempts} attempts"
+            video.save(update_fields=["state", "failure_reason", "updated_at"])
+            return None
+        video.state = VideoState.PROCESSING
+        video.processing_started_at = now
+        video.processing_attempts += 1
+        video.save(
+            update_fields=["state", "processing_started_at", "processing_attempts", "updated_at"]
+        )
+        return video
+
+
+def _derive(video: EpisodeVideo) -> dict:
+    """Probe the original, cut a poster and, if a browser cannot play it, a rendition."""
+    with video.original.open("rb") as original:
+        found = transcoding.probe(original)
+        original.seek(0)
+        poster = transcoding.poster_jpeg(original)
+        fields = {
+            "duration_s": found.duration_s,
+            "width": found.width,
+            "height": found.height,
+            "rotation": found.rotation,
+            "video_codec": found.video_codec,
+            "audio_codec": found.audio_codec,
+        }
+        video.poster.save("poster.jpg", ContentFile(poster), save=False)
+        fields["poster"] = video.poster.name
+        if not found.playable_in_browser(video.content_type):
+            original.seek(0)
+            with tempfile.NamedTemporaryFile(suffix=".mp4") as rendition:
+                transcoding.playable_mp4(original, rendition.name)
+                rendition.seek(0)
+                video.rendition.save("playable.mp4", File(rendition), save=False)
+            fields["rendition"] = video.rendition.name
+    return fields
+
+
+def video_process(*, video_uuid) -> EpisodeVideo | None:
+    """Derive the poster and playable rendition; the original is never altered. An unreadable
+    file fails with a reason and is kept for inspection. Storage errors (OSError) release the
+    lease and propagate so the task retries."""
+    video = _video_claim(video_uuid)
+    if video is None:
+        return None
+    claimed_at = video.processing_started_at
+    try:
+        fields = _derive(video)
+        fields.update(state=VideoState.READY, failure_reason="")
+    except transcoding.NotDecodable as exc:
+        fields = {"state": VideoState.FAILED, "failure_reason": str(exc)[:300]}
+    except OSError:
+        EpisodeVideo.objects.filter(pk=video.pk, processing_started_at=claimed_at).update(
+            state=VideoState.UPLOADED, processing_started_at=None
+        )
+        raise
+    updated = EpisodeVideo.objects.filter(
+        pk=video.pk, state=VideoState.PROCESSING, processing_started_at=claimed_at
+    ).update(updated_at=timezone.now(), **fields)
+    if not updated:
+        # The lease expired and another worker took the video over; its results stand.
+        for name in ("poster", "rendition"):
+            if name in fields:
+                getattr(video, name).delete(save=False)
+        return None
+    video.refresh_from_db()
+    return video
+
+
+def videos_needing_processing(*, now=None) -> list:
+    """Videos whose processing message was lost, or whose worker died holding the lease."""
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.VIDEO_PROCESSING_LEASE_SECONDS)
+    grace = timedelta(seconds=settings.VIDEO_SWEEP_GRACE_SECONDS)
+    return list(
+        EpisodeVideo.objects.filter(
+            Q(state=VideoState.UPLOADED, created_at__lt=now - grace)
+            | Q(state=VideoState.PROCESSING, processing_started_at__lt=now - lease)
+        ).values_list("uuid", flat=True)
+    )
+
+
+def upload_partials_purge(*, older_than_hours: int = 48) -> int:
+    """Abandoned resumable uploads and their partial files are removed; returns how many."""
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    stale = list(UploadSession.objects.filter(updated_at__lt=cutoff))
+    for session in stale:
+        upload_session_terminate(session=session)
+    return len(stale)

@@ -1,0 +1,264 @@
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from clinics.models import AuditEvent
+from episodes.models import Episode, IdempotencyKey
+from tests.factories import EpisodeFactory, InfantFactory, caregiver_of, staff
+
+URL = "/api/v1/episodes/"
+
+
+def answers(infant, **extra) -> dict:
+    return {
+        "infant": str(infant.uuid),
+        "started_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "duration_s": 30,
+        "state": "awake_crying_or_handled",
+        "trigger": "crying_or_hunger",
+        "movement_type": "fine_tremor",
+        "stops_with_gentle_restraint": "yes",
+        "autonomic": [],
+        "associated": ["poor_feeding"],
+        **extra,
+    }
+
+
+@pytest.mark.django_db
+def test_caregiver_logs_an_episode_for_their_own_infant(
+    token_client, django_capture_on_commit_callbacks
+):
+    infant = InfantFactory()
+    parent = caregiver_of(infant)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = token_client(parent).post(URL, answers(infant), format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    episode = Episode.objects.get(uuid=body["id"])
+    assert episode.reported_by == parent
+    assert body["infant"] == str(infant.uuid)
+    assert body["associated"] == ["poor_feeding"]
+    assert body["video_available"] is False
+    assert "clinician will review" in body["next_step_advice"]
+    assert len(callbacks) == 1, "the after-commit hook for the assessment engine runs once"
+    assert AuditEvent.objects.filter(
+        action="create", resource="episode", object_uuid=episode.uuid
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_unknown_answers_stay_blank_never_normal(token_client):
+    infant = InfantFactory()
+    parent = caregiver_of(infant)
+    response = token_client(parent).post(
+        URL, {"infant": str(infant.uuid), "started_at": timezone.now().isoformat()}, format="json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["eye_signs"] == "" and body["consciousness"] == "" and body["autonomic"] == []
+    assert body["duration_s"] is None
+
+
+@pytest.mark.django_db
+def test_staff_logs_an_episode_for_an_infant_of_their_clinic(token_client):
+    infant = InfantFactory()
+    nurse = staff(role="nurse", clinic=infant.clinic)
+    response = token_client(nurse).post(URL, answers(infant), format="json")
+    assert response.status_code == 201
+
+
+@pytest.mark.django_db
+def test_logging_for_another_clinics_infant_is_404(token_client):
+    infant = InfantFactory()
+    outsider = staff()
+    response = token_client(outsider).post(URL, answers(infant), format="json")
+    assert response.status_code == 404
+    assert not Episode.objects.exists()
+
+
+@pytest.mark.django_db
+def test_caregiver_cannot_log_for_another_familys_infant(token_client):
+    mine, theirs = InfantFactory(), InfantFactory()
+    parent = caregiver_of(mine)
+    response = token_client(parent).post(URL, answers(theirs), format="json")
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("state", "normal"), ("eye_signs", "fine"), ("autonomic", ["apnea", "sneezing"])],
+)
+def test_answers_outside_the_vocabulary_are_refused(token_client, field, value):
+    infant = InfantFactory()
+    parent = caregiver_of(infant)
+    response = token_client(parent).post(URL, answers(infant, **{field: value}), format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Episode.objects.exists()
+
+
+@pytest.mark.django_db
+def test_episode_in_the_future_is_refused(token_client):
+    infant = InfantFactory()
+    parent = caregiver_of(infant)
+    later = (timezone.now() + timedelta(days=1)).isoformat()
+    response = token_client(parent).post(URL, answers(infant, started_at=later), format="json")
+    assert response.status_code == 400
+    assert "started_at" in response.json()
+
+
+@pytest.mark.django_db
+def test_list_shows_only_visible_episodes_and_filters_by_infant_and_date(token_client):
+    first, second = InfantFactory(), InfantFactory()
+    parent = caregiver_of(first, second)
+    old = EpisodeFactory(infant=first, started_at=timezone.now() - timedelta(days=10))
+    recent = EpisodeFactory(infant=first)
+    other_child = EpisodeFactory(infant=second)
+    EpisodeFactory()  # another family
+    client = token_client(parent)
+    ids = {row["id"] for row in client.get(URL).json()["results"]}
+    assert ids == {str(old.uuid), str(recent.uuid), str(other_child.uuid)}
+    ids = {row["id"] for row in client.get(URL, {"infant": first.uuid}).json()["results"]}
+    assert ids == {str(old.uuid), str(recent.uuid)}
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    ids = {row["id"] for row in client.get(URL, {"started_after": since}).json()["results"]}
+    assert ids == {str(recent.uuid), str(other_child.uuid)}
+
+
+@pytest.mark.django_db
+def test_episode_list_query_count_does_not_grow_with_rows(
+    token_client, django_assert_max_num_queries
+):
+    infant = InfantFactory()
+    doctor = staff(clinic=infant.clinic)
+    client = token_client(doctor)
+    for _ in range(12):
+        EpisodeFactory(infant=infant)
+    with django_assert_max_num_queries(6):
+        response = client.get(URL)
+    assert response.json()["count"] == 12
+
+
+@pytest.mark.django_db
+def test_episode_detail_is_404_for_another_clinic(token_client):
+    episode = EpisodeFactory()
+    assert token_client(staff()).get(f"{URL}{episode.uuid}/").status_code == 404
+    doctor = staff(clinic=episode.infant.clinic)
+    response = token_client(doctor).get(f"{URL}{episode.uuid}/")
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="view", object_uuid=episode.uuid).exists()
+
+
+@pytest.mark.django_db
+def test_retried_post_with_the_same_idempotency_key_returns_the_first_result(token_client):
+    infant = InfantFactory()
+    client = token_client(caregiver_of(infant))
+    payload = answers(infant)
+    first = client.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    again = client.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert Episode.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_idempotency_key_reused_for_a_different_request_is_refused(token_client):
+    infant = InfantFactory()
+    client = token_client(caregiver_of(infant))
+    client.post(URL, answers(infant), format="json", HTTP_IDEMPOTENCY_KEY="k")
+    response = client.post(
+        URL, answers(infant, duration_s=99), format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+    assert response.status_code == 422
+    assert Episode.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_idempotency_keys_are_per_user(token_client):
+    infant = InfantFactory()
+    mother, father = caregiver_of(infant), caregiver_of(infant)
+    payload = answers(infant)
+    token_client(mother).post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="same")
+    token_client(father).post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="same")
+    assert Episode.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_idempotency_key_log_one_episode(postgres):
+    from clinics.services import api_token_issue
+
+    infant = InfantFactory()
+    parent = caregiver_of(infant)
+    _, key = api_token_issue(user=parent)
+    payload = answers(infant)
+    results = []
+    start = threading.Barrier(4)
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        start.wait()
+        results.append(client.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="3am"))
+        connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.status_code for r in results] == [201] * 4
+    assert len({r.json()["id"] for r in results}) == 1
+    assert Episode.objects.count() == 1
+    assert IdempotencyKey.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_clinician_review_keeps_the_caregivers_answers(token_client):
+    episode = EpisodeFactory(movement_type="fine_tremor")
+    doctor = staff(clinic=episode.infant.clinic)
+    response = token_client(doctor).post(
+        f"{URL}{episode.uuid}/review/",
+        {"oscillation": "fast_slow", "rate_hz_est": "2.5"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    episode.refresh_from_db()
+    assert episode.oscillation == "fast_slow"
+    assert str(episode.rate_hz_est) == "2.5"
+    assert episode.movement_type == "fine_tremor"
+    assert episode.reviewed_by == doctor
+
+
+@pytest.mark.django_db
+def test_caregivers_and_nurses_cannot_set_clinician_fields(token_client):
+    episode = EpisodeFactory()
+    parent = caregiver_of(episode.infant)
+    nurse = staff(role="nurse", clinic=episode.infant.clinic)
+    for user in (parent, nurse):
+        response = token_client(user).post(
+            f"{URL}{episode.uuid}/review/", {"oscillation": "equal"}, format="json"
+        )
+        assert response.status_code == 403
+    episode.refresh_from_db()
+    assert episode.oscillation == ""
+
+
+@pytest.mark.django_db
+def test_review_of_another_clinics_episode_is_404(token_client):
+    episode = EpisodeFactory()
+    response = token_client(staff()).post(
+        f"{URL}{episode.uuid}/review/", {"oscillation": "equal"}, format="json"
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_unknown_episode_is_404(token_client):
+    response = token_client(staff()).get(f"{URL}{uuid.uuid4()}/")
+    assert response.status_code == 404
