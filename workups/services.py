@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from assessments.engine import CaseError, interpret_lab
 from assessments.models import Assessment, AssessmentTrigger, Triage
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
 from clinics.services import audit_record, notify
+from episodes.models import Episode, EpisodeVideo
 from patients.models import Guardianship, Infant
 from workups.models import (
     OPEN_ORDER_STATUSES,
@@ -932,20 +934,27 @@ def follow_ups_for_unconfirmed_appointments(*, now: datetime) -> int:
     return created
 
 
-def infants_with_episode_since(infant_ids: list[int], since_by_infant: dict) -> set[int]:
-    """Which of these infants sent something (an episode log or an upload) after the given time.
-
-    Until the episodes app's models are on main, a new episode shows as an assessment triggered
-    by a new episode; extend here to query episodes and their videos directly.
-    """
-    seen = set()
-    triggered = Assessment.objects.filter(
-        infant_id__in=infant_ids, trigger=AssessmentTrigger.NEW_EPISODE
-    ).values_list("infant_id", "created_at")
-    for infant_id, created_at in triggered:
-        if created_at > since_by_infant[infant_id]:
-            seen.add(infant_id)
-    return seen
+def infants_with_news_since(since_by_infant: dict[int, datetime]) -> set[int]:
+    """Which of these infants' families sent something (an episode log or a video) after the
+    given time."""
+    ids = list(since_by_infant)
+    latest_episode = (
+        Episode.objects.filter(infant_id__in=ids)
+        .values_list("infant_id")
+        .order_by()
+        .annotate(last=Max("created_at"))
+    )
+    latest_video = (
+        EpisodeVideo.objects.filter(episode__infant_id__in=ids)
+        .values_list("episode__infant_id")
+        .order_by()
+        .annotate(last=Max("created_at"))
+    )
+    return {
+        infant_id
+        for infant_id, last in [*latest_episode, *latest_video]
+        if last > since_by_infant[infant_id]
+    }
 
 
 def follow_ups_for_missing_video(*, now: datetime) -> int:
@@ -965,7 +974,7 @@ def follow_ups_for_missing_video(*, now: datetime) -> int:
     for assessment in concerning:
         latest.setdefault(assessment.infant_id, assessment)
     since = {infant_id: a.created_at for infant_id, a in latest.items()}
-    active = infants_with_episode_since(list(latest), since)
+    active = infants_with_news_since(since)
     created = 0
     for infant_id, assessment in latest.items():
         if infant_id in active:
