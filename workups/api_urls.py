@@ -25,7 +25,17 @@ urlpatterns = [
         name="critical-alert-acknowledge",
     ),
     path("referrals/", apis.ReferralListApi.as_view(), name="referral-list"),
+    path(
+        "referrals/<uuid:referral_uuid>/confirm/",
+        apis.ReferralConfirmApi.as_view(),
+        name="referral-confirm",
+    ),
     path("appointments/", apis.AppointmentListApi.as_view(), name="appointment-list"),
+    path(
+        "appointments/<uuid:appointment_uuid>/confirm/",
+        apis.AppointmentConfirmApi.as_view(),
+        name="appointment-confirm",
+    ),
     path(
         "appointments/<uuid:appointment_uuid>/outcome/",
         apis.AppointmentOutcomeApi.as_view(),

@@ -40,6 +40,7 @@ from workups.selectors import (
     slots_visible_to,
 )
 from workups.services import (
+    appointment_confirm,
     appointment_outcome_record,
     critical_alert_acknowledge,
     follow_up_complete,
@@ -47,6 +48,7 @@ from workups.services import (
     order_create,
     order_transition,
     orders_from_assessment,
+    referral_confirm,
     referral_create,
     result_record,
     slot_create,
@@ -373,6 +375,22 @@ class ReferralListApi(generics.ListAPIView):
         return Response(ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
+class ReferralConfirmApi(APIView):
+    """A pediatrician confirms a referral an assessment proposed; it is then booked."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=ReferralOutputSerializer)
+    def post(self, request, referral_uuid):
+        referral = get_object_or_404(referrals_visible_to(request.user), uuid=referral_uuid)
+        require_role(request, *CLINICIANS)
+        with field_errors():
+            referral = referral_confirm(
+                referral=referral, confirmed_by=request.user, channel=API, request=request
+            )
+        return Response(ReferralOutputSerializer(referral).data)
+
+
 class AppointmentOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     infant = serializers.UUIDField(source="referral.infant.uuid")
@@ -418,6 +436,23 @@ class AppointmentOutcomeApi(APIView):
                 recorded_by=request.user,
                 channel=API,
                 request=request,
+            )
+        return Response(AppointmentOutputSerializer(appointment).data)
+
+
+class AppointmentConfirmApi(APIView):
+    """The family has confirmed they will come."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=AppointmentOutputSerializer)
+    def post(self, request, appointment_uuid):
+        appointments = appointments_visible_to(request.user).select_related("slot", "referral")
+        appointment = get_object_or_404(appointments, uuid=appointment_uuid)
+        require_role(request, *CLINICIANS, Role.NURSE)
+        with field_errors():
+            appointment = appointment_confirm(
+                appointment=appointment, confirmed_by=request.user, channel=API, request=request
             )
         return Response(AppointmentOutputSerializer(appointment).data)
 

@@ -419,6 +419,10 @@ class Referral(BaseModel):
         return f"{self.get_urgency_display()} neurology referral for {self.infant}"
 
     @property
+    def is_proposed(self) -> bool:
+        return self.status == ReferralStatus.PROPOSED
+
+    @property
     def instruction(self) -> str:
         return EMERGENCY_INSTRUCTION if self.urgency == ReferralUrgency.EMERGENCY else ""
 

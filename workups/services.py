@@ -47,6 +47,8 @@ try:
 except ImportError:  # the assessment workflow (branch main) has not provided it yet
     assessment_request = None
 
+# Bedside devices' clocks drift; a collection time a few minutes ahead of the server is accepted.
+CLOCK_SKEW = timedelta(minutes=5)
 PRIORITY_FOR_TRIAGE = {
     Triage.EMERGENCY: Priority.STAT,
     Triage.SAME_DAY: Priority.URGENT,
@@ -195,6 +197,8 @@ def order_transition(
         if not reason.strip():
             raise ValidationError({"reason": "Say why the order is cancelled."})
         order.cancel_reason = reason.strip()[:300]
+    if to_status == OrderStatus.RESULTED and not Result.objects.filter(order=order).exists():
+        raise ValidationError({"to_status": "An order is resulted by recording its result."})
     from_status = order.status
     order.status = to_status
     order.full_clean()
@@ -260,6 +264,10 @@ def result_record(
     critical, and has the infant re-assessed after commit."""
     order = TestOrder.objects.select_for_update().select_related("infant__clinic").get(pk=order.pk)
     collected_at = collected_at or timezone.now()
+    if not order.infant.born_at <= collected_at <= timezone.now() + CLOCK_SKEW:
+        raise ValidationError(
+            {"collected_at": "The sample cannot be taken before birth or in the future."}
+        )
     if hasattr(order, "result"):
         raise ValidationError({"order": "This order already has a result."})
     if order.status not in OPEN_ORDER_STATUSES:
@@ -529,6 +537,79 @@ def referral_create(
     return referral
 
 
+@transaction.atomic
+def referral_propose(*, assessment: Assessment, reason: str) -> Referral | None:
+    """An assessment at routine visit or above proposes a neurology referral for a pediatrician
+    to confirm; one open proposal per infant, and none for an emergency (it is not booked)."""
+    urgency = URGENCY_FOR_TRIAGE.get(assessment.triage, ReferralUrgency.ROUTINE)
+    open_referral = Referral.objects.filter(
+        infant=assessment.infant,
+        status__in=[ReferralStatus.PROPOSED, ReferralStatus.AWAITING_BOOKING],
+    ).exists()
+    if urgency == ReferralUrgency.EMERGENCY or open_referral:
+        return None
+    clinician = assessment.infant.assigned_clinician or assessment.requested_by
+    if clinician is None:
+        staff = _clinic_staff(assessment.infant.clinic, Role.PEDIATRICIAN)
+        if not staff:
+            return None
+        clinician = staff[0]
+    referral = Referral(
+        infant=assessment.infant,
+        urgency=urgency,
+        deadline=referral_deadline(urgency, now=timezone.now()),
+        status=ReferralStatus.PROPOSED,
+        reason=reason,
+        assessment=assessment,
+        created_by=clinician,
+    )
+    referral.full_clean()
+    referral.save()
+    _audit(
+        actor=None,
+        action=AuditAction.CREATE,
+        resource="referral",
+        infant=assessment.infant,
+        obj=referral,
+        channel=AuditChannel.TASK,
+        detail={"proposed": True, "urgency": urgency},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_confirm(
+    *,
+    referral: Referral,
+    confirmed_by: User,
+    channel: AuditChannel = AuditChannel.WEB,
+    request=None,
+) -> Referral:
+    """A pediatrician confirms a proposed referral; its deadline runs from now and it is booked
+    after commit."""
+    from workups.tasks import referral_book_task
+
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.PROPOSED:
+        raise ValidationError({"status": "Only a proposed referral can be confirmed."})
+    referral.status = ReferralStatus.AWAITING_BOOKING
+    referral.created_by = confirmed_by
+    referral.deadline = referral_deadline(referral.urgency, now=timezone.now())
+    referral.save(update_fields=["status", "created_by", "deadline", "updated_at"])
+    _audit(
+        actor=confirmed_by,
+        action=AuditAction.UPDATE,
+        resource="referral",
+        infant=referral.infant,
+        obj=referral,
+        channel=channel,
+        request=request,
+        detail={"confirmed": True},
+    )
+    transaction.on_commit(lambda: referral_book_task.delay(referral.pk), robust=True)
+    return referral
+
+
 def _free_slot(referral: Referral, now: datetime) -> NeurologySlot | None:
     """The earliest slot before the deadline that nobody holds, locked for this transaction;
     slots another booking is holding right now are skipped, not waited for."""
@@ -725,11 +806,36 @@ def appointment_outcome_record(
 
 
 @transaction.atomic
-def appointment_confirm(*, appointment: Appointment, confirmed_by: User) -> Appointment:
-    """The family has said they will come."""
+def appointment_confirm(
+    *,
+    appointment: Appointment,
+    confirmed_by: User,
+    channel: AuditChannel = AuditChannel.WEB,
+    request=None,
+) -> Appointment:
+    """The family has said they will come; the confirmation call drops off the worklist."""
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise ValidationError({"appointment": "Only a booked appointment can be confirmed."})
     if appointment.confirmed_at is None:
         appointment.confirmed_at = timezone.now()
         appointment.save(update_fields=["confirmed_at", "updated_at"])
+        FollowUpTask.objects.open().filter(
+            source_key=f"appointment:{appointment.uuid}:confirm"
+        ).update(
+            status=FollowUpStatus.CANCELLED,
+            outcome_note=f"Confirmed by {confirmed_by}",
+            completed_at=appointment.confirmed_at,
+        )
+        _audit(
+            actor=confirmed_by,
+            action=AuditAction.UPDATE,
+            resource="appointment",
+            infant=appointment.referral.infant,
+            obj=appointment,
+            channel=channel,
+            request=request,
+            detail={"confirmed": True},
+        )
     return appointment
 
 

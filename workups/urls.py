@@ -38,6 +38,16 @@ urlpatterns = [
         name="referral-create",
     ),
     path(
+        "workups/referrals/<uuid:referral_uuid>/confirm/",
+        views.referral_confirm_page,
+        name="referral-confirm",
+    ),
+    path(
+        "workups/appointments/<uuid:appointment_uuid>/confirm/",
+        views.appointment_confirm_page,
+        name="appointment-confirm",
+    ),
+    path(
         "workups/appointments/<uuid:appointment_uuid>/outcome/",
         views.appointment_outcome,
         name="appointment-outcome",

@@ -2,6 +2,7 @@
 and the caregiver's upcoming appointments. Objects are found through the work-ups selectors, so
 another clinic's object is a 404; the role check comes after the lookup."""
 
+from contextlib import contextmanager
 from functools import wraps
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,7 @@ from workups.selectors import (
     slots_visible_to,
 )
 from workups.services import (
+    appointment_confirm,
     appointment_outcome_record,
     critical_alert_acknowledge,
     follow_up_complete,
@@ -45,6 +47,7 @@ from workups.services import (
     order_create,
     order_transition,
     orders_from_assessment,
+    referral_confirm,
     referral_create,
     result_record,
     slot_create,
@@ -71,6 +74,15 @@ def staff_page(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def errors_as_messages(request):
+    """A service's refusal is shown to the user as a message on the page they return to."""
+    try:
+        yield
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -258,15 +270,33 @@ def referral_create_page(request, infant_id):
 def appointment_outcome(request, appointment_uuid):
     appointment = get_object_or_404(appointments_visible_to(request.user), uuid=appointment_uuid)
     require_role(request, *CLINICIANS, Role.NURSE)
-    try:
+    with errors_as_messages(request):
         appointment_outcome_record(
             appointment=appointment,
             outcome=request.POST.get("outcome", ""),
             recorded_by=request.user,
             request=request,
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    return redirect("workups:referral-list")
+
+
+@login_required
+@require_POST
+def referral_confirm_page(request, referral_uuid):
+    referral = get_object_or_404(referrals_visible_to(request.user), uuid=referral_uuid)
+    require_role(request, *CLINICIANS)
+    with errors_as_messages(request):
+        referral_confirm(referral=referral, confirmed_by=request.user, request=request)
+    return redirect("workups:referral-list")
+
+
+@login_required
+@require_POST
+def appointment_confirm_page(request, appointment_uuid):
+    appointment = get_object_or_404(appointments_visible_to(request.user), uuid=appointment_uuid)
+    require_role(request, *CLINICIANS, Role.NURSE)
+    with errors_as_messages(request):
+        appointment_confirm(appointment=appointment, confirmed_by=request.user, request=request)
     return redirect("workups:referral-list")
 
 
@@ -297,10 +327,8 @@ def slot_list(request):
 def slot_delete_page(request, slot_uuid):
     slot = get_object_or_404(slots_visible_to(request.user), uuid=slot_uuid)
     require_role(request, Role.CLINIC_ADMIN)
-    try:
+    with errors_as_messages(request):
         slot_delete(slot=slot, deleted_by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("workups:slot-list")
 
 
@@ -360,11 +388,9 @@ def follow_up_reassign_page(request, followup_uuid):
     assignee = None
     if form.is_valid() and form.cleaned_data["assignee"]:
         assignee = clinic_assignees(request.user).filter(uuid=form.cleaned_data["assignee"]).first()
-    try:
+    with errors_as_messages(request):
         follow_up_reassign(task=task, assignee=assignee, reassigned_by=request.user,
                            request=request)  # fmt: skip
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("workups:worklist")
 
 

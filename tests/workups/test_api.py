@@ -8,6 +8,7 @@ from tests.workups.factories import (
     AppointmentFactory,
     AssessmentFactory,
     FollowUpFactory,
+    ReferralFactory,
     SlotFactory,
     TestOrderFactory,
 )
@@ -38,6 +39,9 @@ def _objects(team) -> dict:
         "order_uuid": order.uuid,
         "alert_uuid": critical.critical_alert.uuid,
         "appointment_uuid": AppointmentFactory(referral__infant=team.infant).uuid,
+        "referral_uuid": ReferralFactory(
+            infant=team.infant, created_by=team.pediatrician, status="proposed"
+        ).uuid,
         "followup_uuid": FollowUpFactory(infant=team.infant).uuid,
         "slot_uuid": SlotFactory(clinic=team.clinic).uuid,
         "infant": team.infant.uuid,
@@ -55,6 +59,8 @@ ENDPOINTS = [
     ("post", "api:critical-alert-acknowledge", "alert_uuid", {}),
     ("post", "api:referral-list", None, {"infant": "infant", "reason": "x"}),
     ("post", "api:appointment-outcome", "appointment_uuid", {"outcome": "attended"}),
+    ("post", "api:appointment-confirm", "appointment_uuid", {}),
+    ("post", "api:referral-confirm", "referral_uuid", {}),
     ("post", "api:follow-up-complete", "followup_uuid", {"outcome_note": "Called"}),
     ("post", "api:follow-up-reassign", "followup_uuid", {"assignee": None}),
     ("get", "api:slot-detail", "slot_uuid", None),

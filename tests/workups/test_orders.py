@@ -13,6 +13,7 @@ from workups.models import (
     OrderEvent,
     OrderStatus,
     Priority,
+    Result,
 )
 from workups.services import order_create, order_transition, orders_from_assessment
 
@@ -44,10 +45,22 @@ def test_the_transition_table_matches_the_lifecycle_written_out_by_hand():
 
 
 def _order_in(status, team):
+    """An order in the given status; from collected or performed on, its result is in."""
     cancel_reason = "Ordered twice" if status == S.CANCELLED else ""
-    return TestOrderFactory(
+    order = TestOrderFactory(
         infant=team.infant, ordered_by=team.pediatrician, status=status, cancel_reason=cancel_reason
     )
+    if status in (S.COLLECTED, S.PERFORMED, S.RESULTED, S.REVIEWED):
+        Result.objects.create(
+            order=order,
+            infant=team.infant,
+            collected_at=timezone.now(),
+            age_hours_at_collection=240,
+            value=70,
+            unit="mg/dL",
+            recorded_by=team.nurse,
+        )
+    return order
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), sorted(EXPECTED_VALID))
@@ -91,6 +104,13 @@ def test_the_table_and_the_service_agree_on_every_allowed_move(team, from_status
     assert order_transition(order=order, to_status=to_status, actor=None, reason="r").status == (
         to_status
     )
+
+
+def test_an_order_is_resulted_only_by_recording_its_result(team):
+    order = TestOrderFactory(infant=team.infant, ordered_by=team.pediatrician, status=S.COLLECTED)
+    with pytest.raises(ValidationError) as error:
+        order_transition(order=order, to_status=S.RESULTED, actor=team.nurse)
+    assert "recording its result" in str(error.value)
 
 
 def test_cancelling_needs_a_reason(team):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Triage
@@ -234,3 +235,41 @@ def test_200_referrals_from_8_threads_book_100_slots_exactly_once(postgres, tran
     assert list(statuses).count(ReferralStatus.ESCALATED) == 100
     assert FollowUpTask.objects.filter(kind=FollowUpKind.CALL_CAREGIVER).count() == 100
     print(f"\nconcurrency: 100 booked, 100 escalated, 200 referrals in {elapsed:.2f}s")
+
+
+@pytest.mark.django_db
+def test_an_assessment_proposes_a_referral_that_a_pediatrician_confirms_and_it_is_booked(
+    team, token_client, django_capture_on_commit_callbacks
+):
+    from workups.services import referral_propose
+
+    SlotFactory(clinic=team.clinic, starts_at=timezone.now() + timedelta(hours=10))
+    assessment = AssessmentFactory(infant=team.infant, triage=Triage.SAME_DAY)
+    team.infant.assigned_clinician = team.pediatrician
+    team.infant.save()
+    proposal = referral_propose(assessment=assessment, reason="Suspected seizures")
+    assert proposal.status == ReferralStatus.PROPOSED and proposal.urgency == "same_day"
+    assert referral_propose(assessment=assessment, reason="again") is None, "one open proposal"
+    url = reverse("api:referral-confirm", kwargs={"referral_uuid": proposal.uuid})
+    assert token_client(team.nurse).post(url).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = token_client(team.colleague).post(url)
+    assert response.status_code == 200
+    proposal.refresh_from_db()
+    assert proposal.status == ReferralStatus.BOOKED and proposal.created_by == team.colleague
+    emergency = AssessmentFactory(infant=team.infant, triage=Triage.EMERGENCY)
+    assert referral_propose(assessment=emergency, reason="x") is None
+
+
+@pytest.mark.django_db
+def test_confirming_an_appointment_takes_the_confirmation_call_off_the_worklist(team, token_client):
+    from workups.services import follow_ups_sweep
+
+    now = timezone.now()
+    appointment = AppointmentFactory(
+        referral__infant=team.infant, slot__starts_at=now + timedelta(days=1)
+    )
+    follow_ups_sweep(now=now)
+    url = reverse("api:appointment-confirm", kwargs={"appointment_uuid": appointment.uuid})
+    assert token_client(team.nurse).post(url).json()["confirmed_at"] is not None
+    assert not FollowUpTask.objects.open().exists()

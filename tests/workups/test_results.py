@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _record(team, test, value, unit, *, hours=30.0, infant=None, **infant_fields):
     infant = infant or InfantFactory(
-        clinic=team.clinic, born_at=timezone.now() - timedelta(days=5), **infant_fields
+        clinic=team.clinic, born_at=timezone.now() - timedelta(days=10), **infant_fields
     )
     order = TestOrderFactory(infant=infant, test=test, ordered_by=team.pediatrician)
     return result_record(
@@ -174,3 +174,17 @@ def test_recording_a_result_has_the_infant_reassessed_after_commit(
     assert assessment.trigger == AssessmentTrigger.NEW_RESULT
     (entry,) = assessment.input_case["results"]
     assert entry["value"] == 30
+
+
+@pytest.mark.parametrize("offset", [timedelta(hours=-1), timedelta(days=11)])
+def test_a_sample_cannot_be_taken_before_birth_or_in_the_future(team, offset):
+    order = TestOrderFactory(infant=team.infant, ordered_by=team.pediatrician)
+    with pytest.raises(ValidationError) as error:
+        result_record(
+            order=order,
+            recorded_by=team.nurse,
+            value=60,
+            unit="mg/dL",
+            collected_at=team.infant.born_at + offset,
+        )
+    assert "collected_at" in error.value.message_dict
