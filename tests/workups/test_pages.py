@@ -170,3 +170,18 @@ def test_list_pages_keep_a_fixed_number_of_queries(
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("nurse", ["Worklist", "Orders"], ["Slots"]),
+        ("pediatrician", ["Worklist", "Orders", "Referrals", "Alerts"], ["Slots"]),
+        ("admin", ["Orders", "Referrals", "Slots"], []),
+    ],
+)
+def test_navigation_offers_the_work_up_pages_by_role(client, team, role, shown, hidden):
+    client.force_login(getattr(team, role))
+    html = client.get(reverse("home")).content.decode()
+    assert all(f">{label}<" in html for label in shown)
+    assert not any(f">{label}<" in html for label in hidden)

@@ -273,3 +273,20 @@ def test_confirming_an_appointment_takes_the_confirmation_call_off_the_worklist(
     url = reverse("api:appointment-confirm", kwargs={"appointment_uuid": appointment.uuid})
     assert token_client(team.nurse).post(url).json()["confirmed_at"] is not None
     assert not FollowUpTask.objects.open().exists()
+
+
+@pytest.mark.django_db
+def test_a_repeated_reminder_task_run_sends_nothing_twice(team, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from workups.tasks import appointment_reminders_task
+
+    team.caregiver.phone = "+15550003"
+    team.caregiver.save()
+    AppointmentFactory(
+        referral__infant=team.infant, slot__starts_at=timezone.now() + timedelta(minutes=90)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert appointment_reminders_task() == 1
+        assert appointment_reminders_task() == 0
+    assert len(mail.outbox) == 1 and len(MemorySmsBackend.outbox) == 1
