@@ -102,7 +102,16 @@ class Assessment(BaseModel):
 
     @property
     def differential(self) -> list[dict]:
-        return self.result.get("differential", [])
+        """The engine's differential with each cause's label, for display."""
+        labels = dict(Cause.choices)
+        return [
+            {
+                **row,
+                "label": labels.get(row["cause"], row["cause"]),
+                "percent": round(row["score"] * 100),
+            }
+            for row in self.result.get("differential", [])
+        ]
 
     @property
     def red_flags(self) -> list[str]:

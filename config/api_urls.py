@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from assessments import apis as assessment_apis
 from clinics import apis as clinic_apis
 from episodes.api_urls import urlpatterns as episode_urlpatterns
 from patients import apis as patient_apis
@@ -14,6 +15,37 @@ urlpatterns = [
     path("auth/token/", clinic_apis.TokenObtainApi.as_view(), name="auth-token"),
     path("auth/token/current/", clinic_apis.TokenRevokeApi.as_view(), name="auth-token-revoke"),
     path("me/", clinic_apis.MeApi.as_view(), name="me"),
+    path(
+        "infants/<uuid:infant_uuid>/assessments/",
+        assessment_apis.InfantAssessmentListApi.as_view(),
+        name="infant-assessments",
+    ),
+    path(
+        "infants/<uuid:infant_uuid>/assessments/run/",
+        assessment_apis.InfantAssessmentRunApi.as_view(),
+        name="infant-assessment-run",
+    ),
+    path(
+        "assessments/preview/",
+        assessment_apis.AssessmentPreviewApi.as_view(),
+        name="assessment-preview",
+    ),
+    path(
+        "assessments/<uuid:assessment_uuid>/",
+        assessment_apis.AssessmentDetailApi.as_view(),
+        name="assessment-detail",
+    ),
+    path(
+        "assessments/<uuid:assessment_uuid>/reviews/",
+        assessment_apis.AssessmentReviewApi.as_view(),
+        name="assessment-review",
+    ),
+    path("triage-alerts/", assessment_apis.TriageAlertListApi.as_view(), name="triage-alerts"),
+    path(
+        "triage-alerts/<uuid:alert_uuid>/acknowledge/",
+        assessment_apis.TriageAlertAcknowledgeApi.as_view(),
+        name="triage-alert-acknowledge",
+    ),
     path("infants/", patient_apis.InfantListApi.as_view(), name="infant-list"),
     path("infants/<uuid:infant_id>/", patient_apis.InfantDetailApi.as_view(), name="infant-detail"),
     path(

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("patients.urls")),
     path("", include("workups.urls")),
     path("", include("clinics.urls")),
+    path("", include("assessments.urls")),
 ]

@@ -242,7 +242,10 @@ class Episode(BaseModel):
 
     @property
     def next_step_advice(self) -> str:
-        # Replaced by the assessment engine's caregiver advice once it is connected.
+        """The advice of the infant's assessment once this episode has been scored."""
+        infant = self.infant
+        if infant.caregiver_advice and infant.assessed_at and infant.assessed_at >= self.created_at:
+            return infant.caregiver_advice
         return (
             "A clinician will review this episode and any video you sent. "
             "If the shaking comes back, record it and log it here."

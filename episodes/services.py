@@ -39,6 +39,7 @@ from episodes.models import (
     VideoState,
 )
 from patients.models import Infant
+from patients.services import NEW_EPISODE, infant_request_assessment
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +102,6 @@ def _validate_episode(episode: Episode) -> None:
 
 
 def _episode_logged_effects(episode: Episode) -> None:
-    """Work that follows a newly committed episode. The assessment engine's "assess infant" task
-    is enqueued from here."""
     logger.info("episode %s logged for infant %s", episode.uuid, episode.infant.uuid)
 
 
@@ -134,6 +133,9 @@ def episode_log(
         object_uuid=episode.uuid,
         request=request,
     )
+    # Every new episode is scored with the infant's last 14 days (in the same transaction, so a
+    # crash between the two cannot lose the request).
+    infant_request_assessment(infant=infant, trigger=NEW_EPISODE, requested_by=reported_by)
     transaction.on_commit(lambda: _episode_logged_effects(episode))
     return episode
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from assessments.engine.vocabulary import CAUSE, TRIAGE
 from clinics.models import BaseModel, Clinic
 
 TERM_WEEKS = 40
@@ -149,6 +150,14 @@ class Infant(BaseModel):
         on_delete=models.SET_NULL,
         related_name="assigned_infants",
     )
+    # Where the infant stands now, kept by the assessments app (its latest assessment, or a
+    # clinician's override of it): the dashboard sorts on it and the portal shows the advice.
+    # Values are assessments.models.Triage and Cause codes; that app sits above this one.
+    current_triage = models.CharField(max_length=20, blank=True)
+    current_triage_rank = models.SmallIntegerField(default=-1)
+    current_leading_cause = models.CharField(max_length=48, blank=True)
+    caregiver_advice = models.TextField(blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
 
     objects = InfantQuerySet.as_manager()
 
@@ -193,10 +202,22 @@ class Infant(BaseModel):
         indexes = [
             models.Index(fields=["clinic", "family_name", "given_name"], name="infant_clinic_name"),
             models.Index(fields=["clinic", "born_on"], name="infant_clinic_born_on"),
+            models.Index(
+                fields=["clinic", "-current_triage_rank", "assessed_at"],
+                name="infant_clinic_triage",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def current_triage_label(self) -> str:
+        return dict(TRIAGE).get(self.current_triage, "")
+
+    @property
+    def current_leading_cause_label(self) -> str:
+        return dict(CAUSE).get(self.current_leading_cause, "")
 
     @property
     def full_name(self) -> str:
@@ -462,3 +483,26 @@ class MilestoneEntry(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_milestone_display()}: {self.get_status_display()} ({self.observed_on})"
+
+
+class AssessmentRequest(models.Model):
+    """An infant waiting to be (re-)assessed. Episodes, results and development changes write it
+    in their own transaction; the assessments app consumes it. Several requests before the worker
+    gets there coalesce into one row, so one assessment covers them all."""
+
+    infant = models.OneToOneField(
+        Infant, on_delete=models.CASCADE, primary_key=True, related_name="assessment_request"
+    )
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Values of assessments.models.AssessmentTrigger (which sits above this app).
+    trigger = models.CharField(max_length=24)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.infant_id} requested ({self.trigger})"

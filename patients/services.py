@@ -3,6 +3,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -13,6 +14,7 @@ from django.utils import timezone
 from clinics.models import AuditAction, AuditChannel, Clinic, User
 from clinics.services import audit_record, token_digest
 from patients.models import (
+    AssessmentRequest,
     DevelopmentStatus,
     FamilyHistory,
     Guardianship,
@@ -23,6 +25,7 @@ from patients.models import (
     MilestoneStatus,
     Relationship,
 )
+from patients.selectors import infant_development_status
 
 INVITATION_LIFETIME = timedelta(hours=72)
 
@@ -189,6 +192,35 @@ def guardianship_revoke(
 def birth_datetime(clinic: Clinic, date_value, time_value) -> datetime:
     """A birth date and clock time entered in the clinic's own time zone."""
     return datetime.combine(date_value, time_value, tzinfo=ZoneInfo(clinic.time_zone))
+
+
+ASSESS_INFANT_TASK = "assessments.assess_infant"
+# Values of assessments.models.AssessmentTrigger.
+NEW_EPISODE = "new_episode"
+DEVELOPMENT_CHANGE = "development_change"
+
+
+def _request_assessment_if_development_changed(
+    infant: Infant, before: str, *, requested_by
+) -> None:
+    """The engine receives the development status, so a change re-assesses the infant."""
+    if infant_development_status(infant) != before:
+        infant_request_assessment(
+            infant=infant, trigger=DEVELOPMENT_CHANGE, requested_by=requested_by
+        )
+
+
+def infant_request_assessment(*, infant: Infant, trigger: str, requested_by: User | None) -> None:
+    """Record that the infant needs assessing and nudge the worker after commit. The row is the
+    truth: if the nudge is lost, the assessments sweep finds the row."""
+    AssessmentRequest.objects.update_or_create(
+        infant=infant,
+        defaults={"requested_at": timezone.now(), "trigger": trigger, "requested_by": requested_by},
+    )
+    # Named rather than imported: the assessments app sits above this one.
+    transaction.on_commit(
+        lambda: current_app.tasks[ASSESS_INFANT_TASK].delay(infant.pk), robust=True
+    )
 
 
 class InvitationRefused(Exception):
@@ -389,8 +421,10 @@ def milestone_record(
         note=note,
         recorded_by=recorded_by,
     )
+    status_before = infant_development_status(infant)
     entry.full_clean()
     entry.save()
+    _request_assessment_if_development_changed(infant, status_before, requested_by=recorded_by)
     audit_record(
         actor=recorded_by,
         action=AuditAction.CREATE,
@@ -420,12 +454,14 @@ def infant_development_override(
     reason = reason.strip()
     if status and not reason:
         raise ValidationError({"development_override_reason": "Give the reason for the status."})
+    status_before = infant_development_status(infant)
     infant.development_status_override = status or ""
     infant.development_override_reason = reason if status else ""
     infant.full_clean()
     infant.save(
         update_fields=["development_status_override", "development_override_reason", "updated_at"]
     )
+    _request_assessment_if_development_changed(infant, status_before, requested_by=set_by)
     audit_record(
         actor=set_by,
         action=AuditAction.UPDATE,
@@ -473,3 +509,22 @@ def infant_read_record(
             object_uuid=infant.uuid,
             request=request,
         )
+
+
+def infant_record_standing(
+    *, infant: Infant, triage: str, triage_rank: int, leading_cause: str, advice: str, at
+) -> None:
+    """Keep the infant's current triage and caregiver advice in step with its assessments."""
+    Infant.objects.filter(pk=infant.pk).update(
+        current_triage=triage,
+        current_triage_rank=triage_rank,
+        current_leading_cause=leading_cause,
+        caregiver_advice=advice,
+        assessed_at=at,
+        updated_at=timezone.now(),
+    )
+    infant.current_triage = triage
+    infant.current_triage_rank = triage_rank
+    infant.current_leading_cause = leading_cause
+    infant.caregiver_advice = advice
+    infant.assessed_at = at

@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
+from assessments.models import AssessmentTrigger, Triage, TriageAlert
+from assessments.services import assessment_run
 from clinics.models import NotificationKind, Role
 from clinics.services import notify
 from episodes.models import EpisodeVideo
@@ -143,6 +145,19 @@ def _upload(other: OtherClinic):
     return upload_session_create(episode=episode, created_by=other.staff_user, length=1000).uuid
 
 
+@other_clinic_object("assessment_uuid")
+def _assessment(other: OtherClinic):
+    return assessment_run(infant=other.infant, trigger=AssessmentTrigger.CLINICIAN_REQUEST).uuid
+
+
+@other_clinic_object("alert_uuid")
+def _triage_alert(other: OtherClinic):
+    assessment = assessment_run(infant=other.infant, trigger=AssessmentTrigger.CLINICIAN_REQUEST)
+    return TriageAlert.objects.create(
+        assessment=assessment, infant=other.infant, triage=Triage.EMERGENCY
+    ).uuid
+
+
 def _other_clinic_order(other: OtherClinic):
     return TestOrderFactory(infant=other.infant, ordered_by=other.staff_user)
 
@@ -152,7 +167,7 @@ def _order(other: OtherClinic):
     return _other_clinic_order(other).uuid
 
 
-@other_clinic_object("alert_uuid")
+@other_clinic_object("critical_alert_uuid")
 def _critical_alert(other: OtherClinic):
     result = result_record(
         order=_other_clinic_order(other), recorded_by=other.staff_user, value=20, unit="mg/dL"

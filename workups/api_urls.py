@@ -20,7 +20,7 @@ urlpatterns = [
     path("results/", apis.ResultListApi.as_view(), name="result-list"),
     path("critical-alerts/", apis.CriticalAlertListApi.as_view(), name="critical-alert-list"),
     path(
-        "critical-alerts/<uuid:alert_uuid>/acknowledge/",
+        "critical-alerts/<uuid:critical_alert_uuid>/acknowledge/",
         apis.CriticalAlertAcknowledgeApi.as_view(),
         name="critical-alert-acknowledge",
     ),

@@ -311,8 +311,10 @@ class CriticalAlertAcknowledgeApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=CriticalAlertOutputSerializer)
-    def post(self, request, alert_uuid):
-        alert = get_object_or_404(critical_alerts_visible_to(request.user), uuid=alert_uuid)
+    def post(self, request, critical_alert_uuid):
+        alert = get_object_or_404(
+            critical_alerts_visible_to(request.user), uuid=critical_alert_uuid
+        )
         require_role(request, *CLINICIANS)
         alert = critical_alert_acknowledge(
             alert=alert, acknowledged_by=request.user, channel=API, request=request

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessments.engine import CaseError, interpret_lab
 from assessments.models import Assessment, AssessmentTrigger, Triage
+from assessments.services import assessment_request
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
 from clinics.services import audit_record, notify
 from episodes.models import Episode, EpisodeVideo
@@ -41,11 +42,6 @@ from workups.models import (
     Result,
     TestOrder,
 )
-
-try:
-    from assessments.services import assessment_request
-except ImportError:  # the assessment workflow (branch main) has not provided it yet
-    assessment_request = None
 
 # Bedside devices' clocks drift; a collection time a few minutes ahead of the server is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -318,10 +314,9 @@ def result_record(
     )
     if result.is_critical:
         critical_alert_raise(result=result)
-    if assessment_request is not None:
-        assessment_request(
-            infant=order.infant, trigger=AssessmentTrigger.NEW_RESULT, requested_by=recorded_by
-        )
+    assessment_request(
+        infant=order.infant, trigger=AssessmentTrigger.NEW_RESULT, requested_by=recorded_by
+    )
     return result
 
 

@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path("workups/alerts/", views.alert_list, name="alert-list"),
     path(
-        "workups/alerts/<uuid:alert_uuid>/acknowledge/",
+        "workups/alerts/<uuid:critical_alert_uuid>/acknowledge/",
         views.alert_acknowledge,
         name="alert-acknowledge",
     ),

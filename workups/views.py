@@ -220,8 +220,8 @@ def alert_list(request):
 
 @login_required
 @require_POST
-def alert_acknowledge(request, alert_uuid):
-    alert = get_object_or_404(critical_alerts_visible_to(request.user), uuid=alert_uuid)
+def alert_acknowledge(request, critical_alert_uuid):
+    alert = get_object_or_404(critical_alerts_visible_to(request.user), uuid=critical_alert_uuid)
     require_role(request, *CLINICIANS)
     critical_alert_acknowledge(alert=alert, acknowledged_by=request.user, request=request)
     messages.success(request, "Critical result acknowledged.")

@@ -153,6 +153,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-stale-api-tokens": {"task": "clinics.api_tokens_purge", "schedule": 60 * 60 * 24},
+    "assessments-sweep": {"task": "assessments.sweep", "schedule": 60},
     "deliver-pending-notifications": {
         "task": "clinics.notifications_sweep",
         "schedule": 60 * 5,

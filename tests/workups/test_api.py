@@ -37,7 +37,7 @@ def _objects(team) -> dict:
     )
     return {
         "order_uuid": order.uuid,
-        "alert_uuid": critical.critical_alert.uuid,
+        "critical_alert_uuid": critical.critical_alert.uuid,
         "appointment_uuid": AppointmentFactory(referral__infant=team.infant).uuid,
         "referral_uuid": ReferralFactory(
             infant=team.infant, created_by=team.pediatrician, status="proposed"
@@ -56,7 +56,7 @@ ENDPOINTS = [
     ("post", "api:orders-from-assessment", None, {"assessment": "assessment"}),
     ("post", "api:order-transition", "order_uuid", {"to_status": "scheduled"}),
     ("post", "api:result-create", "order_uuid", {"value": 50, "unit": "mg/dL"}),
-    ("post", "api:critical-alert-acknowledge", "alert_uuid", {}),
+    ("post", "api:critical-alert-acknowledge", "critical_alert_uuid", {}),
     ("post", "api:referral-list", None, {"infant": "infant", "reason": "x"}),
     ("post", "api:appointment-outcome", "appointment_uuid", {"outcome": "attended"}),
     ("post", "api:appointment-confirm", "appointment_uuid", {}),
@@ -158,7 +158,7 @@ def test_a_critical_result_through_the_api_alerts_and_is_acknowledged(team, toke
     assert response.status_code == 201
     assert response.json()["flag"] == "critical"
     alert = CriticalAlert.objects.get()
-    url = reverse("api:critical-alert-acknowledge", kwargs={"alert_uuid": alert.uuid})
+    url = reverse("api:critical-alert-acknowledge", kwargs={"critical_alert_uuid": alert.uuid})
     assert token_client(team.nurse).post(url).status_code == 403
     acknowledged = token_client(team.pediatrician).post(url).json()
     assert acknowledged["acknowledged_at"] is not None

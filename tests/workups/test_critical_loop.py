@@ -36,9 +36,11 @@ def test_the_ordering_pediatrician_is_told_at_once_by_text_message_too(
 ):
     alert = _critical_result(team, django_capture_on_commit_callbacks)
     assert _told(alert, 0) == {team.pediatrician.email}
-    note = Notification.objects.get(recipient=team.pediatrician)
-    assert note.kind == NotificationKind.CRITICAL_RESULT and note.send_sms
-    assert [m.to for m in MemorySmsBackend.outbox] == [team.pediatrician.phone]
+    note = Notification.objects.get(
+        recipient=team.pediatrician, kind=NotificationKind.CRITICAL_RESULT
+    )
+    assert note.send_sms and note.sms_sent_at is not None
+    assert team.pediatrician.phone in [m.to for m in MemorySmsBackend.outbox]
 
 
 def test_an_unacknowledged_alert_escalates_to_pediatricians_then_the_admin_once_each(

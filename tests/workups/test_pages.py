@@ -70,7 +70,7 @@ def test_a_critical_alert_is_acknowledged_on_the_alerts_page(client, team):
     alert = CriticalAlert.objects.get()
     client.force_login(team.colleague)
     assert "Acknowledge" in client.get(reverse("workups:alert-list")).content.decode()
-    client.post(reverse("workups:alert-acknowledge", kwargs={"alert_uuid": alert.uuid}))
+    client.post(reverse("workups:alert-acknowledge", kwargs={"critical_alert_uuid": alert.uuid}))
     alert.refresh_from_db()
     assert alert.acknowledged_by == team.colleague
 

@@ -11,7 +11,6 @@ from assessments.cases import results_section
 from assessments.models import Assessment, AssessmentTrigger
 from tests.factories import InfantFactory
 from tests.workups.factories import TestOrderFactory
-from workups import services
 from workups.models import CriticalAlert, OrderedTest, OrderStatus
 from workups.services import result_record
 
@@ -160,10 +159,6 @@ def test_a_second_result_for_the_same_order_is_refused(team):
         result_record(order=result.order, recorded_by=team.nurse, value=1.9, unit="mg/dL")
 
 
-@pytest.mark.skipif(
-    services.assessment_request is None,
-    reason="to be completed: assessments.services.assessment_request is not on main yet",
-)
 def test_recording_a_result_has_the_infant_reassessed_after_commit(
     team, django_capture_on_commit_callbacks
 ):

@@ -1,0 +1,246 @@
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.cases import build_case
+from assessments.engine import RULESET_VERSION, score
+from assessments.models import (
+    URGENT_TRIAGE,
+    Assessment,
+    AssessmentReview,
+    AssessmentTrigger,
+    ReviewDecision,
+    Triage,
+    TriageAlert,
+)
+from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
+from clinics.services import audit_record, notify
+from patients.models import AssessmentRequest, Guardianship, Infant
+from patients.services import infant_record_standing, infant_request_assessment
+
+
+def assessment_request(
+    *, infant: Infant, trigger: AssessmentTrigger, requested_by: User | None = None
+) -> None:
+    """Ask for the infant to be re-assessed after this transaction commits. The request is a row,
+    so a lost message only delays the assessment: the sweep picks the row up."""
+    infant_request_assessment(infant=infant, trigger=trigger, requested_by=requested_by)
+
+
+def _effective_triage(infant: Infant) -> str | None:
+    """The triage the clinic is currently acting on: the latest assessment's, or a clinician's
+    override of it."""
+    latest = (
+        Assessment.objects.for_infant(infant).latest_first().prefetch_related("reviews").first()
+    )
+    if latest is None:
+        return None
+    override = next((r for r in latest.reviews.all() if r.triage), None)
+    return override.triage if override else latest.triage
+
+
+@transaction.atomic
+def assessment_run(
+    *,
+    infant: Infant,
+    trigger: AssessmentTrigger,
+    requested_by: User | None = None,
+    channel: AuditChannel = AuditChannel.TASK,
+) -> Assessment:
+    """Score the infant's last 14 days of episodes and all results. When triage rises to same-day
+    or emergency, the clinic's pediatricians are alerted and the caregivers advised at once."""
+    case = build_case(infant)
+    result = score(case)
+    previous_triage = _effective_triage(infant)
+    assessment = Assessment(
+        infant=infant,
+        trigger=trigger,
+        requested_by=requested_by,
+        input_case=case,
+        result=result,
+        ruleset_version=result["ruleset"]["version"],
+        ruleset_digest=result["ruleset"]["digest"],
+        triage=result["triage"],
+        leading_cause=result.get("leading_cause") or "",
+        previous_triage=previous_triage or "",
+    )
+    assessment.full_clean()
+    assessment.save()
+    infant_record_standing(
+        infant=infant,
+        triage=assessment.triage,
+        triage_rank=Triage.rank(assessment.triage),
+        leading_cause=assessment.leading_cause,
+        advice=assessment.caregiver_advice,
+        at=assessment.created_at,
+    )
+    audit_record(
+        actor=requested_by,
+        action=AuditAction.CREATE,
+        resource="assessment",
+        channel=channel,
+        clinic=infant.clinic,
+        infant_uuid=infant.uuid,
+        object_uuid=assessment.uuid,
+        detail={"triage": assessment.triage, "ruleset": RULESET_VERSION},
+    )
+    if assessment.triage in URGENT_TRIAGE and Triage.rank(assessment.triage) > Triage.rank(
+        previous_triage
+    ):
+        triage_alert_raise(assessment=assessment)
+    return assessment
+
+
+def triage_alert_raise(*, assessment: Assessment) -> TriageAlert:
+    infant = assessment.infant
+    alert = TriageAlert.objects.create(
+        assessment=assessment, infant=infant, triage=assessment.triage
+    )
+    pediatricians = [
+        m.user
+        for m in Membership.objects.active()
+        .filter(clinic=infant.clinic, role=Role.PEDIATRICIAN)
+        .select_related("user")
+    ]
+    label = assessment.get_triage_display()
+    cause = assessment.get_leading_cause_display() or "cause unclear"
+    notify(
+        recipients=pediatricians,
+        kind=NotificationKind.TRIAGE_ALERT,
+        title=f"{label}: {infant.full_name} ({cause})",
+        body="Rules fired: " + ", ".join(assessment.triage_rules),
+        link=reverse("assessments:detail", args=[infant.uuid, assessment.uuid]),
+        clinic=infant.clinic,
+        infant_uuid=infant.uuid,
+        dedupe_key=f"triage-alert:{assessment.uuid}",
+        send_sms=assessment.triage == Triage.EMERGENCY,
+    )
+    caregivers = [g.caregiver for g in Guardianship.objects.active().filter(infant=infant)]
+    notify(
+        recipients=caregivers,
+        kind=NotificationKind.ADVICE,
+        title=f"Advice about {infant.given_name}",
+        body=assessment.caregiver_advice,
+        clinic=infant.clinic,
+        infant_uuid=infant.uuid,
+        dedupe_key=f"triage-advice:{assessment.uuid}",
+        send_sms=assessment.triage == Triage.EMERGENCY,
+    )
+    return alert
+
+
+@transaction.atomic
+def triage_alert_acknowledge(*, alert: TriageAlert, user: User, request=None) -> TriageAlert:
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = user
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            resource="triage_alert",
+            channel=AuditChannel.WEB if request else AuditChannel.API,
+            clinic=alert.infant.clinic,
+            infant_uuid=alert.infant.uuid,
+            object_uuid=alert.uuid,
+            request=request,
+        )
+    return alert
+
+
+@transaction.atomic
+def assessment_review(
+    *,
+    assessment: Assessment,
+    reviewer: User,
+    decision: ReviewDecision,
+    triage: str = "",
+    leading_cause: str = "",
+    reason: str = "",
+    request=None,
+    channel: AuditChannel = AuditChannel.WEB,
+) -> AssessmentReview:
+    """A pediatrician agrees with or overrides the engine; an override needs a reason and is kept
+    beside the engine's result. Reviewing acknowledges the assessment's open alert."""
+    if decision == ReviewDecision.AGREE:
+        triage, leading_cause = "", ""
+    review = AssessmentReview(
+        assessment=assessment,
+        reviewer=reviewer,
+        decision=decision,
+        triage=triage,
+        leading_cause=leading_cause,
+        reason=reason.strip(),
+    )
+    if decision == ReviewDecision.OVERRIDE:
+        errors = {}
+        if not review.reason:
+            errors["reason"] = "Give the reason for overriding the engine."
+        if not triage and not leading_cause:
+            errors["triage"] = "An override changes the triage, the leading cause, or both."
+        if errors:
+            raise ValidationError(errors)
+    review.full_clean()
+    review.save()
+    infant = assessment.infant
+    latest = Assessment.objects.for_infant(infant).latest_first().first()
+    if decision == ReviewDecision.OVERRIDE and latest == assessment:
+        effective = triage or assessment.triage
+        infant_record_standing(
+            infant=infant,
+            triage=effective,
+            triage_rank=Triage.rank(effective),
+            leading_cause=leading_cause or assessment.leading_cause,
+            advice=infant.caregiver_advice,
+            at=infant.assessed_at or assessment.created_at,
+        )
+    audit_record(
+        actor=reviewer,
+        action=AuditAction.CREATE,
+        resource="assessment_review",
+        channel=channel,
+        clinic=assessment.infant.clinic,
+        infant_uuid=assessment.infant.uuid,
+        object_uuid=review.uuid,
+        request=request,
+        detail={"decision": decision, "triage": triage, "leading_cause": leading_cause},
+    )
+    alert = TriageAlert.objects.filter(assessment=assessment).first()
+    if alert is not None:
+        triage_alert_acknowledge(alert=alert, user=reviewer, request=request)
+    return review
+
+
+def assessment_preview(*, case: dict) -> dict:
+    """Score an ad-hoc case without storing anything."""
+    return score(case)
+
+
+def assessment_run_requested(*, infant_id: int) -> Assessment | None:
+    """Run the infant's pending assessment request, if any, and clear it. The request row is
+    locked for the run, so two workers never assess the same request twice."""
+    with transaction.atomic():
+        pending = (
+            AssessmentRequest.objects.select_for_update(of=("self",))
+            .select_related("infant__clinic", "requested_by")
+            .filter(infant_id=infant_id)
+            .first()
+        )
+        if pending is None:
+            return None
+        assessment = assessment_run(
+            infant=pending.infant, trigger=pending.trigger, requested_by=pending.requested_by
+        )
+        pending.delete()
+    return assessment
+
+
+def assessments_pending(*, older_than: timedelta = timedelta(minutes=2)):
+    """Infants whose assessment request has waited longer than a healthy worker would take."""
+    cutoff = timezone.now() - older_than
+    return AssessmentRequest.objects.filter(requested_at__lt=cutoff).values_list(
+        "infant_id", flat=True
+    )

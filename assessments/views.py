@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assessments.forms import AssessmentReviewForm
+from assessments.models import Assessment, AssessmentTrigger
+from assessments.selectors import assessments_visible_to
+from assessments.services import assessment_request, assessment_review
+from clinics.models import AuditAction, AuditChannel, Role
+from clinics.selectors import has_role, is_clinic_staff
+from clinics.services import audit_record
+from patients.selectors import infants_visible_to
+
+
+def _staff_infant(request, infant_uuid):
+    # Looked up first: another clinic's or family's infant is a 404 for everyone.
+    infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_uuid)
+    if not is_clinic_staff(request.user):
+        raise PermissionDenied
+    return infant
+
+
+@login_required
+def assessment_list(request, infant_uuid):
+    infant = _staff_infant(request, infant_uuid)
+    assessments = Assessment.objects.for_infant(infant).latest_first()[:50]
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LIST,
+        resource="assessment",
+        channel=AuditChannel.WEB,
+        clinic=infant.clinic,
+        infant_uuid=infant.uuid,
+        request=request,
+    )
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {
+            "infant": infant,
+            "assessments": assessments,
+            "can_run": has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN),
+        },
+    )
+
+
+@login_required
+def assessment_detail(request, infant_uuid, assessment_uuid):
+    infant = _staff_infant(request, infant_uuid)
+    assessment = get_object_or_404(
+        assessments_visible_to(request.user)
+        .filter(infant=infant)
+        .prefetch_related("reviews__reviewer"),
+        uuid=assessment_uuid,
+    )
+    can_review = has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
+    form = AssessmentReviewForm(request.POST or None)
+    if request.method == "POST":
+        if not can_review:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                assessment_review(
+                    assessment=assessment,
+                    reviewer=request.user,
+                    request=request,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, "Review recorded.")
+                return redirect("assessments:detail", infant.uuid, assessment.uuid)
+    else:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            resource="assessment",
+            channel=AuditChannel.WEB,
+            clinic=infant.clinic,
+            infant_uuid=infant.uuid,
+            object_uuid=assessment.uuid,
+            request=request,
+        )
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "infant": infant,
+            "assessment": assessment,
+            "reviews": assessment.reviews.all(),
+            "form": form if can_review else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_run(request, infant_uuid):
+    infant = _staff_infant(request, infant_uuid)
+    if not has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN):
+        raise PermissionDenied
+    with transaction.atomic():
+        assessment_request(
+            infant=infant, trigger=AssessmentTrigger.CLINICIAN_REQUEST, requested_by=request.user
+        )
+    messages.info(request, "Assessment requested; it appears here within seconds.")
+    return redirect("assessments:list", infant.uuid)
