@@ -113,3 +113,17 @@ class FollowUpCompleteForm(forms.Form):
 
 class FollowUpReassignForm(forms.Form):
     assignee = forms.UUIDField(required=False)
+
+
+class InfantPickForm(forms.Form):
+    """Choose the infant to order tests for or to refer."""
+
+    infant = forms.ModelChoiceField(queryset=None, to_field_name="uuid", empty_label="Infant...")
+    then = forms.ChoiceField(
+        choices=[("order", "Order tests"), ("refer", "Refer to neurology")], label="To"
+    )
+
+    def __init__(self, *args, infants=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["infant"].queryset = infants
+        self.helper = helper("Go", method="get", inline=True)

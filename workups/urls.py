@@ -6,6 +6,7 @@ app_name = "workups"
 
 urlpatterns = [
     path("workups/orders/", views.order_list, name="order-list"),
+    path("workups/infant/", views.infant_pick, name="infant-pick"),
     path(
         "workups/orders/from-assessment/",
         views.orders_from_assessment_page,

@@ -20,6 +20,7 @@ from patients.selectors import infants_visible_to
 from workups.forms import (
     FollowUpCompleteForm,
     FollowUpReassignForm,
+    InfantPickForm,
     OrderForm,
     OrderTransitionForm,
     ReferralForm,
@@ -98,6 +99,23 @@ def _clinic_zone(request) -> ZoneInfo:
 # Orders ------------------------------------------------------------------------------------------
 
 
+def _infant_pick_form(request) -> InfantPickForm:
+    return InfantPickForm(infants=infants_visible_to(request.user).order_by("family_name", "id"))
+
+
+@staff_page
+def infant_pick(request):
+    form = InfantPickForm(request.GET, infants=infants_visible_to(request.user))
+    if not form.is_valid():
+        return redirect("workups:order-list")
+    target = (
+        "workups:order-create"
+        if form.cleaned_data["then"] == "order"
+        else ("workups:referral-create")
+    )
+    return redirect(target, infant_id=form.cleaned_data["infant"].uuid)
+
+
 @staff_page
 def order_list(request):
     status = request.GET.get("status", "")
@@ -107,7 +125,12 @@ def order_list(request):
     return render(
         request,
         "workups/order_list.html",
-        {"orders": orders[:LIST_ROWS], "statuses": OrderStatus.choices, "status": status},
+        {
+            "orders": orders[:LIST_ROWS],
+            "statuses": OrderStatus.choices,
+            "status": status,
+            "pick_form": _infant_pick_form(request),
+        },
     )
 
 

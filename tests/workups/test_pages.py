@@ -185,3 +185,16 @@ def test_navigation_offers_the_work_up_pages_by_role(client, team, role, shown, 
     html = client.get(reverse("home")).content.decode()
     assert all(f">{label}<" in html for label in shown)
     assert not any(f">{label}<" in html for label in hidden)
+
+
+def test_staff_pick_an_infant_of_their_clinic_to_order_for_or_refer(client, team, other_team):
+    client.force_login(team.pediatrician)
+    page = client.get(reverse("workups:order-list")).content.decode()
+    assert team.infant.full_name in page and other_team.infant.full_name not in page
+    pick = reverse("workups:infant-pick")
+    response = client.get(pick, {"infant": str(team.infant.uuid), "then": "refer"})
+    assert response["Location"] == reverse(
+        "workups:referral-create", kwargs={"infant_id": team.infant.uuid}
+    )
+    theirs = client.get(pick, {"infant": str(other_team.infant.uuid), "then": "order"})
+    assert theirs["Location"] == reverse("workups:order-list")
