@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -475,6 +475,9 @@ def critical_alerts_escalate(*, now: datetime) -> list[CriticalAlertEscalation]:
 # Referrals and appointments ----------------------------------------------------------------------
 
 
+BOOKABLE_REFERRAL_STATUSES = (ReferralStatus.AWAITING_BOOKING, ReferralStatus.ESCALATED)
+
+
 def referral_deadline(urgency: ReferralUrgency, *, now: datetime) -> datetime:
     return now + timedelta(hours=settings.REFERRAL_DEADLINE_HOURS[urgency])
 
@@ -632,12 +635,13 @@ def referral_book(*, referral: Referral, now: datetime | None = None) -> Appoint
             .select_related("infant__clinic", "created_by")
             .get(pk=referral.pk)
         )
-        if referral.status != ReferralStatus.AWAITING_BOOKING:
+        if referral.status not in BOOKABLE_REFERRAL_STATUSES:
             return referral.appointments.booked().first()
         while True:
             slot = _free_slot(referral, now)
             if slot is None:
-                referral_escalate(referral=referral, now=now)
+                if referral.status == ReferralStatus.AWAITING_BOOKING:
+                    referral_escalate(referral=referral, now=now)
                 return None
             try:
                 with transaction.atomic():
@@ -647,6 +651,12 @@ def referral_book(*, referral: Referral, now: datetime | None = None) -> Appoint
             break
         referral.status = ReferralStatus.BOOKED
         referral.save(update_fields=["status", "updated_at"])
+        # A slot added after an escalation is booked by the sweep; the nurse's call is then moot.
+        FollowUpTask.objects.open().filter(source_key=f"referral:{referral.uuid}:no-slot").update(
+            status=FollowUpStatus.CANCELLED,
+            outcome_note=f"Booked for {slot.starts_at:%Y-%m-%d %H:%M} once a slot was added.",
+            completed_at=now,
+        )
         _audit(
             actor=None,
             action=AuditAction.CREATE,
@@ -992,12 +1002,14 @@ def follow_ups_for_overdue_orders(*, now: datetime) -> int:
 
 def referrals_rebook(*, now: datetime) -> list[int]:
     """Referrals still waiting for a booking are booked again (a lost message delays, never
-    loses); past the deadline the booking escalates to a nurse and the pediatrician."""
+    loses), and escalated ones too while their deadline has not passed, in case a slot was added
+    since."""
     from workups.tasks import referral_book_task
 
     waiting = list(
         Referral.objects.filter(
-            status=ReferralStatus.AWAITING_BOOKING, created_at__lte=now - SWEEP_REBOOK_AFTER
+            Q(status=ReferralStatus.AWAITING_BOOKING, created_at__lte=now - SWEEP_REBOOK_AFTER)
+            | Q(status=ReferralStatus.ESCALATED, deadline__gt=now)
         ).values_list("pk", flat=True)
     )
     for pk in waiting:

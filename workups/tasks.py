@@ -2,8 +2,9 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from workups.models import Referral, ReferralStatus
+from workups.models import Referral
 from workups.services import (
+    BOOKABLE_REFERRAL_STATUSES,
     appointment_reminders_send,
     critical_alerts_escalate,
     follow_ups_sweep,
@@ -18,9 +19,9 @@ from workups.services import (
     max_retries=5,
 )
 def referral_book_task(referral_id: int) -> str | None:
-    """Book the referral's slot; a referral already booked or escalated is left alone."""
+    """Book the referral's slot; a referral already booked (or not bookable) is left alone."""
     referral = Referral.objects.filter(pk=referral_id).first()
-    if referral is None or referral.status != ReferralStatus.AWAITING_BOOKING:
+    if referral is None or referral.status not in BOOKABLE_REFERRAL_STATUSES:
         return None
     appointment = referral_book(referral=referral)
     return str(appointment.uuid) if appointment else None

@@ -90,3 +90,22 @@ def test_a_referral_whose_booking_message_was_lost_is_booked_by_the_sweep(team):
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.BOOKED
     assert follow_ups_sweep(now=now)["rebooked_referrals"] == 0
+
+
+def test_an_escalated_referral_is_booked_when_a_slot_is_added_before_its_deadline(
+    team, django_capture_on_commit_callbacks
+):
+    from workups.services import referral_book
+
+    now = timezone.now()
+    referral = ReferralFactory(infant=team.infant, created_by=team.pediatrician)
+    referral_book(referral=referral, now=now)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ESCALATED
+    SlotFactory(clinic=team.clinic, starts_at=now + timedelta(days=2))
+    assert follow_ups_sweep(now=now)["rebooked_referrals"] == 1
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.BOOKED
+    call = FollowUpTask.objects.get(kind=FollowUpKind.CALL_CAREGIVER)
+    assert call.status == "cancelled" and "Booked for" in call.outcome_note
+    assert follow_ups_sweep(now=now)["rebooked_referrals"] == 0
