@@ -6,7 +6,7 @@ from clinics.selectors import membership_for
 # (label, url name) shown in the navigation bar, by role; "caregiver" has no membership.
 NAVIGATION = {
     Role.CLINIC_ADMIN: [
-        ("Home", "home"),
+        ("Dashboard", "dashboard:index"),
         ("Infants", "patients:infant-list"),
         ("Orders", "workups:order-list"),
         ("Referrals", "workups:referral-list"),
@@ -15,7 +15,7 @@ NAVIGATION = {
         ("API", "api-docs"),
     ],
     Role.PEDIATRICIAN: [
-        ("Home", "home"),
+        ("Dashboard", "dashboard:index"),
         ("Infants", "patients:infant-list"),
         ("Worklist", "workups:worklist"),
         ("Orders", "workups:order-list"),
@@ -24,13 +24,12 @@ NAVIGATION = {
         ("API", "api-docs"),
     ],
     Role.NURSE: [
-        ("Home", "home"),
+        ("Dashboard", "dashboard:index"),
         ("Infants", "patients:infant-list"),
         ("Worklist", "workups:worklist"),
         ("Orders", "workups:order-list"),
     ],
     "caregiver": [
-        ("Home", "home"),
         ("My children", "portal:home"),
         ("Appointments", "workups:portal-appointments"),
     ],

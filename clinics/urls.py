@@ -3,7 +3,6 @@ from django.urls import path
 from clinics import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("notifications/", views.notification_list, name="notifications"),

@@ -6,7 +6,6 @@ from django.views.decorators.http import require_POST
 
 from clinics.forms import SignInForm
 from clinics.models import Notification
-from clinics.selectors import membership_for
 from clinics.services import notification_mark_read
 
 
@@ -18,12 +17,6 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     pass
-
-
-@login_required
-def home(request):
-    membership = membership_for(request.user)
-    return render(request, "clinics/home.html", {"membership": membership})
 
 
 @login_required

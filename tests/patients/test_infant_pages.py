@@ -166,7 +166,9 @@ def test_caregiver_sees_which_staff_opened_the_record(client):
 
 def test_staff_navigation_links_to_infants(client):
     _signed_in(client)
-    assert reverse("patients:infant-list") in client.get(reverse("home")).content.decode()
+    assert (
+        reverse("patients:infant-list") in client.get(reverse("home"), follow=True).content.decode()
+    )
 
 
 @pytest.mark.parametrize("count", [5, 50])

@@ -182,7 +182,7 @@ def test_list_pages_keep_a_fixed_number_of_queries(
 )
 def test_navigation_offers_the_work_up_pages_by_role(client, team, role, shown, hidden):
     client.force_login(getattr(team, role))
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("workups:order-list")).content.decode()
     assert all(f">{label}<" in html for label in shown)
     assert not any(f">{label}<" in html for label in hidden)
 

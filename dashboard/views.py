@@ -1,0 +1,116 @@
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from assessments.models import Assessment, Triage
+from clinics.models import AuditAction, AuditChannel, Role
+from clinics.selectors import has_role, membership_for
+from clinics.services import audit_record
+from dashboard.charts import duration_per_day, episodes_per_day
+from dashboard.forms import DashboardFilterForm
+from dashboard.selectors import (
+    DashboardFilters,
+    case_timeline,
+    dashboard_infants,
+    dashboard_triage_counts,
+    unacknowledged_alert_count,
+)
+from patients.selectors import infants_visible_to
+from patients.services import infant_read_record
+
+PAGE_SIZE = 50
+
+
+@login_required
+def home(request):
+    """Everyone lands where their work is: clinicians on the dashboard, caregivers in the portal."""
+    membership = membership_for(request.user)
+    if membership is None:
+        return redirect("portal:home")
+    return redirect("dashboard:index")
+
+
+@login_required
+def dashboard(request):
+    if not has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN, Role.NURSE):
+        raise PermissionDenied
+    form = DashboardFilterForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    filters = DashboardFilters(
+        triage=cleaned.get("triage", ""),
+        cause=cleaned.get("cause", ""),
+        assigned=cleaned.get("assigned", ""),
+        search=cleaned.get("search", ""),
+        alerts_only=cleaned.get("alerts_only", False),
+    )
+    page = Paginator(dashboard_infants(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page.object_list)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LIST,
+        resource="dashboard",
+        channel=AuditChannel.WEB,
+        request=request,
+        detail={"infants": [str(infant.uuid) for infant in rows]},
+    )
+    counts = dashboard_triage_counts(request.user)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "triage_counts": [
+            {"value": value, "label": label, "count": counts[value]}
+            for value, label in reversed(Triage.choices)
+        ],
+        "open_alerts": unacknowledged_alert_count(request.user),
+        "query": request.GET.urlencode(),
+    }
+    template = (
+        "dashboard/includes/results.html"
+        if request.headers.get("HX-Request")
+        else "dashboard/dashboard.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def case(request, infant_uuid):
+    """One infant's case: header, current standing, plots and a single timeline."""
+    infant = get_object_or_404(
+        infants_visible_to(request.user).select_related("clinic", "assigned_clinician"),
+        uuid=infant_uuid,
+    )
+    if membership_for(request.user) is None:
+        raise PermissionDenied
+    infant_read_record(
+        reader=request.user, infants=[infant], action=AuditAction.VIEW, request=request
+    )
+    today = timezone.localdate()
+    window_start = timezone.now() - timedelta(days=30)
+    recent = list(
+        infant.episodes.filter(started_at__gte=window_start).values_list("started_at", "duration_s")
+    )
+    latest = Assessment.objects.for_infant(infant).latest_first().first()
+    return render(
+        request,
+        "dashboard/case.html",
+        {
+            "infant": infant,
+            "latest": latest,
+            "timeline": case_timeline(
+                infant, include_audit=has_role(request.user, Role.CLINIC_ADMIN)
+            ),
+            "charts": [
+                episodes_per_day([at for at, _ in recent], end=today),
+                duration_per_day(recent, end=today),
+            ],
+            "print_view": request.GET.get("print") == "1",
+            "can_act": has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN),
+        },
+    )

@@ -1,0 +1,217 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Triage, TriageAlert
+from clinics.models import AuditEvent, Role
+from patients.models import Infant
+from tests.assessments.test_workflow import BENIGN_PATTERN, EMERGENCY_PATTERN, log
+from tests.factories import EpisodeFactory, InfantFactory, caregiver_of, staff
+
+pytestmark = pytest.mark.django_db
+
+
+def standing(infant, triage, *, cause="", hours_ago=1):
+    Infant.objects.filter(pk=infant.pk).update(
+        current_triage=triage,
+        current_triage_rank=Triage.rank(triage),
+        current_leading_cause=cause,
+        assessed_at=timezone.now() - timedelta(hours=hours_ago),
+    )
+
+
+def rows(response) -> list[str]:
+    return [str(infant.uuid) for infant in response.context["rows"]]
+
+
+@pytest.fixture
+def doctor():
+    return staff(Role.PEDIATRICIAN)
+
+
+def test_everyone_lands_where_their_work_is(client, doctor):
+    client.force_login(doctor)
+    assert client.get("/")["Location"] == reverse("dashboard:index")
+    parent = caregiver_of(InfantFactory())
+    client.force_login(parent)
+    assert client.get("/")["Location"] == reverse("portal:home")
+
+
+def test_unanswered_alerts_first_then_triage_then_waiting_time(
+    client, doctor, django_capture_on_commit_callbacks
+):
+    clinic = doctor.memberships.get().clinic
+    routine_old = InfantFactory(clinic=clinic)
+    standing(routine_old, Triage.ROUTINE_VISIT, hours_ago=10)
+    routine_new = InfantFactory(clinic=clinic)
+    standing(routine_new, Triage.ROUTINE_VISIT, hours_ago=1)
+    same_day = InfantFactory(clinic=clinic)
+    standing(same_day, Triage.SAME_DAY)
+    reassured = InfantFactory(clinic=clinic)
+    standing(reassured, Triage.REASSURE_MONITOR)
+    alerted = InfantFactory(clinic=clinic, born_at=timezone.now() - timedelta(days=20))
+    with django_capture_on_commit_callbacks(execute=True):
+        log(alerted, caregiver_of(alerted), EMERGENCY_PATTERN)
+    client.force_login(doctor)
+    response = client.get(reverse("dashboard:index"))
+    assert rows(response) == [
+        str(alerted.uuid),
+        str(same_day.uuid),
+        str(routine_old.uuid),
+        str(routine_new.uuid),
+    ], "reassured infants are not open concerns"
+    html = response.content.decode()
+    assert "Alert unanswered" in html
+    TriageAlert.objects.update(acknowledged_at=timezone.now())
+    assert rows(client.get(reverse("dashboard:index")))[0] == str(alerted.uuid), (
+        "still first by triage (emergency) once the alert is answered"
+    )
+
+
+def test_triage_badges_always_carry_a_text_label(client, doctor):
+    infant = InfantFactory(clinic=doctor.memberships.get().clinic)
+    standing(infant, Triage.SAME_DAY, cause="hypocalcemia")
+    client.force_login(doctor)
+    html = client.get(reverse("dashboard:index")).content.decode()
+    assert 'class="badge triage-same_day">See a doctor today<' in html
+    assert "Low calcium" in html
+
+
+def test_filters_and_counts(client, doctor):
+    clinic = doctor.memberships.get().clinic
+    a = InfantFactory(clinic=clinic, given_name="Ada", assigned_clinician=doctor)
+    standing(a, Triage.SAME_DAY, cause="hypoglycemia")
+    b = InfantFactory(clinic=clinic, given_name="Ben")
+    standing(b, Triage.ROUTINE_VISIT, cause="startle_moro")
+    client.force_login(doctor)
+    url = reverse("dashboard:index")
+    assert rows(client.get(url, {"triage": "routine_visit"})) == [str(b.uuid)]
+    assert rows(client.get(url, {"cause": "hypoglycemia"})) == [str(a.uuid)]
+    assert rows(client.get(url, {"assigned": "me"})) == [str(a.uuid)]
+    assert rows(client.get(url, {"assigned": "unassigned"})) == [str(b.uuid)]
+    assert rows(client.get(url, {"search": "ben"})) == [str(b.uuid)]
+    counts = {c["value"]: c["count"] for c in client.get(url).context["triage_counts"]}
+    assert counts == {"emergency": 0, "same_day": 1, "routine_visit": 1, "reassure_monitor": 0}
+
+
+def test_htmx_refresh_returns_only_the_results(client, doctor):
+    client.force_login(doctor)
+    response = client.get(reverse("dashboard:index"), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and "open concern" in html
+
+
+def test_other_clinics_infants_never_appear(client, doctor):
+    other = InfantFactory()
+    standing(other, Triage.EMERGENCY)
+    client.force_login(doctor)
+    assert str(other.uuid) not in client.get(reverse("dashboard:index")).content.decode()
+
+
+def test_dashboard_reads_are_audited(client, doctor):
+    infant = InfantFactory(clinic=doctor.memberships.get().clinic)
+    standing(infant, Triage.SAME_DAY)
+    client.force_login(doctor)
+    client.get(reverse("dashboard:index"))
+    event = AuditEvent.objects.get(resource="dashboard")
+    assert event.detail["infants"] == [str(infant.uuid)]
+
+
+def test_caregivers_cannot_open_the_dashboard(client):
+    client.force_login(caregiver_of(InfantFactory()))
+    assert client.get(reverse("dashboard:index")).status_code == 403
+
+
+@pytest.mark.parametrize("count", [20, 2000])
+def test_dashboard_query_count_is_fixed_whatever_the_clinic_size(
+    client, doctor, django_assert_max_num_queries, count
+):
+    clinic = doctor.memberships.get().clinic
+    template = InfantFactory.build(clinic=clinic)
+    born = timezone.now() - timedelta(days=30)
+    Infant.objects.bulk_create(
+        [
+            Infant(
+                clinic=clinic,
+                mrn=f"BULK{i:05d}",
+                given_name=f"Baby{i}",
+                family_name="Bulk",
+                sex=template.sex,
+                born_at=born,
+                born_on=born.date(),
+                gestational_weeks=39,
+                birth_weight_g=3300,
+                current_triage=Triage.values[i % 4],
+                current_triage_rank=i % 4,
+                assessed_at=born,
+            )
+            for i in range(count)
+        ]
+    )
+    client.force_login(doctor)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("dashboard:index"))
+    assert response.status_code == 200
+    open_concerns = sum(1 for i in range(count) if i % 4 >= Triage.rank(Triage.ROUTINE_VISIT))
+    assert len(response.context["rows"]) == min(50, open_concerns)
+
+
+def test_case_page_shows_one_timeline_with_plots(
+    client, doctor, django_capture_on_commit_callbacks
+):
+    infant = InfantFactory(clinic=doctor.memberships.get().clinic)
+    parent = caregiver_of(infant)
+    with django_capture_on_commit_callbacks(execute=True):
+        log(infant, parent, BENIGN_PATTERN, duration_s=40)
+    with django_capture_on_commit_callbacks(execute=True):
+        log(infant, parent, EMERGENCY_PATTERN, duration_s=90)
+    client.force_login(doctor)
+    response = client.get(reverse("dashboard:case", args=[infant.uuid]))
+    assert response.status_code == 200
+    kinds = [entry.kind for entry in response.context["timeline"]]
+    assert kinds.count("episode") == 2 and kinds.count("assessment") == 2
+    assert "alert" in kinds
+    episodes_chart, duration_chart = response.context["charts"]
+    assert sum(bar.height > 0 for bar in episodes_chart.bars) == 1
+    assert duration_chart.y_max == 90
+    assert AuditEvent.objects.filter(infant_uuid=infant.uuid, action="view").exists()
+
+
+def test_audit_events_on_the_case_timeline_are_for_admins_only(client, doctor):
+    infant = InfantFactory(clinic=doctor.memberships.get().clinic)
+    client.force_login(doctor)
+    kinds = [
+        e.kind
+        for e in client.get(reverse("dashboard:case", args=[infant.uuid])).context["timeline"]
+    ]
+    assert "audit" not in kinds
+    admin = staff(Role.CLINIC_ADMIN, clinic=infant.clinic)
+    client.force_login(admin)
+    kinds = [
+        e.kind
+        for e in client.get(reverse("dashboard:case", args=[infant.uuid])).context["timeline"]
+    ]
+    assert "audit" in kinds
+
+
+def test_case_page_has_a_print_view(client, doctor):
+    infant = InfantFactory(clinic=doctor.memberships.get().clinic)
+    client.force_login(doctor)
+    html = client.get(
+        reverse("dashboard:case", args=[infant.uuid]), {"print": "1"}
+    ).content.decode()
+    assert 'class="print-view"' in html
+
+
+def test_times_are_shown_in_the_clinics_time_zone(client):
+    doctor = staff(Role.PEDIATRICIAN)
+    clinic = doctor.memberships.get().clinic
+    clinic.time_zone = "Asia/Tokyo"
+    clinic.save()
+    infant = InfantFactory(clinic=clinic)
+    EpisodeFactory(infant=infant)
+    client.force_login(doctor)
+    html = client.get(reverse("dashboard:case", args=[infant.uuid])).content.decode()
+    assert "+09:00" in html
