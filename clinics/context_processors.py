@@ -8,6 +8,9 @@ NAVIGATION = {
     Role.CLINIC_ADMIN: [
         ("Dashboard", "dashboard:index"),
         ("Infants", "patients:infant-list"),
+        ("Orders", "workups:order-list"),
+        ("Referrals", "workups:referral-list"),
+        ("Slots", "workups:slot-list"),
         ("Administration", "admin:index"),
         ("API", "api-docs"),
         ("Security", "account-security"),
@@ -15,15 +18,25 @@ NAVIGATION = {
     Role.PEDIATRICIAN: [
         ("Dashboard", "dashboard:index"),
         ("Infants", "patients:infant-list"),
+        ("Worklist", "workups:worklist"),
+        ("Orders", "workups:order-list"),
+        ("Alerts", "workups:alert-list"),
+        ("Referrals", "workups:referral-list"),
         ("API", "api-docs"),
         ("Security", "account-security"),
     ],
     Role.NURSE: [
         ("Dashboard", "dashboard:index"),
         ("Infants", "patients:infant-list"),
+        ("Worklist", "workups:worklist"),
+        ("Orders", "workups:order-list"),
         ("Security", "account-security"),
     ],
-    "caregiver": [("My children", "portal:home"), ("Security", "account-security")],
+    "caregiver": [
+        ("My children", "portal:home"),
+        ("Appointments", "workups:portal-appointments"),
+        ("Security", "account-security"),
+    ],
 }
 
 

@@ -6,6 +6,7 @@ from assessments import apis as assessment_apis
 from clinics import apis as clinic_apis
 from episodes.api_urls import urlpatterns as episode_urlpatterns
 from patients import apis as patient_apis
+from workups.api_urls import urlpatterns as workup_urlpatterns
 
 app_name = "api"
 
@@ -68,4 +69,5 @@ urlpatterns = [
         name="infant-invitation-revoke",
     ),
     *episode_urlpatterns,
+    *workup_urlpatterns,
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("patients.urls")),
     path("", home, name="home"),
     path("", include("dashboard.urls")),
+    path("", include("workups.urls")),
     path("", include("clinics.urls")),
     path("", include("assessments.urls")),
 ]

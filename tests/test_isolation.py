@@ -40,6 +40,14 @@ from tests.factories import (
     sign_in_verified,
     staff,
 )
+from tests.workups.factories import (
+    AppointmentFactory,
+    FollowUpFactory,
+    ReferralFactory,
+    SlotFactory,
+    TestOrderFactory,
+)
+from workups.services import result_record
 
 
 @dataclass
@@ -149,6 +157,45 @@ def _triage_alert(other: OtherClinic):
     return TriageAlert.objects.create(
         assessment=assessment, infant=other.infant, triage=Triage.EMERGENCY
     ).uuid
+
+
+def _other_clinic_order(other: OtherClinic):
+    return TestOrderFactory(infant=other.infant, ordered_by=other.staff_user)
+
+
+@other_clinic_object("order_uuid")
+def _order(other: OtherClinic):
+    return _other_clinic_order(other).uuid
+
+
+@other_clinic_object("critical_alert_uuid")
+def _critical_alert(other: OtherClinic):
+    result = result_record(
+        order=_other_clinic_order(other), recorded_by=other.staff_user, value=20, unit="mg/dL"
+    )
+    return result.critical_alert.uuid
+
+
+@other_clinic_object("referral_uuid")
+def _referral(other: OtherClinic):
+    return ReferralFactory(infant=other.infant, created_by=other.staff_user).uuid
+
+
+@other_clinic_object("slot_uuid")
+def _slot(other: OtherClinic):
+    return SlotFactory(clinic=other.clinic).uuid
+
+
+@other_clinic_object("appointment_uuid")
+def _appointment(other: OtherClinic):
+    return AppointmentFactory(
+        referral__infant=other.infant, referral__created_by=other.staff_user
+    ).uuid
+
+
+@other_clinic_object("followup_uuid")
+def _follow_up(other: OtherClinic):
+    return FollowUpFactory(infant=other.infant).uuid
 
 
 # Patterns that hold no clinic data, by namespace or by name, with the reason.

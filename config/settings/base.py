@@ -300,3 +300,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Work-ups. Hours until an order is due, by priority.
+WORKUP_ORDER_DUE_HOURS = {"stat": 1, "urgent": 24, "routine": 24 * 7}
+# A critical result must be acknowledged within this many minutes, or it escalates (and again
+# after as many minutes more).
+CRITICAL_ALERT_ACK_MINUTES = env.int("CRITICAL_ALERT_ACK_MINUTES", default=30)
+# Deadline of a neurology referral, by urgency (emergency is never booked: it goes to the ED now).
+REFERRAL_DEADLINE_HOURS = {"emergency": 0, "same_day": 24, "urgent": 24 * 7, "routine": 24 * 42}
+APPOINTMENT_REMINDER_HOURS = (24, 2)
+# Days after a same-day or emergency assessment with no new episode before a nurse asks for video.
+FOLLOW_UP_VIDEO_AFTER_DAYS = 7
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "escalate-critical-alerts": {"task": "workups.critical_alerts_escalate", "schedule": 60},
+        "send-appointment-reminders": {"task": "workups.appointment_reminders", "schedule": 60 * 5},
+        "workup-follow-up-sweep": {"task": "workups.follow_ups_sweep", "schedule": 60 * 15},
+    }
+)

@@ -8,6 +8,7 @@ from django.db import transaction
 from clinics import demo as clinics_demo
 from episodes import demo as episodes_demo
 from patients import demo as patients_demo
+from workups import demo as workups_demo
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             clinics_demo.seed(lines.append)
             patients_demo.seed(lines.append)
             episodes_demo.seed(lines.append)
+            workups_demo.seed(lines.append)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with:"))
         for line in lines:
             self.stdout.write(line)

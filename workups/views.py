@@ -1,0 +1,426 @@
+"""Staff pages for orders, results, critical alerts, referrals, slots and the nurses' worklist,
+and the caregiver's upcoming appointments. Objects are found through the work-ups selectors, so
+another clinic's object is a 404; the role check comes after the lookup."""
+
+from contextlib import contextmanager
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments.models import Assessment
+from clinics.models import Role
+from clinics.selectors import has_role, is_clinic_staff, membership_for
+from patients.selectors import infants_visible_to
+from workups.forms import (
+    FollowUpCompleteForm,
+    FollowUpReassignForm,
+    InfantPickForm,
+    OrderForm,
+    OrderTransitionForm,
+    ReferralForm,
+    ResultForm,
+    SlotForm,
+    WorklistFilterForm,
+)
+from workups.models import OrderStatus
+from workups.selectors import (
+    appointments_upcoming_for_caregiver,
+    appointments_visible_to,
+    clinic_assignees,
+    critical_alerts_visible_to,
+    follow_ups_visible_to,
+    orders_visible_to,
+    referrals_visible_to,
+    slots_visible_to,
+)
+from workups.services import (
+    appointment_confirm,
+    appointment_outcome_record,
+    critical_alert_acknowledge,
+    follow_up_complete,
+    follow_up_reassign,
+    order_create,
+    order_transition,
+    orders_from_assessment,
+    referral_confirm,
+    referral_create,
+    result_record,
+    slot_create,
+    slot_delete,
+)
+
+CLINICIANS = (Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
+LIST_ROWS = 200
+
+
+def require_role(request, *roles: Role) -> None:
+    if not has_role(request.user, *roles):
+        raise PermissionDenied("Your role cannot do this.")
+
+
+def staff_page(view):
+    """Pages about no single object: clinic staff only."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not kwargs and not is_clinic_staff(request.user):
+            raise PermissionDenied("Only clinic staff can do this.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@contextmanager
+def errors_as_messages(request):
+    """A service's refusal is shown to the user as a message on the page they return to."""
+    try:
+        yield
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for field, problems in getattr(error, "message_dict", {"__all__": error.messages}).items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+def _clinic_zone(request) -> ZoneInfo:
+    membership = membership_for(request.user)
+    return ZoneInfo(membership.clinic.time_zone if membership else "UTC")
+
+
+# Orders ------------------------------------------------------------------------------------------
+
+
+def _infant_pick_form(request) -> InfantPickForm:
+    return InfantPickForm(infants=infants_visible_to(request.user).order_by("family_name", "id"))
+
+
+@staff_page
+def infant_pick(request):
+    form = InfantPickForm(request.GET, infants=infants_visible_to(request.user))
+    if not form.is_valid():
+        return redirect("workups:order-list")
+    target = (
+        "workups:order-create"
+        if form.cleaned_data["then"] == "order"
+        else ("workups:referral-create")
+    )
+    return redirect(target, infant_id=form.cleaned_data["infant"].uuid)
+
+
+@staff_page
+def order_list(request):
+    status = request.GET.get("status", "")
+    orders = orders_visible_to(request.user).for_list()
+    if status in OrderStatus.values:
+        orders = orders.filter(status=status)
+    return render(
+        request,
+        "workups/order_list.html",
+        {
+            "orders": orders[:LIST_ROWS],
+            "statuses": OrderStatus.choices,
+            "status": status,
+            "pick_form": _infant_pick_form(request),
+        },
+    )
+
+
+@staff_page
+def order_create_page(request, infant_id):
+    infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_id)
+    require_role(request, *CLINICIANS)
+    form = OrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = order_create(infant=infant, ordered_by=request.user, request=request,
+                                 **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{order.get_test_display()} ordered.")
+            return redirect("workups:order-detail", order_uuid=order.uuid)
+    latest = Assessment.objects.for_infant(infant).latest_first().first()
+    return render(
+        request,
+        "workups/order_form.html",
+        {"infant": infant, "form": form, "assessment": latest},
+    )
+
+
+@staff_page
+@require_POST
+def orders_from_assessment_page(request):
+    require_role(request, *CLINICIANS)
+    assessment = get_object_or_404(
+        Assessment.objects.filter(infant__in=infants_visible_to(request.user)),
+        uuid=request.POST.get("assessment"),
+    )
+    orders = orders_from_assessment(assessment=assessment, ordered_by=request.user, request=request)
+    messages.success(request, f"{len(orders)} test(s) ordered from the recommendations.")
+    return redirect("workups:order-list")
+
+
+def _order_page(request, order, transition_form=None, result_form=None):
+    return render(
+        request,
+        "workups/order_detail.html",
+        {
+            "order": order,
+            "events": order.events.select_related("actor"),
+            "transition_form": transition_form or OrderTransitionForm(order=order),
+            "result_form": result_form or ResultForm(order=order),
+        },
+    )
+
+
+def _visible_order(request, order_uuid):
+    return get_object_or_404(orders_visible_to(request.user).for_list(), uuid=order_uuid)
+
+
+@login_required
+def order_detail(request, order_uuid):
+    return _order_page(request, _visible_order(request, order_uuid))
+
+
+@login_required
+@require_POST
+def order_transition_page(request, order_uuid):
+    order = _visible_order(request, order_uuid)
+    require_role(request, *CLINICIANS, Role.NURSE)
+    form = OrderTransitionForm(request.POST, order=order)
+    if form.is_valid():
+        try:
+            order_transition(order=order, actor=request.user, request=request,
+                             **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("workups:order-detail", order_uuid=order.uuid)
+    return _order_page(request, order, transition_form=form)
+
+
+@login_required
+@require_POST
+def result_create_page(request, order_uuid):
+    order = _visible_order(request, order_uuid)
+    require_role(request, *CLINICIANS, Role.NURSE)
+    with timezone.override(_clinic_zone(request)):
+        form = ResultForm(request.POST, order=order)
+        valid = form.is_valid()
+    if valid:
+        fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            result = result_record(order=order, recorded_by=request.user, request=request,
+                                   **fields)  # fmt: skip
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            level = messages.ERROR if result.is_critical else messages.SUCCESS
+            messages.add_message(request, level, f"Result recorded: {result.display_value}.")
+            return redirect("workups:order-detail", order_uuid=order.uuid)
+    return _order_page(request, order, result_form=form)
+
+
+# Critical alerts ---------------------------------------------------------------------------------
+
+
+@staff_page
+def alert_list(request):
+    alerts = critical_alerts_visible_to(request.user).select_related(
+        "infant", "result__order", "recipient", "acknowledged_by"
+    )
+    return render(request, "workups/alert_list.html", {"alerts": alerts[:LIST_ROWS]})
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request, critical_alert_uuid):
+    alert = get_object_or_404(critical_alerts_visible_to(request.user), uuid=critical_alert_uuid)
+    require_role(request, *CLINICIANS)
+    critical_alert_acknowledge(alert=alert, acknowledged_by=request.user, request=request)
+    messages.success(request, "Critical result acknowledged.")
+    return redirect("workups:alert-list")
+
+
+# Referrals, appointments, slots ------------------------------------------------------------------
+
+
+@staff_page
+def referral_list(request):
+    return render(
+        request,
+        "workups/referral_list.html",
+        {
+            "referrals": referrals_visible_to(request.user).for_list()[:LIST_ROWS],
+            "appointments": appointments_visible_to(request.user).booked().for_list()[:LIST_ROWS],
+        },
+    )
+
+
+@staff_page
+def referral_create_page(request, infant_id):
+    infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_id)
+    require_role(request, *CLINICIANS)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_create(
+                infant=infant,
+                created_by=request.user,
+                reason=form.cleaned_data["reason"],
+                urgency=form.cleaned_data["urgency"] or None,
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, referral.instruction or "Referral made; booking a slot.")
+            return redirect("workups:referral-list")
+    return render(request, "workups/referral_form.html", {"infant": infant, "form": form})
+
+
+@login_required
+@require_POST
+def appointment_outcome(request, appointment_uuid):
+    appointment = get_object_or_404(appointments_visible_to(request.user), uuid=appointment_uuid)
+    require_role(request, *CLINICIANS, Role.NURSE)
+    with errors_as_messages(request):
+        appointment_outcome_record(
+            appointment=appointment,
+            outcome=request.POST.get("outcome", ""),
+            recorded_by=request.user,
+            request=request,
+        )
+    return redirect("workups:referral-list")
+
+
+@login_required
+@require_POST
+def referral_confirm_page(request, referral_uuid):
+    referral = get_object_or_404(referrals_visible_to(request.user), uuid=referral_uuid)
+    require_role(request, *CLINICIANS)
+    with errors_as_messages(request):
+        referral_confirm(referral=referral, confirmed_by=request.user, request=request)
+    return redirect("workups:referral-list")
+
+
+@login_required
+@require_POST
+def appointment_confirm_page(request, appointment_uuid):
+    appointment = get_object_or_404(appointments_visible_to(request.user), uuid=appointment_uuid)
+    require_role(request, *CLINICIANS, Role.NURSE)
+    with errors_as_messages(request):
+        appointment_confirm(appointment=appointment, confirmed_by=request.user, request=request)
+    return redirect("workups:referral-list")
+
+
+@staff_page
+def slot_list(request):
+    require_role(request, Role.CLINIC_ADMIN)
+    with timezone.override(_clinic_zone(request)):
+        form = SlotForm(request.POST or None)
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
+        try:
+            slot_create(
+                clinic=membership_for(request.user).clinic,
+                created_by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Slot added.")
+            return redirect("workups:slot-list")
+    slots = slots_visible_to(request.user).filter(starts_at__gte=timezone.now())
+    return render(request, "workups/slot_list.html", {"slots": slots[:LIST_ROWS], "form": form})
+
+
+@login_required
+@require_POST
+def slot_delete_page(request, slot_uuid):
+    slot = get_object_or_404(slots_visible_to(request.user), uuid=slot_uuid)
+    require_role(request, Role.CLINIC_ADMIN)
+    with errors_as_messages(request):
+        slot_delete(slot=slot, deleted_by=request.user)
+    return redirect("workups:slot-list")
+
+
+# The nurses' worklist ----------------------------------------------------------------------------
+
+
+@staff_page
+def worklist(request):
+    assignees = list(clinic_assignees(request.user))
+    data = request.GET if request.GET else {"status": "open"}
+    form = WorklistFilterForm(data, assignees=assignees)
+    tasks = follow_ups_visible_to(request.user).worklist()
+    if form.is_valid():
+        filters = form.cleaned_data
+        if filters["kind"]:
+            tasks = tasks.filter(kind=filters["kind"])
+        if filters["status"]:
+            tasks = tasks.filter(status=filters["status"])
+        if filters["assignee"] == "me":
+            tasks = tasks.filter(assignee=request.user)
+        elif filters["assignee"]:
+            tasks = tasks.filter(assignee__uuid=filters["assignee"])
+    return render(
+        request,
+        "workups/worklist.html",
+        {"tasks": tasks[:LIST_ROWS], "form": form, "assignees": assignees},
+    )
+
+
+def _visible_task(request, followup_uuid):
+    return get_object_or_404(follow_ups_visible_to(request.user), uuid=followup_uuid)
+
+
+@login_required
+@require_POST
+def follow_up_complete_page(request, followup_uuid):
+    task = _visible_task(request, followup_uuid)
+    form = FollowUpCompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            follow_up_complete(task=task, completed_by=request.user, request=request,
+                               outcome_note=form.cleaned_data["outcome_note"])  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Task done.")
+    else:
+        messages.error(request, "Write what happened before closing the task.")
+    return redirect("workups:worklist")
+
+
+@login_required
+@require_POST
+def follow_up_reassign_page(request, followup_uuid):
+    task = _visible_task(request, followup_uuid)
+    form = FollowUpReassignForm(request.POST)
+    assignee = None
+    if form.is_valid() and form.cleaned_data["assignee"]:
+        assignee = clinic_assignees(request.user).filter(uuid=form.cleaned_data["assignee"]).first()
+    with errors_as_messages(request):
+        follow_up_reassign(task=task, assignee=assignee, reassigned_by=request.user,
+                           request=request)  # fmt: skip
+    return redirect("workups:worklist")
+
+
+# The caregiver portal ----------------------------------------------------------------------------
+
+
+@login_required
+def portal_appointments(request):
+    appointments = appointments_upcoming_for_caregiver(request.user).for_list()
+    return render(request, "workups/portal_appointments.html", {"appointments": appointments})
