@@ -85,3 +85,77 @@ def duration_per_day(episodes: list[tuple[datetime, int | None]], *, end: date, 
     return daily_bars(
         "Longest episode per day", longest, end=end, days=days, y_label="seconds", unit="s"
     )
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+    flag: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    x1: float
+    x2: float
+    y: float
+    label: str
+    kind: str  # "low" or "critical"
+
+
+@dataclass(frozen=True)
+class LabChart:
+    title: str
+    unit: str
+    points: list
+    ticks: list
+    y_max: float
+    summary: str
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def baseline(self) -> float:
+        return HEIGHT - MARGIN
+
+
+def lab_chart(title: str, readings: list[dict], *, unit: str) -> LabChart:
+    """Results over time against the infant's own thresholds at each collection (they change
+    with age in hours). Each reading: at, value (in `unit`), flag, thresholds [(kind, value)]."""
+    readings = sorted(readings, key=lambda r: r["at"])
+    values = [r["value"] for r in readings] + [
+        value for r in readings for _, value in r["thresholds"]
+    ]
+    y_max = max([*values, 1]) * 1.15
+    usable_w = WIDTH - 2 * MARGIN
+    usable_h = HEIGHT - 2 * MARGIN
+    if readings:
+        start, end = readings[0]["at"], readings[-1]["at"]
+        span = max((end - start).total_seconds(), 1)
+    points, ticks = [], []
+    for reading in readings:
+        fraction = (reading["at"] - start).total_seconds() / span if len(readings) > 1 else 0.5
+        x = round(MARGIN + usable_w * fraction, 1)
+
+        def y_of(value: float) -> float:
+            return round(HEIGHT - MARGIN - usable_h * value / y_max, 1)
+
+        points.append(
+            Point(
+                x=x,
+                y=y_of(reading["value"]),
+                flag=reading["flag"],
+                label=(
+                    f"{reading['at']:%d %b %H:%M}: {reading['value']:g} {unit} ({reading['flag']})"
+                ),
+            )
+        )
+        for kind, value in reading["thresholds"]:
+            ticks.append(
+                Tick(x1=x - 8, x2=x + 8, y=y_of(value), kind=kind, label=f"{kind} below {value:g}")
+            )
+    summary = f"{len(readings)} result{'s' if len(readings) != 1 else ''}"
+    return LabChart(
+        title=title, unit=unit, points=points, ticks=ticks, y_max=round(y_max, 1), summary=summary
+    )

@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 
 from assessments.models import Cause, Triage
+from workups.models import ReferralStatus
 
 
 class DashboardFilterForm(forms.Form):
@@ -17,6 +18,12 @@ class DashboardFilterForm(forms.Form):
         choices=[("", "Anyone"), ("me", "Assigned to me"), ("unassigned", "Unassigned")],
     )
     alerts_only = forms.BooleanField(required=False, label="Unanswered alerts only")
+    pending_results = forms.BooleanField(required=False, label="Results pending")
+    referral = forms.ChoiceField(
+        required=False,
+        label="Referral",
+        choices=[("", "Any referral state"), ("none", "No referral"), *ReferralStatus.choices],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,7 +43,11 @@ class DashboardFilterForm(forms.Form):
                 Column(Field("triage"), css_class="col-md-2"),
                 Column(Field("cause"), css_class="col-md-3"),
                 Column(Field("assigned"), css_class="col-md-2"),
-                Column(Field("alerts_only"), css_class="col-md-2 pt-md-4"),
+                Column(Field("referral"), css_class="col-md-2"),
+            ),
+            Row(
+                Column(Field("alerts_only"), css_class="col-auto"),
+                Column(Field("pending_results"), css_class="col-auto"),
             ),
             Submit("apply", "Filter", css_class="btn-sm"),
         )

@@ -8,11 +8,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from assessments.engine import lab_thresholds
 from assessments.models import Triage, TriageAlert
 from clinics.models import AuditEvent, User
 from episodes.models import Episode
 from patients.models import Infant
 from patients.selectors import infants_visible_to
+from workups.models import CriticalAlert, Referral, TestOrder
 
 # An infant is an open concern from a routine visit upwards, or while an alert is unanswered.
 CONCERN_FROM_RANK = Triage.rank(Triage.ROUTINE_VISIT)
@@ -25,25 +27,41 @@ class DashboardFilters:
     assigned: str = ""  # "me", "unassigned" or ""
     search: str = ""
     alerts_only: bool = False
+    pending_results: bool = False
+    referral: str = ""  # a ReferralStatus value, or "none"
 
 
 def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]:
     """The clinic's infants with open concerns: unanswered alerts first, then by triage, then by
     how long they have waited since their assessment."""
     open_alerts = TriageAlert.objects.unacknowledged().filter(infant=OuterRef("pk"))
+    open_critical = CriticalAlert.objects.unacknowledged().filter(infant=OuterRef("pk"))
+    open_orders = TestOrder.objects.open().filter(infant=OuterRef("pk"))
     last_episode = (
         Episode.objects.filter(infant=OuterRef("pk")).order_by("-started_at").values("started_at")
     )
+    latest_referral = Referral.objects.filter(infant=OuterRef("pk")).order_by("-created_at")
     infants = (
         infants_visible_to(user)
         .annotate(
-            has_open_alert=Exists(open_alerts),
+            has_triage_alert=Exists(open_alerts),
+            has_critical_result=Exists(open_critical),
             oldest_open_alert_at=Subquery(
                 open_alerts.order_by("created_at").values("created_at")[:1]
             ),
             last_episode_at=Subquery(last_episode[:1]),
+            pending_orders=Coalesce(
+                Subquery(open_orders.values("infant").annotate(n=Count("id")).values("n")[:1]),
+                0,
+            ),
+            referral_status=Subquery(latest_referral.values("status")[:1]),
         )
-        .filter(Q(current_triage_rank__gte=CONCERN_FROM_RANK) | Q(has_open_alert=True))
+        .annotate(has_open_alert=Q(has_triage_alert=True) | Q(has_critical_result=True))
+        .filter(
+            Q(current_triage_rank__gte=CONCERN_FROM_RANK)
+            | Q(has_open_alert=True)
+            | Q(pending_orders__gt=0)
+        )
         .select_related("assigned_clinician")
     )
     if filters.triage:
@@ -58,6 +76,12 @@ def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]
         infants = infants.search(filters.search)
     if filters.alerts_only:
         infants = infants.filter(has_open_alert=True)
+    if filters.pending_results:
+        infants = infants.filter(pending_orders__gt=0)
+    if filters.referral == "none":
+        infants = infants.filter(referral_status__isnull=True)
+    elif filters.referral:
+        infants = infants.filter(referral_status=filters.referral)
     return infants.order_by(
         F("has_open_alert").desc(),
         F("current_triage_rank").desc(),
@@ -80,7 +104,11 @@ def dashboard_triage_counts(user: User) -> dict[str, int]:
 
 
 def unacknowledged_alert_count(user: User) -> int:
-    return TriageAlert.objects.unacknowledged().filter(infant__in=infants_visible_to(user)).count()
+    visible = infants_visible_to(user)
+    return (
+        TriageAlert.objects.unacknowledged().filter(infant__in=visible).count()
+        + CriticalAlert.objects.unacknowledged().filter(infant__in=visible).count()
+    )
 
 
 @dataclass(frozen=True)
@@ -152,6 +180,7 @@ def case_timeline(infant: Infant, *, include_audit: bool) -> list[TimelineEntry]
                 detail=entry.get_status_display(),
             )
         )
+    entries.extend(_workup_entries(infant))
     if include_audit:
         for event in AuditEvent.objects.for_infant(infant.uuid).select_related("actor")[:50]:
             entries.append(
@@ -164,3 +193,115 @@ def case_timeline(infant: Infant, *, include_audit: bool) -> list[TimelineEntry]
             )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries
+
+
+def _workup_entries(infant: Infant) -> list[TimelineEntry]:
+    entries = []
+    for order in infant.test_orders.select_related("ordered_by"):
+        entries.append(
+            TimelineEntry(
+                kind="order",
+                at=order.created_at,
+                title=f"Ordered: {order.get_test_display()} ({order.get_priority_display()})",
+                detail=f"{order.get_status_display()}, due {order.due_by:%d %b %H:%M}",
+                url=reverse("workups:order-detail", kwargs={"order_uuid": order.uuid}),
+            )
+        )
+    for result in infant.results.select_related("order"):
+        entries.append(
+            TimelineEntry(
+                kind="result",
+                at=result.collected_at,
+                title=f"Result: {result.order.get_test_display()} {result.display_value}",
+                detail=result.report_text[:200],
+                url=reverse("workups:order-detail", kwargs={"order_uuid": result.order.uuid}),
+                badge=result.get_flag_display() if result.flag else "",
+                badge_class="text-bg-danger" if result.is_critical else "text-bg-secondary",
+            )
+        )
+    for alert in infant.critical_alerts.select_related("acknowledged_by"):
+        entries.append(
+            TimelineEntry(
+                kind="critical",
+                at=alert.created_at,
+                title="Critical result alert",
+                detail=(
+                    f"Acknowledged by {alert.acknowledged_by.get_full_name()}"
+                    if alert.acknowledged_by
+                    else f"Not acknowledged; {alert.get_level_display().lower()} told"
+                ),
+                badge="Open" if alert.acknowledged_at is None else "Answered",
+                badge_class="text-bg-dark" if alert.acknowledged_at is None else "text-bg-light",
+            )
+        )
+    for referral in infant.referrals.prefetch_related("appointments__slot"):
+        entries.append(
+            TimelineEntry(
+                kind="referral",
+                at=referral.created_at,
+                title=f"Referral to neurology ({referral.get_urgency_display()})",
+                detail=referral.instruction
+                or f"{referral.get_status_display()}, deadline {referral.deadline:%d %b %H:%M}",
+            )
+        )
+        for appointment in referral.appointments.all():
+            entries.append(
+                TimelineEntry(
+                    kind="appointment",
+                    at=appointment.slot.starts_at,
+                    title=f"Neurology appointment: {appointment.slot}",
+                    detail=appointment.get_status_display(),
+                )
+            )
+    for task in infant.follow_ups.select_related("assignee"):
+        entries.append(
+            TimelineEntry(
+                kind="follow-up",
+                at=task.due_at,
+                title=f"Follow-up: {task.get_kind_display()}",
+                detail=f"{task.get_status_display()}"
+                + (f" - {task.outcome_note}" if task.outcome_note else ""),
+            )
+        )
+    return entries
+
+
+LAB_CHARTS = (
+    ("Glucose", ("glucose",)),
+    ("Calcium", ("total_calcium", "ionized_calcium")),
+)
+
+
+def lab_readings(infant: Infant, tests: tuple[str, ...]) -> tuple[list[dict], str]:
+    """An infant's numeric results for these engine test codes, in the engine's normalised unit,
+    each with the thresholds that applied at its collection."""
+    readings, unit = [], ""
+    results = (
+        infant.results.filter(normalised_value__isnull=False)
+        .select_related("order")
+        .order_by("collected_at")
+    )
+    for result in results:
+        code = result.interpretation.get("test")
+        if code not in tests:
+            continue
+        limits = lab_thresholds(
+            code,
+            age_hours=result.age_hours_at_collection,
+            gestational_weeks=infant.gestation_weeks_decimal,
+            birth_weight_g=infant.birth_weight_g,
+        )
+        unit = result.normalised_unit
+        readings.append(
+            {
+                "at": result.collected_at,
+                "value": result.normalised_value,
+                "flag": result.flag or "normal",
+                "thresholds": [
+                    (t["flag"], t["values"].get(unit, t["value"]))
+                    for t in limits["thresholds"]
+                    if t["flag"] in ("low", "critical") and t["comparison"] in ("<", "<=")
+                ],
+            }
+        )
+    return readings, unit

@@ -10,17 +10,20 @@ from assessments.models import Assessment, Triage
 from clinics.models import AuditAction, AuditChannel, Role
 from clinics.selectors import has_role, membership_for
 from clinics.services import audit_record
-from dashboard.charts import duration_per_day, episodes_per_day
+from dashboard.charts import duration_per_day, episodes_per_day, lab_chart
 from dashboard.forms import DashboardFilterForm
 from dashboard.selectors import (
+    LAB_CHARTS,
     DashboardFilters,
     case_timeline,
     dashboard_infants,
     dashboard_triage_counts,
+    lab_readings,
     unacknowledged_alert_count,
 )
 from patients.selectors import infants_visible_to
 from patients.services import infant_read_record
+from workups.models import ReferralStatus
 
 PAGE_SIZE = 50
 
@@ -46,11 +49,16 @@ def dashboard(request):
         assigned=cleaned.get("assigned", ""),
         search=cleaned.get("search", ""),
         alerts_only=cleaned.get("alerts_only", False),
+        pending_results=cleaned.get("pending_results", False),
+        referral=cleaned.get("referral", ""),
     )
     page = Paginator(dashboard_infants(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = list(page.object_list)
+    referral_labels = dict(ReferralStatus.choices)
+    for infant in rows:
+        infant.referral_status_label = referral_labels.get(infant.referral_status, "")
     audit_record(
         actor=request.user,
         action=AuditAction.LIST,
@@ -109,6 +117,12 @@ def case(request, infant_uuid):
             "charts": [
                 episodes_per_day([at for at, _ in recent], end=today),
                 duration_per_day(recent, end=today),
+            ],
+            "lab_charts": [
+                lab_chart(title, readings, unit=unit)
+                for title, tests in LAB_CHARTS
+                for readings, unit in [lab_readings(infant, tests)]
+                if readings
             ],
             "print_view": request.GET.get("print") == "1",
             "can_act": has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN),

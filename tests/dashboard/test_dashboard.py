@@ -9,6 +9,8 @@ from clinics.models import AuditEvent, Role
 from patients.models import Infant
 from tests.assessments.test_workflow import BENIGN_PATTERN, EMERGENCY_PATTERN, log
 from tests.factories import EpisodeFactory, InfantFactory, caregiver_of, sign_in_verified, staff
+from workups.models import OrderedTest, Priority
+from workups.services import order_create, result_record
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +217,62 @@ def test_times_are_shown_in_the_clinics_time_zone(client):
     sign_in_verified(client, doctor)
     html = client.get(reverse("dashboard:case", args=[infant.uuid])).content.decode()
     assert "+09:00" in html
+
+
+def _critical_glucose(infant, doctor):
+    order = order_create(
+        infant=infant,
+        test=OrderedTest.GLUCOSE_POINT_OF_CARE,
+        priority=Priority.STAT,
+        ordered_by=doctor,
+        reason_text="jittery and feeding poorly",
+    )
+    return result_record(
+        order=order,
+        recorded_by=doctor,
+        value=30,
+        unit="mg/dL",
+        collected_at=timezone.now() - timedelta(minutes=5),
+    )
+
+
+def test_critical_results_and_pending_orders_reach_the_dashboard(
+    client, doctor, django_capture_on_commit_callbacks
+):
+    clinic = doctor.memberships.get().clinic
+    infant = InfantFactory(clinic=clinic, born_at=timezone.now() - timedelta(hours=30))
+    waiting = InfantFactory(clinic=clinic)
+    order_create(
+        infant=waiting,
+        test=OrderedTest.IONIZED_CALCIUM,
+        priority=Priority.URGENT,
+        ordered_by=doctor,
+        reason_text="late hypocalcemia?",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _critical_glucose(infant, doctor)
+    sign_in_verified(client, doctor)
+    response = client.get(reverse("dashboard:index"))
+    assert rows(response)[0] == str(infant.uuid), "an unanswered critical result comes first"
+    html = response.content.decode()
+    assert "Critical result" in html and "1 pending order" in html
+    pending = client.get(reverse("dashboard:index"), {"pending_results": "on"})
+    assert str(waiting.uuid) in rows(pending) and str(infant.uuid) not in rows(pending)
+
+
+def test_case_page_shows_work_ups_and_glucose_against_thresholds(
+    client, doctor, django_capture_on_commit_callbacks
+):
+    infant = InfantFactory(
+        clinic=doctor.memberships.get().clinic, born_at=timezone.now() - timedelta(hours=30)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _critical_glucose(infant, doctor)
+    sign_in_verified(client, doctor)
+    response = client.get(reverse("dashboard:case", args=[infant.uuid]))
+    kinds = {entry.kind for entry in response.context["timeline"]}
+    assert {"order", "result", "critical", "assessment"} <= kinds
+    (chart,) = response.context["lab_charts"]
+    assert chart.title == "Glucose" and chart.points[0].flag == "critical"
+    assert {tick.kind for tick in chart.ticks} >= {"critical"}
+    assert 'class="chart-point chart-point-critical"' in response.content.decode()
