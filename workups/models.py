@@ -196,6 +196,12 @@ class TestOrder(BaseModel):
         return sorted(ORDER_TRANSITIONS[self.status] - {OrderStatus.RESULTED})
 
     @property
+    def call_script(self) -> str:
+        return CALL_SCRIPTS.get(self.kind, "").format(
+            clinic=self.infant.clinic.name, infant=self.infant.given_name
+        )
+
+    @property
     def is_overdue(self) -> bool:
         return self.status in OPEN_ORDER_STATUSES and self.due_by < timezone.now()
 
@@ -476,6 +482,33 @@ class FollowUpKind(models.TextChoices):
     CONFIRM_APPOINTMENT = "confirm_appointment", "Confirm an appointment"
     REQUEST_VIDEO = "request_video", "Ask for a video"
     REVIEW_UPLOAD = "review_upload", "Review an upload"
+
+
+# What the nurse says on the phone, by kind of task; the caregiver's name and the infant's are
+# filled in on the worklist.
+CALL_SCRIPTS = {
+    FollowUpKind.CALL_CAREGIVER: (
+        "Hello, this is the nurse from {clinic} about {infant}. How has {infant} been since the "
+        "last episode? Any shaking while awake that does not stop when you hold the leg, eyes "
+        "rolling or fixed, pauses in breathing or colour change? If so, call emergency services."
+    ),
+    FollowUpKind.CHASE_RESULT: (
+        "Hello, this is the nurse from {clinic}. We are still waiting for {infant}'s test: "
+        "has the sample been taken, and where? We will call you with the result."
+    ),
+    FollowUpKind.CONFIRM_APPOINTMENT: (
+        "Hello, this is the nurse from {clinic}. {infant} has a neurology appointment booked: "
+        "can you confirm you will attend? Please bring any videos of the episodes."
+    ),
+    FollowUpKind.REQUEST_VIDEO: (
+        "Hello, this is the nurse from {clinic}. A short video of {infant}'s next episode would "
+        "help the doctor a lot: hold the phone steady, film the whole body, and try holding "
+        "the leg gently to see whether the shaking stops. Upload it in the portal."
+    ),
+    FollowUpKind.REVIEW_UPLOAD: (
+        "Review the video {infant}'s family sent and call them if anything is unclear."
+    ),
+}
 
 
 class FollowUpStatus(models.TextChoices):

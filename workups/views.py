@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from assessments.models import Assessment
 from clinics.models import Role
 from clinics.selectors import has_role, is_clinic_staff, membership_for
+from patients.models import Guardianship
 from patients.selectors import infants_visible_to
 from workups.forms import (
     FollowUpCompleteForm,
@@ -363,7 +365,18 @@ def worklist(request):
     assignees = list(clinic_assignees(request.user))
     data = request.GET if request.GET else {"status": "open"}
     form = WorklistFilterForm(data, assignees=assignees)
-    tasks = follow_ups_visible_to(request.user).worklist()
+    tasks = (
+        follow_ups_visible_to(request.user)
+        .worklist()
+        .select_related("infant__clinic")
+        .prefetch_related(
+            Prefetch(
+                "infant__guardianships",
+                queryset=Guardianship.objects.active().select_related("caregiver"),
+                to_attr="active_guardians",
+            )
+        )
+    )
     if form.is_valid():
         filters = form.cleaned_data
         if filters["kind"]:
