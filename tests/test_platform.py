@@ -137,3 +137,19 @@ def test_seed_demo_adds_infants_caregivers_twins_and_a_regression_without_duplic
         assert infants_visible_to(parent).count() == 2
         statuses = {infant_development_status(infant) for infant in infants}
         assert "regression" in statuses
+
+
+@pytest.mark.django_db
+def test_demo_staff_sign_in_with_the_printed_authenticator_secret():
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output)
+    secret = output.getvalue().split("authenticator secret (TOTP, any app): ")[1].split()[0]
+    key = b32decode(secret + "=" * (-len(secret) % 8))
+    device = TOTPDevice.objects.get(user__email="pediatrician@northside.example")
+    assert device.bin_key == key
+    assert device.verify_token(f"{totp(key):06d}")
