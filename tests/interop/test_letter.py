@@ -59,3 +59,14 @@ def test_another_clinic_gets_404_and_caregivers_are_refused_the_letter(token_cli
     assert response.json()["resourceType"] == "OperationOutcome"
     assert token_client(caregiver_of(infant)).get(letter_url(infant)).status_code == 403
     assert not AuditEvent.objects.filter(resource="referral_letter").exists()
+
+
+def test_the_case_page_links_to_the_letter_and_the_fhir_export(verified_client):
+    infant = InfantFactory()
+    client = verified_client(staff(Role.PEDIATRICIAN, infant.clinic))
+    page = client.get(reverse("dashboard:case", kwargs={"infant_uuid": infant.uuid}))
+    assert letter_url(infant) in page.content.decode()
+    export = reverse("fhir:patient-everything", kwargs={"infant_uuid": infant.uuid})
+    assert export in page.content.decode()
+    response = client.get(export + "?_format=json")
+    assert response.status_code == 200 and response.json()["resourceType"] == "Bundle"
