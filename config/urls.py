@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/password_change/", RedirectView.as_view(pattern_name="account-security")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
+    path("fhir/", include("interop.urls")),
     path("portal/", include("episodes.portal_urls")),
     path("episodes/", include("episodes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "assessments",
     "workups",
     "dashboard",
+    "interop",
 ]
 
 MIDDLEWARE = [
