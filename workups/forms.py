@@ -111,6 +111,20 @@ class FollowUpCompleteForm(forms.Form):
     outcome_note = forms.CharField(max_length=2000)
 
 
+class FollowUpAddForm(forms.Form):
+    kind = forms.ChoiceField(choices=FollowUpKind.choices)
+    description = forms.CharField(max_length=300, label="What to do")
+    due_at = forms.DateTimeField(widget=DATETIME_INPUT, label="Due", help_text="Clinic time.")
+    assignee = forms.ChoiceField(required=False, label="Assign to")
+
+    def __init__(self, *args, assignees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", "Unassigned")] + [
+            (str(person.uuid), str(person)) for person in assignees
+        ]
+        self.helper = helper("Add the follow-up")
+
+
 class FollowUpReassignForm(forms.Form):
     assignee = forms.UUIDField(required=False)
 

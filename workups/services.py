@@ -2,6 +2,7 @@
 inside it, and messages and tasks only after commit."""
 
 from datetime import datetime, timedelta
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -1115,3 +1116,28 @@ def follow_ups_sweep(*, now: datetime) -> dict[str, int]:
         "confirm_appointment": follow_ups_for_unconfirmed_appointments(now=now),
         "request_video": follow_ups_for_missing_video(now=now),
     }
+
+
+@transaction.atomic
+def follow_up_add(
+    *,
+    infant: Infant,
+    kind: FollowUpKind,
+    description: str,
+    due_at: datetime,
+    created_by: User,
+    assignee: User | None = None,
+) -> FollowUpTask:
+    """A follow-up a clinician adds by hand from the case page."""
+    if due_at < timezone.now() - timedelta(minutes=5):
+        raise ValidationError({"due_at": "A new follow-up cannot be due in the past."})
+    task, _ = follow_up_ensure(
+        infant=infant,
+        kind=kind,
+        source_key=f"manual:{uuid4()}",
+        description=description,
+        due_at=due_at,
+        created_by=created_by,
+        assignee=assignee,
+    )
+    return task

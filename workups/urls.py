@@ -57,6 +57,11 @@ urlpatterns = [
     path("workups/slots/<uuid:slot_uuid>/delete/", views.slot_delete_page, name="slot-delete"),
     path("workups/worklist/", views.worklist, name="worklist"),
     path(
+        "workups/infants/<uuid:infant_id>/follow-ups/new/",
+        views.follow_up_add_page,
+        name="follow-up-add",
+    ),
+    path(
         "workups/follow-ups/<uuid:followup_uuid>/complete/",
         views.follow_up_complete_page,
         name="follow-up-complete",

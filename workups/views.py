@@ -20,6 +20,7 @@ from clinics.selectors import has_role, is_clinic_staff, membership_for
 from patients.models import Guardianship
 from patients.selectors import infants_visible_to
 from workups.forms import (
+    FollowUpAddForm,
     FollowUpCompleteForm,
     FollowUpReassignForm,
     InfantPickForm,
@@ -45,6 +46,7 @@ from workups.services import (
     appointment_confirm,
     appointment_outcome_record,
     critical_alert_acknowledge,
+    follow_up_add,
     follow_up_complete,
     follow_up_reassign,
     order_create,
@@ -437,3 +439,25 @@ def follow_up_reassign_page(request, followup_uuid):
 def portal_appointments(request):
     appointments = appointments_upcoming_for_caregiver(request.user).for_list()
     return render(request, "workups/portal_appointments.html", {"appointments": appointments})
+
+
+@staff_page
+def follow_up_add_page(request, infant_id):
+    """Times typed here are clinic time: the clinic's zone is active for staff requests."""
+    infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_id)
+    assignees = list(clinic_assignees(request.user))
+    form = FollowUpAddForm(request.POST or None, assignees=assignees)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assignee = next((p for p in assignees if str(p.uuid) == data["assignee"]), None)
+        try:
+            follow_up_add(
+                infant=infant, kind=data["kind"], description=data["description"],
+                due_at=data["due_at"], created_by=request.user, assignee=assignee,
+            )  # fmt: skip
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Follow-up added to the worklist.")
+            return redirect("workups:worklist")
+    return render(request, "workups/follow_up_form.html", {"infant": infant, "form": form})

@@ -199,3 +199,24 @@ def test_staff_pick_an_infant_of_their_clinic_to_order_for_or_refer(client, team
     )
     theirs = client.get(pick, {"infant": str(other_team.infant.uuid), "then": "order"})
     assert theirs["Location"] == reverse("workups:order-list")
+
+
+@pytest.mark.django_db
+def test_a_clinician_adds_a_follow_up_from_the_case_page(client):
+    nurse = staff(Role.NURSE)
+    infant = InfantFactory(clinic=nurse.memberships.get().clinic)
+    sign_in_verified(client, nurse)
+    case_html = client.get(reverse("dashboard:case", args=[infant.uuid])).content.decode()
+    url = reverse("workups:follow-up-add", kwargs={"infant_id": infant.uuid})
+    assert url in case_html
+    due = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        url, {"kind": "call_caregiver", "description": "Check feeding", "due_at": due}
+    )
+    assert response.status_code == 302
+    task = FollowUpTask.objects.get(infant=infant)
+    assert task.created_by == nurse and task.description == "Check feeding"
+    past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(url, {"kind": "call_caregiver", "description": "x", "due_at": past})
+    assert refused.status_code == 200 and "in the past" in refused.content.decode()
+    assert FollowUpTask.objects.filter(infant=infant).count() == 1
