@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from assessments.engine.vocabulary import UNITS_BY_TEST, codes
 from assessments.models import Assessment, TriageAlert
 from clinics.models import Clinic, Membership, Role, User
 from episodes.models import (
@@ -32,6 +33,7 @@ from episodes.models import (
 )
 from patients.models import Guardianship, Infant
 from workups.models import (
+    TEST_CATALOGUE,
     FollowUpKind,
     FollowUpTask,
     NeurologySlot,
@@ -692,8 +694,12 @@ class Command(BaseCommand):
         for order in orders:
             if order["status"] not in (OrderStatus.RESULTED, OrderStatus.REVIEWED):
                 continue
-            study = order["test"] in ("eeg", "video_eeg", "mri_brain")
-            value = None if study else round(rng.uniform(1.0, 90.0), 1)
+            spec = TEST_CATALOGUE[order["test"]]
+            # A value only where the engine knows the test's units (not the critical sample).
+            units = codes(UNITS_BY_TEST.get(spec.engine_code, ()))
+            study = spec.is_study
+            unit = units[0] if units and not study else ""
+            value = round(rng.uniform(1.0, 90.0), 1) if unit else None
             results.append(
                 {
                     "uuid": _uuid(rng),
@@ -704,11 +710,12 @@ class Command(BaseCommand):
                     "collected_at": order["created_at"],
                     "age_hours_at_collection": rng.uniform(24, 2000),
                     "value": value,
-                    "unit": "" if study else "mg/dL",
+                    "unit": unit,
                     "normalised_value": value,
-                    "normalised_unit": "" if study else "mg/dL",
-                    "flag": "" if study else rng.choice(("normal",) * 6 + (ResultFlag.LOW,)),
+                    "normalised_unit": unit,
+                    "flag": rng.choice(("normal",) * 6 + (ResultFlag.LOW,)) if unit else "",
                     "study_interpretation": "normal" if study else "",
+                    "captured_typical_event": False if study else None,
                     "recorded_by_id": order["ordered_by_id"],
                 }
             )
