@@ -45,6 +45,7 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Starts PostgreSQL/Redis if needed, generates the 100k-infant network once (resumable); bench/README.md
 bench: install
 	$(PY) bench/run.py
 

@@ -1,0 +1,132 @@
+"""In-process web figures over the generated data: dashboard server time (Django test client,
+signed in as a pediatrician with a verified second factor) and SQL queries per request of every
+list page and list endpoint at N=10 and N=1000 rows asked for."""
+
+import statistics
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from clinics.models import Membership, Role
+from clinics.services import api_token_issue
+from tests.factories import sign_in_verified
+
+DASHBOARD_TARGET_P95_MS = 100
+BENCH_CLINIC = "load-000"
+
+LIST_PAGES = [
+    ("/dashboard/", Role.PEDIATRICIAN),
+    ("/infants/", Role.PEDIATRICIAN),
+    ("/workups/orders/", Role.PEDIATRICIAN),
+    ("/workups/alerts/", Role.PEDIATRICIAN),
+    ("/workups/referrals/", Role.PEDIATRICIAN),
+    ("/workups/slots/", Role.CLINIC_ADMIN),
+    ("/workups/worklist/", Role.NURSE),
+]
+LIST_ENDPOINTS = [
+    "/api/v1/infants/",
+    "/api/v1/episodes/",
+    "/api/v1/triage-alerts/",
+    "/api/v1/orders/",
+    "/api/v1/results/",
+    "/api/v1/critical-alerts/",
+    "/api/v1/referrals/",
+    "/api/v1/appointments/",
+    "/api/v1/follow-ups/",
+    "/api/v1/neurology-slots/",
+]
+
+
+def staff_of(role: Role, clinic_slug: str = BENCH_CLINIC):
+    return (
+        Membership.objects.select_related("user")
+        .filter(clinic__slug=clinic_slug, role=role)
+        .order_by("id")
+        .first()
+        .user
+    )
+
+
+def signed_in(role: Role = Role.PEDIATRICIAN) -> Client:
+    return sign_in_verified(Client(), staff_of(role))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def bench_dashboard(requests: int = 60) -> list[dict]:
+    client = signed_in()
+    urls = [
+        "/dashboard/",
+        "/dashboard/?page=3",
+        "/dashboard/?search=Mara",
+        "/dashboard/?triage=emergency",
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    timings = []
+    for n in range(requests):
+        started = time.perf_counter()
+        response = client.get(urls[n % len(urls)])
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+    return [
+        {
+            "figure": "dashboard server time p50 ms (100k infants, 1M episodes)",
+            "value": round(p50, 1),
+            "target": "",
+            "ratio": "",
+        },
+        {
+            "figure": "dashboard server time p95 ms (100k infants, 1M episodes)",
+            "value": round(p95, 1),
+            "target": DASHBOARD_TARGET_P95_MS,
+            "ratio": round(DASHBOARD_TARGET_P95_MS / p95, 2),
+        },
+    ]
+
+
+def _queries(client, url: str, **headers) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured.captured_queries)
+
+
+def bench_query_counts() -> list[dict]:
+    """Queries per request with 10 and with 1000 rows asked for (`limit` on the API; pages show
+    50 rows, read on page 1 and on page 20, 1000 rows deep): the same count means no query per
+    row."""
+    rows = []
+    page_client = signed_in()
+    _, key = api_token_issue(user=staff_of(Role.PEDIATRICIAN))
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    api_client = Client()
+    clients = {role: signed_in(role) for role in {role for _, role in LIST_PAGES}}
+    for url, role in LIST_PAGES:
+        page_client = clients[role]
+        _queries(page_client, url)  # the first request of a session also touches it
+        small = _queries(page_client, url)
+        # Page 20 of 50 rows sits 1000 rows deep into the list.
+        large = _queries(page_client, f"{url}?page=20")
+        rows.append(_count_row(f"queries {url} (page 1 / page 20)", small, large))
+    for url in LIST_ENDPOINTS:
+        _queries(api_client, f"{url}?limit=10", **auth)
+        small = _queries(api_client, f"{url}?limit=10", **auth)
+        large = _queries(api_client, f"{url}?limit=1000", **auth)
+        rows.append(_count_row(f"queries GET {url} (N=10 / N=1000)", small, large))
+    return rows
+
+
+def _count_row(figure: str, small: int, large: int) -> dict:
+    return {
+        "figure": figure,
+        "value": f"{small} / {large}",
+        "target": "constant",
+        "ratio": "ok" if small == large else "GROWS",
+    }

@@ -1,0 +1,744 @@
+"""Synthetic load data for the benchmarks: a regional network of clinics, their staff, infants,
+caregivers, episodes, assessments, alerts, orders, results, referrals, slots and follow-ups.
+
+Every value comes from a random generator seeded by (seed, clinic number), so the same command
+gives the same rows; each clinic is written in one transaction, so a run that stops keeps the
+clinics it finished and the next run carries on with the first clinic that is missing. On
+PostgreSQL rows go in with COPY (psycopg 3 `cursor.copy()`); elsewhere (the SQLite demo, tests)
+with executemany. Synthetic data only: no name, MRN or address belongs to anyone.
+"""
+
+import json
+import random
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from assessments.engine.vocabulary import UNITS_BY_TEST, codes
+from assessments.models import Assessment, TriageAlert
+from clinics.models import Clinic, Membership, Role, User
+from episodes.models import (
+    AfterEvent,
+    Consciousness,
+    Episode,
+    EyeSigns,
+    MovementType,
+    RestraintResponse,
+    State,
+    Trigger,
+)
+from patients.models import Guardianship, Infant
+from workups.models import (
+    TEST_CATALOGUE,
+    FollowUpKind,
+    FollowUpTask,
+    NeurologySlot,
+    OrderStatus,
+    Referral,
+    ReferralStatus,
+    ReferralUrgency,
+    Result,
+    ResultFlag,
+    TestOrder,
+)
+
+CLINIC_SLUG = "load-{:03d}"
+# Fixed "now" so two runs on different days still give the same rows.
+EPOCH = datetime(2026, 11, 1, 12, tzinfo=UTC)
+# Django reads a hash starting with "!" as an unusable password: no one signs in with these.
+UNUSABLE_PASSWORD = "!synthetic-account-no-password"  # noqa: S105
+STAFF_PER_CLINIC = {Role.CLINIC_ADMIN: 1, Role.PEDIATRICIAN: 6, Role.NURSE: 8}
+SLOTS_PER_CLINIC = 120
+
+GIVEN_NAMES = [
+    "Ada",
+    "Alba",
+    "Amir",
+    "Ana",
+    "Aria",
+    "Ben",
+    "Bruno",
+    "Cara",
+    "Cleo",
+    "Dan",
+    "Dora",
+    "Eli",
+    "Ella",
+    "Emil",
+    "Ena",
+    "Eva",
+    "Felix",
+    "Finn",
+    "Gia",
+    "Hana",
+    "Ida",
+    "Ilan",
+    "Ines",
+    "Iris",
+    "Ivo",
+    "Jana",
+    "Jon",
+    "Kai",
+    "Kira",
+    "Lara",
+    "Leo",
+    "Lia",
+    "Lina",
+    "Luca",
+    "Maja",
+    "Mara",
+    "Mia",
+    "Milo",
+    "Nia",
+    "Nika",
+    "Noa",
+    "Noah",
+    "Ola",
+    "Omar",
+    "Otto",
+    "Pia",
+    "Rafa",
+    "Remy",
+    "Rosa",
+    "Ruby",
+    "Sami",
+    "Sara",
+    "Tara",
+    "Teo",
+    "Uma",
+    "Vera",
+    "Yara",
+    "Zoe",
+]
+FAMILY_NAMES = [
+    "Abbott",
+    "Adler",
+    "Alvarez",
+    "Baker",
+    "Berger",
+    "Blom",
+    "Brandt",
+    "Castro",
+    "Costa",
+    "Dahl",
+    "Diaz",
+    "Eder",
+    "Engel",
+    "Falk",
+    "Fischer",
+    "Garcia",
+    "Graf",
+    "Haas",
+    "Hahn",
+    "Horvat",
+    "Huber",
+    "Ivanova",
+    "Jensen",
+    "Kaiser",
+    "Keller",
+    "Klein",
+    "Koch",
+    "Krause",
+    "Lang",
+    "Lehmann",
+    "Lindqvist",
+    "Lopez",
+    "Maier",
+    "Marin",
+    "Meyer",
+    "Moreau",
+    "Nagel",
+    "Nielsen",
+    "Novak",
+    "Olsen",
+    "Ortiz",
+    "Peters",
+    "Pohl",
+    "Quinn",
+    "Ramos",
+    "Reyes",
+    "Richter",
+    "Roth",
+    "Sanchez",
+    "Schmid",
+    "Schulz",
+    "Silva",
+    "Sommer",
+    "Stein",
+    "Torres",
+    "Vogel",
+    "Wagner",
+    "Weber",
+    "Winter",
+    "Wolf",
+    "Young",
+    "Zimmer",
+]
+
+# Where infants stand (most benign) and the causes that go with each level.
+TRIAGE_WEIGHTS = (
+    ("", -1, 0.04),
+    ("reassure_monitor", 0, 0.70),
+    ("routine_visit", 1, 0.17),
+    ("same_day", 2, 0.07),
+    ("emergency", 3, 0.02),
+)
+CAUSES_FOR_TRIAGE = {
+    "": ("",),
+    "reassure_monitor": (
+        "physiological_jitteriness",
+        "physiological_jitteriness",
+        "startle_moro",
+        "benign_neonatal_sleep_myoclonus",
+    ),
+    "routine_visit": (
+        "benign_nonepileptic_infant_paroxysm",
+        "physiological_jitteriness",
+        "pathologic_startle_hyperekplexia",
+    ),
+    "same_day": ("hypocalcemia", "hypoglycemia", "neonatal_or_focal_seizure"),
+    "emergency": ("neonatal_or_focal_seizure", "infantile_spasms", "hypoglycemia"),
+}
+# The answers a caregiver gives for each cause, so episodes look like their infant's standing.
+PRESENTATION = {
+    "physiological_jitteriness": (
+        State.AWAKE_CRYING_OR_HANDLED,
+        Trigger.CRYING_OR_HUNGER,
+        MovementType.FINE_TREMOR,
+        RestraintResponse.YES,
+    ),
+    "startle_moro": (
+        State.AWAKE_CALM,
+        Trigger.SUDDEN_NOISE_OR_MOVEMENT,
+        MovementType.STARTLE_MORO,
+        RestraintResponse.NOT_TRIED,
+    ),
+    "benign_neonatal_sleep_myoclonus": (
+        State.ASLEEP,
+        Trigger.NONE,
+        MovementType.MYOCLONIC_JERKS,
+        RestraintResponse.NO,
+    ),
+    "benign_nonepileptic_infant_paroxysm": (
+        State.AWAKE_CALM,
+        Trigger.EXCITEMENT,
+        MovementType.SHUDDERING,
+        RestraintResponse.PARTIALLY,
+    ),
+    "pathologic_startle_hyperekplexia": (
+        State.AWAKE_CALM,
+        Trigger.HANDLING_OR_TOUCH,
+        MovementType.STARTLE_MORO,
+        RestraintResponse.NO,
+    ),
+    "hypocalcemia": (
+        State.AWAKE_CALM,
+        Trigger.NONE,
+        MovementType.COARSE_TREMOR,
+        RestraintResponse.PARTIALLY,
+    ),
+    "hypoglycemia": (
+        State.FEEDING,
+        Trigger.FEEDING,
+        MovementType.COARSE_TREMOR,
+        RestraintResponse.PARTIALLY,
+    ),
+    "neonatal_or_focal_seizure": (
+        State.AWAKE_CALM,
+        Trigger.NONE,
+        MovementType.RHYTHMIC_CLONIC_JERKS,
+        RestraintResponse.NO,
+    ),
+    "infantile_spasms": (
+        State.ON_WAKING,
+        Trigger.WAKING,
+        MovementType.SPASM_LIKE_FLEXION_EXTENSION,
+        RestraintResponse.NO,
+    ),
+    "": (State.AWAKE_CALM, Trigger.NONE, MovementType.UNSPECIFIED_JERKING, RestraintResponse.NO),
+}
+ADVICE = {
+    "": "",
+    "reassure_monitor": "This looks like normal newborn movement. Log any new episode.",
+    "routine_visit": "Please book a routine visit with the clinic.",
+    "same_day": "Please have your baby seen by a doctor today.",
+    "emergency": "Go to the emergency department now.",
+}
+ORDERS_FOR_CAUSE = {
+    "hypocalcemia": ("ionized_calcium", "magnesium", "vitamin_d_25oh"),
+    "hypoglycemia": ("glucose_plasma", "critical_sample"),
+    "neonatal_or_focal_seizure": ("video_eeg", "glucose_plasma", "ionized_calcium"),
+    "infantile_spasms": ("video_eeg", "mri_brain"),
+}
+DEFAULT_ORDERS = ("eeg", "glucose_point_of_care", "total_calcium")
+URGENCY = {"same_day": ReferralUrgency.SAME_DAY, "emergency": ReferralUrgency.EMERGENCY}
+
+
+def _uuid(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+class _Writer:
+    """Reserves primary keys and writes rows (dicts by column; a column left out takes the
+    field's default): COPY on PostgreSQL, executemany elsewhere."""
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self._reserved: dict[str, int] = {}
+
+    def reserve_ids(self, model, count: int) -> list[int]:
+        if count == 0:
+            return []
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
+                    " nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
+                    [table, table, count],
+                )
+                last = cursor.fetchone()[0]
+            else:
+                cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608
+                last = max(cursor.fetchone()[0], self._reserved.get(table, 0)) + count
+                self._reserved[table] = last
+        return list(range(last - count + 1, last + 1))
+
+    def number(self, model, rows: list[dict]) -> None:
+        """Give each row a reserved primary key (rows that others point to need one first)."""
+        for row, row_id in zip(rows, self.reserve_ids(model, len(rows)), strict=True):
+            row["id"] = row_id
+
+    def write(self, model, rows: list[dict]) -> None:
+        if not rows:
+            return
+        fields = model._meta.concrete_fields
+        pairs = [(field.attname, _default(field)) for field in fields]
+        table = model._meta.db_table
+        names = ", ".join(f'"{field.column}"' for field in fields)
+        values = (tuple(row.get(column, default) for column, default in pairs) for row in rows)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                    for value in values:
+                        copy.write_row(value)
+                return
+            prepared = [
+                tuple(
+                    value
+                    if field.get_internal_type() == "JSONField"
+                    else field.get_db_prep_save(value, connection)
+                    for field, value in zip(fields, row, strict=True)
+                )
+                for row in values
+            ]
+            marks = ", ".join(["%s"] * len(fields))
+            insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608 - model names
+            cursor.executemany(insert, prepared)
+
+
+def _default(field):
+    if getattr(field, "auto_now", False):
+        return EPOCH
+    value = field.get_default()
+    if field.get_internal_type() == "JSONField":
+        return json.dumps(value)
+    if isinstance(value, uuid.UUID):
+        return None  # a generated uuid is always given: the same seed gives the same ids
+    return value
+
+
+class Command(BaseCommand):
+    help = "Generate synthetic clinics, infants and episodes for the benchmarks (resumable)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--infants", type=int, default=100_000, help="in total")
+        parser.add_argument("--episodes-per-infant", type=int, default=10)
+        parser.add_argument("--clinics", type=int, default=20)
+        parser.add_argument("--seed", type=int, default=20261125)
+
+    def handle(self, *args, infants, episodes_per_infant, clinics, seed, **options):
+        writer = _Writer()
+        per_clinic = [
+            infants // clinics + (1 if i < infants % clinics else 0) for i in range(clinics)
+        ]
+        done = set(
+            Clinic.objects.filter(
+                slug__in=[CLINIC_SLUG.format(i) for i in range(clinics)]
+            ).values_list("slug", flat=True)
+        )
+        started = time.monotonic()
+        total = sum(per_clinic)
+        written = sum(n for i, n in enumerate(per_clinic) if CLINIC_SLUG.format(i) in done)
+        self._progress(written, total, started)
+        for index in range(clinics):
+            if CLINIC_SLUG.format(index) in done:
+                continue
+            with transaction.atomic():
+                self._clinic(writer, index, per_clinic[index], episodes_per_infant, seed)
+            written += per_clinic[index]
+            self._progress(written, total, started)
+        if writer.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        sys.stderr.write("\n")
+        self.stdout.write(
+            f"{total} infants in {clinics} clinics ({len(done)} already there), "
+            f"{time.monotonic() - started:.0f} s"
+        )
+
+    def _progress(self, written: int, total: int, started: float) -> None:
+        width = 40
+        filled = int(width * written / total) if total else width
+        elapsed = time.monotonic() - started
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {written}/{total} infants {elapsed:.0f} s"
+        )
+        sys.stderr.flush()
+
+    def _clinic(self, writer: _Writer, index: int, count: int, episodes_each: int, seed: int):
+        rng = random.Random(f"{seed}:{index}")
+        slug = CLINIC_SLUG.format(index)
+        (clinic_id,) = writer.reserve_ids(Clinic, 1)
+        writer.write(
+            Clinic,
+            [
+                {
+                    "id": clinic_id,
+                    "uuid": _uuid(rng),
+                    "created_at": EPOCH - timedelta(days=900),
+                    "name": f"Regional clinic {index + 1:03d}",
+                    "slug": slug,
+                    "time_zone": "Europe/Berlin",
+                }
+            ],
+        )
+
+        staff, members, staff_by_role = [], [], {}
+        staff_ids = iter(writer.reserve_ids(User, sum(STAFF_PER_CLINIC.values())))
+        member_ids = iter(writer.reserve_ids(Membership, sum(STAFF_PER_CLINIC.values())))
+        for role, number in STAFF_PER_CLINIC.items():
+            for n in range(number):
+                user_id = next(staff_ids)
+                staff_by_role.setdefault(role, []).append(user_id)
+                staff.append(
+                    {
+                        "id": user_id,
+                        "uuid": _uuid(rng),
+                        "password": UNUSABLE_PASSWORD,
+                        "email": f"{slug}-{role}-{n}@staff.load.test",
+                        "full_name": f"{rng.choice(GIVEN_NAMES)} {rng.choice(FAMILY_NAMES)}",
+                        "is_staff": role == Role.CLINIC_ADMIN,
+                        "date_joined": EPOCH - timedelta(days=800),
+                    }
+                )
+                members.append(
+                    {
+                        "id": next(member_ids),
+                        "uuid": _uuid(rng),
+                        "created_at": EPOCH - timedelta(days=800),
+                        "user_id": user_id,
+                        "clinic_id": clinic_id,
+                        "role": role,
+                    }
+                )
+        writer.write(User, staff)
+        writer.write(Membership, members)
+        pediatricians = staff_by_role[Role.PEDIATRICIAN]
+
+        infant_ids = writer.reserve_ids(Infant, count)
+        caregiver_ids = writer.reserve_ids(User, count)
+        guardianship_ids = writer.reserve_ids(Guardianship, count)
+        infants, caregivers, guardianships, standing = [], [], [], []
+        weights = [weight for _, _, weight in TRIAGE_WEIGHTS]
+        for n, (infant_id, caregiver_id) in enumerate(zip(infant_ids, caregiver_ids, strict=True)):
+            age_days = rng.choice((1, 3, 6, 10, 15, 22, 35, 50, 75, 100, 140, 200, 260, 330))
+            born_at = EPOCH - timedelta(days=age_days + rng.random())
+            registered_at = born_at + timedelta(hours=rng.randint(2, 48))
+            triage, rank, _ = rng.choices(TRIAGE_WEIGHTS, weights)[0]
+            cause = rng.choice(CAUSES_FOR_TRIAGE[triage])
+            assessed_at = None
+            if triage:
+                ago = timedelta(hours=rng.uniform(1, 24 * min(age_days, 60)))
+                assessed_at = max(EPOCH - ago, registered_at)
+            preterm = rng.random() < 0.1
+            family_name = rng.choice(FAMILY_NAMES)
+            infants.append(
+                {
+                    "id": infant_id,
+                    "uuid": _uuid(rng),
+                    "created_at": registered_at,
+                    "updated_at": assessed_at or registered_at,
+                    "clinic_id": clinic_id,
+                    "mrn": f"L{index:03d}-{n:06d}",
+                    "given_name": rng.choice(GIVEN_NAMES),
+                    "family_name": family_name,
+                    "sex": rng.choice(("female", "male")),
+                    "born_at": born_at,
+                    "born_on": born_at.date(),
+                    "gestational_weeks": rng.randint(30, 36) if preterm else rng.randint(37, 41),
+                    "gestational_days": rng.randint(0, 6),
+                    "birth_weight_g": (
+                        rng.randint(1400, 2600) if preterm else rng.randint(2500, 4300)
+                    ),
+                    "maternal_diabetes": rng.choice(("none", "none", "none", "gestational")),
+                    "feeding": rng.choice(("breast", "formula", "mixed")),
+                    "neuro_exam": rng.choice(("normal", "normal", "not_done")),
+                    "assigned_clinician_id": (
+                        rng.choice(pediatricians) if rng.random() < 0.6 else None
+                    ),
+                    "current_triage": triage,
+                    "current_triage_rank": rank,
+                    "current_leading_cause": cause,
+                    "caregiver_advice": ADVICE[triage],
+                    "assessed_at": assessed_at,
+                }
+            )
+            caregivers.append(
+                {
+                    "id": caregiver_id,
+                    "uuid": _uuid(rng),
+                    "password": UNUSABLE_PASSWORD,
+                    "email": f"{slug}-family-{n}@caregiver.load.test",
+                    "full_name": f"{rng.choice(GIVEN_NAMES)} {family_name}",
+                    "date_joined": registered_at,
+                }
+            )
+            guardianships.append(
+                {
+                    "id": guardianship_ids[n],
+                    "uuid": _uuid(rng),
+                    "created_at": registered_at,
+                    "infant_id": infant_id,
+                    "caregiver_id": caregiver_id,
+                    "relationship": rng.choice(("mother", "mother", "father", "guardian")),
+                }
+            )
+            standing.append((infant_id, caregiver_id, registered_at, triage, cause))
+        writer.write(Infant, infants)
+        writer.write(User, caregivers)
+        writer.write(Guardianship, guardianships)
+        del infants, caregivers, guardianships
+
+        self._episodes(writer, rng, standing, episodes_each)
+        self._workups(writer, rng, clinic_id, standing, staff_by_role)
+
+    def _episodes(self, writer, rng, standing, episodes_each: int) -> None:
+        """Each infant's episodes look like its leading cause; most are calm ones."""
+        batch_infants = 2000
+        for start in range(0, len(standing), batch_infants):
+            chunk = standing[start : start + batch_infants]
+            ids = iter(writer.reserve_ids(Episode, len(chunk) * episodes_each))
+            rows = []
+            for infant_id, caregiver_id, registered_at, _triage, cause in chunk:
+                state, trigger, movement, restraint = PRESENTATION[cause]
+                span = max((EPOCH - registered_at).total_seconds(), 3600)
+                for _ in range(episodes_each):
+                    started_at = registered_at + timedelta(seconds=rng.uniform(0, span - 60))
+                    logged_at = started_at + timedelta(minutes=rng.randint(2, 50))
+                    calm = rng.random() < 0.85
+                    rows.append(
+                        {
+                            "id": next(ids),
+                            "uuid": _uuid(rng),
+                            "created_at": logged_at,
+                            "updated_at": logged_at,
+                            "infant_id": infant_id,
+                            "reported_by_id": caregiver_id,
+                            "started_at": started_at,
+                            "duration_s": rng.choice((5, 10, 20, 30, 60, 120, 300)),
+                            "state": state,
+                            "trigger": trigger,
+                            "movement_type": movement,
+                            "symmetry": "symmetric" if calm else "asymmetric",
+                            "stops_with_gentle_restraint": restraint,
+                            "clusters": "no" if calm else "unknown",
+                            "episodes_per_day": rng.randint(1, 12),
+                            "eye_signs": EyeSigns.NONE if calm else rng.choice(EyeSigns.values),
+                            "autonomic": "[]" if calm else '["apnea"]',
+                            "consciousness": Consciousness.ALERT if calm else Consciousness.UNCLEAR,
+                            "after_event": (
+                                AfterEvent.BASELINE if calm else AfterEvent.CRIES_THEN_SETTLES
+                            ),
+                        }
+                    )
+            writer.write(Episode, rows)
+
+    def _workups(self, writer, rng, clinic_id, standing, staff_by_role) -> None:
+        """An assessment per assessed infant; alerts, orders, results, referrals and nurses'
+        follow-ups for those of concern; a neurology clinic's worth of future slots."""
+        pediatricians, nurses = staff_by_role[Role.PEDIATRICIAN], staff_by_role[Role.NURSE]
+        assessed = [row for row in standing if row[3]]
+        assessment_ids = iter(writer.reserve_ids(Assessment, len(assessed)))
+        assessments, alerts, concerned = [], [], []
+        for infant_id, _caregiver_id, registered_at, triage, cause in assessed:
+            assessment_id = next(assessment_ids)
+            at = max(EPOCH - timedelta(hours=rng.uniform(1, 24 * 30)), registered_at)
+            result = {
+                "triage": triage,
+                "leading_cause": cause,
+                "differential": [{"cause": cause, "score": round(rng.uniform(0.5, 0.95), 2)}],
+                "triage_rules": [],
+                "caregiver_advice": ADVICE[triage],
+                "synthetic": True,
+            }
+            assessments.append(
+                {
+                    "id": assessment_id,
+                    "uuid": _uuid(rng),
+                    "created_at": at,
+                    "updated_at": at,
+                    "infant_id": infant_id,
+                    "trigger": "new_episode",
+                    "input_case": json.dumps({"synthetic": True}),
+                    "result": json.dumps(result),
+                    "ruleset_version": "synthetic",
+                    "ruleset_digest": "0" * 64,
+                    "triage": triage,
+                    "leading_cause": cause,
+                }
+            )
+            if triage in ("routine_visit", "same_day", "emergency"):
+                concerned.append((infant_id, assessment_id, at, triage, cause))
+            if triage in URGENCY:
+                acknowledged = rng.random() < 0.7
+                alerts.append(
+                    {
+                        "uuid": _uuid(rng),
+                        "created_at": at,
+                        "updated_at": at,
+                        "assessment_id": assessment_id,
+                        "infant_id": infant_id,
+                        "triage": triage,
+                        "acknowledged_at": (
+                            at + timedelta(minutes=rng.randint(5, 90)) if acknowledged else None
+                        ),
+                        "acknowledged_by_id": rng.choice(pediatricians) if acknowledged else None,
+                    }
+                )
+        writer.write(Assessment, assessments)
+        writer.number(TriageAlert, alerts)
+        writer.write(TriageAlert, alerts)
+
+        orders, results, referrals, follow_ups = [], [], [], []
+        for infant_id, assessment_id, at, triage, cause in concerned:
+            tests = ORDERS_FOR_CAUSE.get(cause, DEFAULT_ORDERS)
+            for test in rng.sample(tests, rng.randint(1, len(tests))):
+                resulted = rng.random() < 0.6
+                orders.append(
+                    {
+                        "uuid": _uuid(rng),
+                        "created_at": at,
+                        "updated_at": at,
+                        "infant_id": infant_id,
+                        "test": test,
+                        "priority": "routine" if triage == "routine_visit" else "urgent",
+                        "status": rng.choice(
+                            (OrderStatus.RESULTED, OrderStatus.REVIEWED)
+                            if resulted
+                            else (OrderStatus.ORDERED, OrderStatus.SCHEDULED)
+                        ),
+                        "due_by": at + timedelta(days=2),
+                        "assessment_id": assessment_id,
+                        "ordered_by_id": rng.choice(pediatricians),
+                    }
+                )
+            if triage in URGENCY or rng.random() < 0.2:
+                urgency = URGENCY.get(triage, ReferralUrgency.ROUTINE)
+                hours = {"emergency": 1, "same_day": 24}.get(urgency, 24 * 42)
+                referrals.append(
+                    {
+                        "uuid": _uuid(rng),
+                        "created_at": at,
+                        "updated_at": at,
+                        "infant_id": infant_id,
+                        "urgency": urgency,
+                        "deadline": at + timedelta(hours=hours),
+                        "status": rng.choice(
+                            (
+                                ReferralStatus.BOOKED,
+                                ReferralStatus.AWAITING_BOOKING,
+                                ReferralStatus.CLOSED,
+                            )
+                        ),
+                        "reason": "Synthetic referral",
+                        "assessment_id": assessment_id,
+                        "created_by_id": rng.choice(pediatricians),
+                    }
+                )
+            if rng.random() < 0.3:
+                done = rng.random() < 0.5
+                key = _uuid(rng)
+                follow_ups.append(
+                    {
+                        "uuid": key,
+                        "created_at": at,
+                        "updated_at": at,
+                        "infant_id": infant_id,
+                        "kind": rng.choice(FollowUpKind.values),
+                        "description": "Synthetic follow-up",
+                        "due_at": at + timedelta(days=1),
+                        "assignee_id": rng.choice(nurses),
+                        "status": "done" if done else "open",
+                        "outcome_note": "Reached the family." if done else "",
+                        "completed_at": at + timedelta(hours=20) if done else None,
+                        "created_by_sweep": "sweep:synthetic",
+                        "source_key": f"synthetic:{key}",
+                    }
+                )
+        writer.number(TestOrder, orders)
+        for order in orders:
+            if order["status"] not in (OrderStatus.RESULTED, OrderStatus.REVIEWED):
+                continue
+            spec = TEST_CATALOGUE[order["test"]]
+            # A value only where the engine knows the test's units (not the critical sample).
+            units = codes(UNITS_BY_TEST.get(spec.engine_code, ()))
+            study = spec.is_study
+            unit = units[0] if units and not study else ""
+            value = round(rng.uniform(1.0, 90.0), 1) if unit else None
+            results.append(
+                {
+                    "uuid": _uuid(rng),
+                    "created_at": order["created_at"],
+                    "updated_at": order["created_at"],
+                    "order_id": order["id"],
+                    "infant_id": order["infant_id"],
+                    "collected_at": order["created_at"],
+                    "age_hours_at_collection": rng.uniform(24, 2000),
+                    "value": value,
+                    "unit": unit,
+                    "normalised_value": value,
+                    "normalised_unit": unit,
+                    "flag": rng.choice(("normal",) * 6 + (ResultFlag.LOW,)) if unit else "",
+                    "study_interpretation": "normal" if study else "",
+                    "captured_typical_event": False if study else None,
+                    "recorded_by_id": order["ordered_by_id"],
+                }
+            )
+        writer.number(Result, results)
+        writer.number(Referral, referrals)
+        writer.number(FollowUpTask, follow_ups)
+        slots = [
+            {
+                "id": slot_id,
+                "uuid": _uuid(rng),
+                "created_at": EPOCH,
+                "clinic_id": clinic_id,
+                "neurologist_name": f"Dr {rng.choice(FAMILY_NAMES)}",
+                "location": "Neurology outpatients",
+                "starts_at": EPOCH + timedelta(hours=2 + 3 * n),
+            }
+            for n, slot_id in enumerate(writer.reserve_ids(NeurologySlot, SLOTS_PER_CLINIC))
+        ]
+        for model, rows in (
+            (TestOrder, orders),
+            (Result, results),
+            (Referral, referrals),
+            (FollowUpTask, follow_ups),
+            (NeurologySlot, slots),
+        ):
+            writer.write(model, rows)
