@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import sign_in_verified
+from clinics.models import Role
+from tests.factories import InfantFactory, sign_in_verified, staff
 from tests.workups.factories import (
     AppointmentFactory,
     AssessmentFactory,
