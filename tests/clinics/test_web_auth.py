@@ -14,7 +14,9 @@ def test_login_page_renders_with_local_assets(client):
     html = response.content.decode()
     assert 'name="username"' in html and 'name="password"' in html
     assert "/static/vendor/bootstrap" in html
-    assert "cdn" not in html.lower()
+    # Every stylesheet and script comes from this site, never from another host.
+    assert 'src="http' not in html and 'href="http' not in html
+    assert "//cdn" not in html and "jsdelivr" not in html and "unpkg" not in html
 
 
 def test_wrong_password_on_login_page_shows_a_clear_message(client):
