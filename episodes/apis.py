@@ -18,6 +18,7 @@ from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import require_clinician
 from clinics.throttles import CaregiverWriteThrottle, UploadThrottle
 from episodes.intake import (
+    ACCEPTED_VIDEO_TYPES,
     ReceivedFile,
     VideoRefused,
     VideoUploadHandler,
@@ -346,7 +347,14 @@ class VideoMediaApi(APIView):
     permission_classes = [IsAuthenticated]
     kind = "playable"
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        responses={
+            (status_code, media_type): bytes
+            for status_code in (200, 206)
+            for media_type in (*ACCEPTED_VIDEO_TYPES, "image/jpeg")
+        }
+        | {416: None}
+    )
     def get(self, request, video_uuid):
         video = get_object_or_404(
             videos_visible_to(request.user).select_related("episode__infant__clinic"),
@@ -413,6 +421,8 @@ class TusMixin:
 
     permission_classes = [IsAuthenticated]
     throttle_classes = [UploadThrottle]
+    # Answered in text/plain by _tus_response (declared in the schema by config.schema).
+    text_error_statuses = (400, 403, 404, 409, 412, 413, 415, 460)
 
     def get_permissions(self):
         if self.request.method == "OPTIONS":
