@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "clinics.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After authentication: writes an audit row when a signed-in person is refused an object.
+    "clinics.middleware.DeniedAccessAuditMiddleware",
     # Last, so it sees the lockout flag the authentication backend set on the request.
     "axes.middleware.AxesMiddleware",
 ]
