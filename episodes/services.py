@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, User
 from clinics.services import audit_record
+from config.faults import fault_checkpoint
 from episodes import transcoding
 from episodes.intake import (
     ACCEPTED_VIDEO_TYPES,
@@ -456,6 +457,7 @@ def video_process(*, video_uuid) -> EpisodeVideo | None:
     if video is None:
         return None
     claimed_at = video.processing_started_at
+    fault_checkpoint("video_process", video.uuid)
     try:
         fields = _derive(video)
         fields.update(state=VideoState.READY, failure_reason="")
