@@ -280,7 +280,8 @@ def _video_store(*, episode, uploaded_by, received, content_type, request, chann
                 request=request,
                 detail={"sha256": video.sha256, "size_bytes": video.size_bytes},
             )
-            transaction.on_commit(lambda: _enqueue_processing(video.uuid))
+            # Robust: with the broker down the video is kept and the sweep processes it later.
+            transaction.on_commit(lambda: _enqueue_processing(video.uuid), robust=True)
     except IntegrityError:
         # The same file arrived twice at once; the first one to commit is the video.
         video.original.delete(save=False)
