@@ -17,7 +17,7 @@ STORAGES = {
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 VIDEO_UPLOAD_PARTIAL_DIR = str(VAR_DIR / "test-uploads-partial")
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py: celery_worker).
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("TEST_TASKS_EAGER", default=True)
 LOGGING["root"]["level"] = "WARNING"
 # Django's test client authenticates without a request in login(); see tests/backends.py.
 AUTHENTICATION_BACKENDS = [
