@@ -9,7 +9,6 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from clinics.selectors import is_clinic_staff
 
-
 logger = logging.getLogger(__name__)
 
 
