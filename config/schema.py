@@ -60,6 +60,8 @@ class ApiSchema(AutoSchema):
             errors["415"] = _error("Unsupported request content type.", DETAIL)
         if self.view.get_throttles():
             errors["429"] = _error("Too many requests.", DETAIL, RETRY_AFTER)
+        for code in getattr(self.view, "json_error_statuses", ()):
+            errors.setdefault(str(code), _error("Refused.", DETAIL))
         for code in getattr(self.view, "text_error_statuses", ()):
             # Protocol answers in plain text (tus), beside DRF's JSON ones for the same code.
             response = errors.setdefault(str(code), {"description": "Refused.", "content": {}})

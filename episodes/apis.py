@@ -292,6 +292,8 @@ class VideoUploadApi(APIView):
     connections use the resumable tus endpoint at /api/v1/uploads/. 201 for a new video, 200
     when the same file was already uploaded for this episode."""
 
+    # 507 when the disk is full, 503 when the storage cannot be written (episodes.intake).
+    json_error_statuses = (503, 507)
     permission_classes = [IsAuthenticated]
     throttle_classes = [UploadThrottle]
 
@@ -422,7 +424,7 @@ class TusMixin:
     permission_classes = [IsAuthenticated]
     throttle_classes = [UploadThrottle]
     # Answered in text/plain by _tus_response (declared in the schema by config.schema).
-    text_error_statuses = (400, 403, 404, 409, 412, 413, 415, 460)
+    text_error_statuses = (400, 403, 404, 409, 412, 413, 415, 460, 503, 507)
 
     def get_permissions(self):
         if self.request.method == "OPTIONS":

@@ -28,6 +28,7 @@ from episodes.intake import (
     max_upload_bytes,
     partial_path,
     sha256_of,
+    storage_refused,
     too_large,
 )
 from episodes.models import (
@@ -262,10 +263,14 @@ def _video_store(*, episode, uploaded_by, received, content_type, request, chann
         size_bytes=received.size,
         sha256=received.sha256,
     )
-    with open(received.path, "rb") as fh:
-        video.original.save(
-            f"original.{ACCEPTED_VIDEO_TYPES[content_type]}", LocalUploadFile(fh), save=False
-        )
+    filename = f"original.{ACCEPTED_VIDEO_TYPES[content_type]}"
+    try:
+        with open(received.path, "rb") as fh:
+            video.original.save(filename, LocalUploadFile(fh), save=False)
+    except OSError as exc:
+        # A full disk keeps the bytes written before it filled up: remove them.
+        video.original.storage.delete(video.original.field.generate_filename(video, filename))
+        raise storage_refused(exc) from exc
     try:
         with transaction.atomic():
             video.full_clean()
@@ -321,7 +326,10 @@ def upload_session_create(
     )
     session.full_clean()
     session.save()
-    Path(partial_path(session.uuid)).write_bytes(b"")
+    try:
+        Path(partial_path(session.uuid)).write_bytes(b"")
+    except OSError as exc:
+        raise storage_refused(exc) from exc  # and the session row is rolled back
     return session
 
 
@@ -349,16 +357,20 @@ def upload_session_append(
         session = UploadSession.objects.select_for_update().get(pk=session.pk)
         if offset != session.offset:
             raise UploadOffsetConflict(session.offset)
-        path = partial_path(session.uuid)
-        with open(path, "ab") as fh:
-            # A crash after writing but before saving the offset leaves extra bytes: drop them.
-            fh.truncate(session.offset)
         if offset + count > session.length:
             raise VideoRefused(413, "The chunk goes past the length announced for the upload.")
         digest = hashlib.new(checksum[0]) if checksum else None
-        written = append_stream(
-            path, stream, count=count, max_total=session.length, checksum=digest
-        )
+        try:
+            path = partial_path(session.uuid)
+            with open(path, "ab") as fh:
+                # A crash after writing but before saving the offset leaves extra bytes: drop them.
+                fh.truncate(session.offset)
+            written = append_stream(
+                path, stream, count=count, max_total=session.length, checksum=digest
+            )
+        except OSError as exc:
+            # The offset stays where it was; the next chunk truncates whatever was written.
+            raise storage_refused(exc) from exc
         if digest is not None and (written != count or digest.digest() != checksum[1]):
             with open(path, "ab") as fh:
                 fh.truncate(session.offset)
