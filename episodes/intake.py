@@ -33,6 +33,14 @@ class VideoRefused(Exception):
         self.message = message
 
 
+def client_filename(name: str) -> str:
+    """The name the phone gave the file, for display only (storage names are always generated):
+    no folders of either separator, no control characters (PostgreSQL refuses NUL), at most
+    255 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable()).strip()[:255]
+
+
 def storage_refused(exc: OSError) -> VideoRefused:
     """A storage failure while keeping an upload: a full disk (507) or a folder or volume that
     cannot be written (503). The caller has removed whatever it had written."""

@@ -24,6 +24,7 @@ from episodes.intake import (
     ReceivedFile,
     VideoRefused,
     append_stream,
+    client_filename,
     detect_video_type,
     max_upload_bytes,
     partial_path,
@@ -258,7 +259,7 @@ def _video_store(*, episode, uploaded_by, received, content_type, request, chann
     video = EpisodeVideo(
         episode=episode,
         uploaded_by=uploaded_by,
-        original_filename=Path(received.filename).name[:255],
+        original_filename=client_filename(received.filename),
         content_type=content_type,
         size_bytes=received.size,
         sha256=received.sha256,
@@ -322,7 +323,7 @@ def upload_session_create(
     if length > max_upload_bytes():
         raise too_large()
     session = UploadSession(
-        episode=episode, created_by=created_by, length=length, filename=filename[:255]
+        episode=episode, created_by=created_by, length=length, filename=client_filename(filename)
     )
     session.full_clean()
     session.save()
