@@ -197,6 +197,8 @@ MEDIA_URL = "/media-not-public/"
 
 # Uploads never sit in memory: anything above 64 KiB streams to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+# Form and JSON bodies (not files) above this are refused: 413 on the API, 400 on pages.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 VIDEO_MAX_UPLOAD_BYTES = env.int("VIDEO_MAX_UPLOAD_BYTES", default=1024**3)
 # Resumable (tus) uploads in progress; on the media volume so finished files move, not copy.
@@ -270,6 +272,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
