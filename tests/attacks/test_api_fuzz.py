@@ -12,7 +12,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -54,8 +56,16 @@ def fuzzer(request, db):
     world = clinic_with_every_object()
     user = world.staff_user if request.param == "clinic_admin" else caregiver_of(world.infant)
     ids = {name: str(value) for name, value in world.created.items()}
-    with rate_limits_out_of_the_way():
-        yield user, ids
+    # As Django's test client does: a request's end must not close the test's connection (it
+    # would on PostgreSQL, inside the test transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with rate_limits_out_of_the_way():
+            yield user, ids
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -292,3 +292,15 @@ def test_unicode_names_round_trip_and_render(token_client, name):
     assert page.status_code == 200
     assert_page_is_safe(page)
     TRIED["bad input requests"] += 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "when", ["6395-08-31T00:10:31+20:53", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+01:00"]
+)
+def test_episode_time_filters_with_extreme_offsets_are_answered(token_client, family, when):  # noqa: F811
+    response = token_client(family["parent"]).get(
+        "/api/v1/episodes/", {"started_after": when, "started_before": when}
+    )
+    TRIED["bad input requests"] += 1
+    assert response.status_code in (200, 400), response.content
