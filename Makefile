@@ -30,6 +30,12 @@ demo: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The API fuzz suite with many examples per operation, fresh randomness and schemathesis's
+# coverage phase (make test runs a few fixed examples). FUZZ_EXAMPLES sets the number.
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} FUZZ_RANDOM=1 FUZZ_COVERAGE=1 \
+		$(PY) -m pytest tests/attacks/test_api_fuzz.py $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

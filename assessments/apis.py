@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -71,7 +71,14 @@ class InfantAssessmentListApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=AssessmentOutputSerializer(many=True))
+    @extend_schema(
+        responses=PolymorphicProxySerializer(
+            component_name="InfantAssessment",
+            serializers=[AssessmentOutputSerializer, CaregiverAssessmentOutputSerializer],
+            resource_type_field_name=None,
+            many=True,
+        )
+    )
     def get(self, request, infant_uuid):
         infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_uuid)
         assessments = (

@@ -18,6 +18,7 @@ from assessments.models import (
 )
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
 from clinics.services import audit_record, notify
+from config.faults import fault_checkpoint
 from patients.models import AssessmentRequest, Guardianship, Infant
 from patients.services import infant_record_standing, infant_request_assessment
 
@@ -231,6 +232,7 @@ def assessment_run_requested(*, infant_id: int) -> Assessment | None:
         )
         if pending is None:
             return None
+        fault_checkpoint("assess_infant", pending.infant.uuid)
         assessment = assessment_run(
             infant=pending.infant, trigger=pending.trigger, requested_by=pending.requested_by
         )

@@ -1,6 +1,7 @@
 """Session rules for staff: a verified second factor on every page, and an idle time limit."""
 
 import time
+import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from clinics.models import AuditAction, AuditChannel
 from clinics.selectors import has_second_factor, membership_for, needs_second_factor
+from clinics.services import audit_record
 
 LAST_ACTIVITY_SESSION_KEY = "staff_last_activity"
 # Writing the timestamp at most once a minute keeps most requests from saving the session.
@@ -99,3 +102,52 @@ class ClinicTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+# URL kwargs that name an infant, so a refusal is filed under that infant's trail.
+INFANT_KWARGS = ("infant_id", "infant_uuid")
+
+
+class DeniedAccessAuditMiddleware:
+    """A signed-in person refused an object URL (404: not theirs or not there; 403: their role)
+    leaves an `AuditEvent` with action `denied`: one place for every page and API endpoint,
+    so probing other clinics' or families' ids shows in the trail. Anonymous requests are not
+    written (they never reach a lookup, and would let anyone fill the table)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = request.resolver_match
+        if (
+            response.status_code in (403, 404)
+            and match is not None
+            and match.kwargs
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
+            self._record(request, response, match)
+        return response
+
+    def _record(self, request, response, match) -> None:
+        kwargs = {name: str(value) for name, value in match.kwargs.items()}
+        infant = next((kwargs[name] for name in INFANT_KWARGS if name in kwargs), None)
+        objects = [value for name, value in kwargs.items() if name not in INFANT_KWARGS]
+        audit_record(
+            actor=request.user,
+            action=AuditAction.DENIED,
+            resource=(match.view_name or "")[:40],
+            channel=AuditChannel.API if _is_api(request) else AuditChannel.WEB,
+            infant_uuid=_as_uuid(infant),
+            object_uuid=_as_uuid(objects[-1] if objects else None),
+            request=request,
+            detail={"status": response.status_code, "kwargs": kwargs},
+        )
+
+
+def _as_uuid(value):
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None

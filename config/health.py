@@ -1,12 +1,20 @@
-"""`GET /healthz`: the state of the database, the broker and the Celery workers."""
+"""`GET /healthz`: the state of the database, the broker and the Celery workers; and the 503
+every request gets while the database is unreachable."""
+
+import logging
+import sys
 
 from django.conf import settings
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
 
 
 def database_state() -> str:
@@ -52,3 +60,46 @@ def healthz(request):
     status = 503 if checks["database"] != "ok" else 200
     healthy = status == 200 and checks["broker"] in ("ok", "in_process")
     return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=status)
+
+
+# While the database is unreachable every request gets this instead of a 500, so clients and
+# load balancers retry, and no page or endpoint answers from half-read data.
+RETRY_AFTER_SECONDS = 5
+DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable_response(request) -> HttpResponse:
+    message = "The clinic's records are unreachable for a moment. Try again in a few seconds."
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a lost database connection in a view into 503 with Retry-After."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN_ERRORS):
+            logger.warning(
+                "database unreachable: %s %s: %s", request.method, request.path, exception
+            )
+            return database_unavailable_response(request)
+        return None
+
+
+def server_error(request):
+    """handler500: a lost database in a middleware (the session, the signed-in user) is a 503
+    too; anything else is Django's plain 500."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN_ERRORS):
+        return database_unavailable_response(request)
+    return defaults.server_error(request)

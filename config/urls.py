@@ -7,6 +7,7 @@ from config.health import healthz
 from dashboard.views import home
 
 admin.site.site_header = "Tremor Clinic administration"
+handler500 = "config.health.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,11 +1,14 @@
 import base64
 import binascii
 import uuid
+from datetime import UTC
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -18,6 +21,7 @@ from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import require_clinician
 from clinics.throttles import CaregiverWriteThrottle, UploadThrottle
 from episodes.intake import (
+    ACCEPTED_VIDEO_TYPES,
     ReceivedFile,
     VideoRefused,
     VideoUploadHandler,
@@ -147,10 +151,28 @@ def _episode_input_fields() -> dict:
     return fields
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time with any offset, in UTC: PostgreSQL refuses offsets beyond +-15:59, and
+    a time past year 9999 once in UTC is out of range (both were 500s)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError("The time is out of range.", code="invalid") from exc
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class EpisodeFilter(django_filters.FilterSet):
     infant = django_filters.UUIDFilter(field_name="infant__uuid")
-    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lte")
+    started_after = UtcIsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    started_before = UtcIsoDateTimeFilter(field_name="started_at", lookup_expr="lte")
 
     class Meta:
         model = Episode
@@ -291,6 +313,8 @@ class VideoUploadApi(APIView):
     connections use the resumable tus endpoint at /api/v1/uploads/. 201 for a new video, 200
     when the same file was already uploaded for this episode."""
 
+    # 507 when the disk is full, 503 when the storage cannot be written (episodes.intake).
+    json_error_statuses = (503, 507)
     permission_classes = [IsAuthenticated]
     throttle_classes = [UploadThrottle]
 
@@ -346,7 +370,14 @@ class VideoMediaApi(APIView):
     permission_classes = [IsAuthenticated]
     kind = "playable"
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        responses={
+            (status_code, media_type): bytes
+            for status_code in (200, 206)
+            for media_type in (*ACCEPTED_VIDEO_TYPES, "image/jpeg")
+        }
+        | {416: None}
+    )
     def get(self, request, video_uuid):
         video = get_object_or_404(
             videos_visible_to(request.user).select_related("episode__infant__clinic"),
@@ -413,6 +444,8 @@ class TusMixin:
 
     permission_classes = [IsAuthenticated]
     throttle_classes = [UploadThrottle]
+    # Answered in text/plain by _tus_response (declared in the schema by config.schema).
+    text_error_statuses = (400, 403, 404, 409, 412, 413, 415, 460, 503, 507)
 
     def get_permissions(self):
         if self.request.method == "OPTIONS":

@@ -1,6 +1,7 @@
 """Receiving video bytes: streamed to a local file in chunks, size-limited while streaming,
 checksummed on the way, and identified from the bytes (never from the client's name or type)."""
 
+import errno
 import hashlib
 import os
 from dataclasses import dataclass
@@ -30,6 +31,22 @@ class VideoRefused(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+def client_filename(name: str) -> str:
+    """The name the phone gave the file, for display only (storage names are always generated):
+    no folders of either separator, no control characters (PostgreSQL refuses NUL), at most
+    255 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable()).strip()[:255]
+
+
+def storage_refused(exc: OSError) -> VideoRefused:
+    """A storage failure while keeping an upload: a full disk (507) or a folder or volume that
+    cannot be written (503). The caller has removed whatever it had written."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return VideoRefused(507, "The clinic's video storage is full. Try again later.")
+    return VideoRefused(503, "The clinic's video storage is unavailable. Try again later.")
 
 
 def max_upload_bytes() -> int:

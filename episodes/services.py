@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, User
 from clinics.services import audit_record
+from config.faults import fault_checkpoint
 from episodes import transcoding
 from episodes.intake import (
     ACCEPTED_VIDEO_TYPES,
@@ -23,10 +24,12 @@ from episodes.intake import (
     ReceivedFile,
     VideoRefused,
     append_stream,
+    client_filename,
     detect_video_type,
     max_upload_bytes,
     partial_path,
     sha256_of,
+    storage_refused,
     too_large,
 )
 from episodes.models import (
@@ -256,15 +259,19 @@ def _video_store(*, episode, uploaded_by, received, content_type, request, chann
     video = EpisodeVideo(
         episode=episode,
         uploaded_by=uploaded_by,
-        original_filename=Path(received.filename).name[:255],
+        original_filename=client_filename(received.filename),
         content_type=content_type,
         size_bytes=received.size,
         sha256=received.sha256,
     )
-    with open(received.path, "rb") as fh:
-        video.original.save(
-            f"original.{ACCEPTED_VIDEO_TYPES[content_type]}", LocalUploadFile(fh), save=False
-        )
+    filename = f"original.{ACCEPTED_VIDEO_TYPES[content_type]}"
+    try:
+        with open(received.path, "rb") as fh:
+            video.original.save(filename, LocalUploadFile(fh), save=False)
+    except OSError as exc:
+        # A full disk keeps the bytes written before it filled up: remove them.
+        video.original.storage.delete(video.original.field.generate_filename(video, filename))
+        raise storage_refused(exc) from exc
     try:
         with transaction.atomic():
             video.full_clean()
@@ -279,7 +286,8 @@ def _video_store(*, episode, uploaded_by, received, content_type, request, chann
                 request=request,
                 detail={"sha256": video.sha256, "size_bytes": video.size_bytes},
             )
-            transaction.on_commit(lambda: _enqueue_processing(video.uuid))
+            # Robust: with the broker down the video is kept and the sweep processes it later.
+            transaction.on_commit(lambda: _enqueue_processing(video.uuid), robust=True)
     except IntegrityError:
         # The same file arrived twice at once; the first one to commit is the video.
         video.original.delete(save=False)
@@ -315,11 +323,14 @@ def upload_session_create(
     if length > max_upload_bytes():
         raise too_large()
     session = UploadSession(
-        episode=episode, created_by=created_by, length=length, filename=filename[:255]
+        episode=episode, created_by=created_by, length=length, filename=client_filename(filename)
     )
     session.full_clean()
     session.save()
-    Path(partial_path(session.uuid)).write_bytes(b"")
+    try:
+        Path(partial_path(session.uuid)).write_bytes(b"")
+    except OSError as exc:
+        raise storage_refused(exc) from exc  # and the session row is rolled back
     return session
 
 
@@ -347,16 +358,20 @@ def upload_session_append(
         session = UploadSession.objects.select_for_update().get(pk=session.pk)
         if offset != session.offset:
             raise UploadOffsetConflict(session.offset)
-        path = partial_path(session.uuid)
-        with open(path, "ab") as fh:
-            # A crash after writing but before saving the offset leaves extra bytes: drop them.
-            fh.truncate(session.offset)
         if offset + count > session.length:
             raise VideoRefused(413, "The chunk goes past the length announced for the upload.")
         digest = hashlib.new(checksum[0]) if checksum else None
-        written = append_stream(
-            path, stream, count=count, max_total=session.length, checksum=digest
-        )
+        try:
+            path = partial_path(session.uuid)
+            with open(path, "ab") as fh:
+                # A crash after writing but before saving the offset leaves extra bytes: drop them.
+                fh.truncate(session.offset)
+            written = append_stream(
+                path, stream, count=count, max_total=session.length, checksum=digest
+            )
+        except OSError as exc:
+            # The offset stays where it was; the next chunk truncates whatever was written.
+            raise storage_refused(exc) from exc
         if digest is not None and (written != count or digest.digest() != checksum[1]):
             with open(path, "ab") as fh:
                 fh.truncate(session.offset)
@@ -456,6 +471,7 @@ def video_process(*, video_uuid) -> EpisodeVideo | None:
     if video is None:
         return None
     claimed_at = video.processing_started_at
+    fault_checkpoint("video_process", video.uuid)
     try:
         fields = _derive(video)
         fields.update(state=VideoState.READY, failure_reason="")

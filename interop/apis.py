@@ -91,6 +91,8 @@ def _matches(wanted: str, offered: str) -> bool:
 
 class FhirApiView(APIView):
     renderer_classes = [FhirJsonRenderer]
+    # Every refusal is an OperationOutcome in FHIR JSON (the OpenAPI schema says so too).
+    error_media_type = "application/fhir+json"
     parser_classes = [FhirJsonParser, JSONParser]
     content_negotiation_class = FhirContentNegotiation
 

@@ -16,6 +16,7 @@ from assessments.models import Assessment, AssessmentTrigger, Triage
 from assessments.services import assessment_request
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
 from clinics.services import audit_record, notify
+from config.faults import fault_checkpoint
 from episodes.models import Episode, EpisodeVideo
 from patients.models import Guardianship, Infant
 from workups.models import (
@@ -638,6 +639,7 @@ def referral_book(*, referral: Referral, now: datetime | None = None) -> Appoint
         )
         if referral.status not in BOOKABLE_REFERRAL_STATUSES:
             return referral.appointments.booked().first()
+        fault_checkpoint("book_referral", referral.uuid)
         while True:
             slot = _free_slot(referral, now)
             if slot is None:

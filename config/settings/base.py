@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A lost database connection in a view is a 503 with Retry-After (config.health).
+    "config.health.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "clinics.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After authentication: writes an audit row when a signed-in person is refused an object.
+    "clinics.middleware.DeniedAccessAuditMiddleware",
     # Last, so it sees the lockout flag the authentication backend set on the request.
     "axes.middleware.AxesMiddleware",
 ]
@@ -194,6 +198,8 @@ MEDIA_URL = "/media-not-public/"
 
 # Uploads never sit in memory: anything above 64 KiB streams to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+# Form and JSON bodies (not files) above this are refused: 413 on the API, 400 on pages.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 VIDEO_MAX_UPLOAD_BYTES = env.int("VIDEO_MAX_UPLOAD_BYTES", default=1024**3)
 # Resumable (tus) uploads in progress; on the media volume so finished files move, not copy.
@@ -244,7 +250,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# An unacknowledged message (its worker died) is delivered again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-stale-api-tokens": {"task": "clinics.api_tokens_purge", "schedule": 60 * 60 * 24},
     "assessments-sweep": {"task": "assessments.sweep", "schedule": 60},
@@ -264,6 +273,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -287,6 +297,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One vocabulary answers several episode questions; name it once in the schema.
     "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "episodes.models.YesNoUnknown"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.fhir_operation_paths",
+    ],
 }
 
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=24 * 30)

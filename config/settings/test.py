@@ -17,10 +17,27 @@ STORAGES = {
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 VIDEO_UPLOAD_PARTIAL_DIR = str(VAR_DIR / "test-uploads-partial")
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py: celery_worker).
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("TEST_TASKS_EAGER", default=True)
 LOGGING["root"]["level"] = "WARNING"
 # Django's test client authenticates without a request in login(); see tests/backends.py.
 AUTHENTICATION_BACKENDS = [
     "tests.backends.LockoutBackendForTests",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# tests/faults: a worker started with FAULT_CHECKPOINT_PAUSES="video_process=60,..." pauses its
+# tasks at those checkpoints (config.faults) so the test can kill it mid-way.
+FAULT_CHECKPOINT_PAUSES = {
+    name: float(seconds)
+    for name, _, seconds in (
+        item.partition("=") for item in env.list("FAULT_CHECKPOINT_PAUSES", default=[])
+    )
+}
+FAULT_CHECKPOINT_DIR = env("FAULT_CHECKPOINT_DIR", default=str(VAR_DIR))
+if env("CELERY_VISIBILITY_TIMEOUT", default=""):
+    # tests/faults: a killed worker's message comes back within seconds (kombu looks for
+    # overdue unacknowledged messages every second instead of every ~100).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
