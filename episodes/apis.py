@@ -209,7 +209,9 @@ class EpisodeListApi(generics.ListAPIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        infant = get_object_or_404(infants_visible_to(request.user), uuid=data.pop("infant"))
+        infant = get_object_or_404(
+            infants_visible_to(request.user).select_related("clinic"), uuid=data.pop("infant")
+        )
         try:
             episode = episode_log(
                 infant=infant,
