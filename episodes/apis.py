@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import require_clinician
+from clinics.serializers import FastOutputMixin
 from clinics.throttles import CaregiverWriteThrottle, UploadThrottle
 from episodes.intake import (
     ReceivedFile,
@@ -61,7 +62,7 @@ def _as_drf_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
-class VideoOutputSerializer(serializers.Serializer):
+class VideoOutputSerializer(FastOutputMixin, serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     state = serializers.CharField()
     failure_reason = serializers.CharField()
@@ -92,7 +93,7 @@ class VideoOutputSerializer(serializers.Serializer):
         }
 
 
-class EpisodeOutputSerializer(serializers.Serializer):
+class EpisodeOutputSerializer(FastOutputMixin, serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     infant = serializers.UUIDField(source="infant.uuid")
     reported_by = serializers.UUIDField(source="reported_by.uuid")

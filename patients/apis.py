@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from clinics.models import AuditAction, AuditChannel
 from clinics.selectors import is_clinic_staff, membership_for
+from clinics.serializers import FastOutputMixin
 from clinics.throttles import CaregiverWriteThrottle
 from patients.models import (
     FamilyHistory,
@@ -99,7 +100,7 @@ class InfantFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
-class InfantOutputSerializer(serializers.Serializer):
+class InfantOutputSerializer(FastOutputMixin, serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     mrn = serializers.CharField()
     given_name = serializers.CharField()
