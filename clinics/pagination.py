@@ -19,14 +19,16 @@ class LastPageCountsItselfPagination(LimitOffsetPagination):
         if self.limit is None:
             return None
         self.offset = self.get_offset(request)
-        page = list(queryset[self.offset : self.offset + self.limit])
-        if len(page) < self.limit and (page or self.offset == 0):
-            self.count = self.offset + len(page)
-        else:
-            self.count = self.get_count(queryset)
+        page, self.count = self.page_and_count(queryset)
         if self.count > self.limit and self.template is not None:
             self.display_page_controls = True
         return page
+
+    def page_and_count(self, queryset) -> tuple[list, int]:
+        page = list(queryset[self.offset : self.offset + self.limit])
+        if len(page) < self.limit and (page or self.offset == 0):
+            return page, self.offset + len(page)
+        return page, self.get_count(queryset)
 
 
 class CountWithPagePagination(LastPageCountsItselfPagination):
@@ -35,20 +37,11 @@ class CountWithPagePagination(LastPageCountsItselfPagination):
     page, so the list is read once instead of twice (page and COUNT). Not for plain lists, where
     an index serves the first rows of the order without reading the rest."""
 
-    def paginate_queryset(self, queryset, request, view=None):
-        self.request = request
-        self.limit = self.get_limit(request)
-        if self.limit is None:
-            return None
-        self.offset = self.get_offset(request)
+    def page_and_count(self, queryset) -> tuple[list, int]:
         counted = queryset.annotate(_total_rows=Window(Count("*")))
         page = list(counted[self.offset : self.offset + self.limit])
         if page:
-            self.count = page[0]._total_rows
-        elif self.offset == 0:
-            self.count = 0
-        else:
-            self.count = self.get_count(queryset)
-        if self.count > self.limit and self.template is not None:
-            self.display_page_controls = True
-        return page
+            return page, page[0]._total_rows
+        if self.offset == 0:
+            return page, 0
+        return page, self.get_count(queryset)
