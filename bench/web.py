@@ -100,8 +100,8 @@ def _queries(client, url: str, **headers) -> int:
 
 def bench_query_counts() -> list[dict]:
     """Queries per request with 10 and with 1000 rows asked for (`limit` on the API; pages show
-    50 rows, read on page 1 and on page 20, 1000 rows deep): the same count means no query per
-    row."""
+    50 rows, read on page 1 and on page 20, 1000 rows deep): no more queries for more rows means
+    no query per row."""
     rows = []
     page_client = signed_in()
     _, key = api_token_issue(user=staff_of(Role.PEDIATRICIAN))
@@ -124,9 +124,11 @@ def bench_query_counts() -> list[dict]:
 
 
 def _count_row(figure: str, small: int, large: int) -> dict:
+    # Fewer queries for more rows is fine: the API skips COUNT(*) when a page is the last one
+    # (clinics/pagination.py), which a small table reaches with limit=1000 but not with limit=10.
     return {
         "figure": figure,
         "value": f"{small} / {large}",
         "target": "constant",
-        "ratio": "ok" if small == large else "GROWS",
+        "ratio": "ok" if large <= small else "GROWS",
     }

@@ -19,6 +19,8 @@ from rest_framework.views import APIView
 
 from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import require_clinician
+from clinics.serializers import FastOutputMixin
+from clinics.services import audit_record
 from clinics.throttles import CaregiverWriteThrottle, UploadThrottle
 from episodes.intake import (
     ACCEPTED_VIDEO_TYPES,
@@ -65,7 +67,7 @@ def _as_drf_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
-class VideoOutputSerializer(serializers.Serializer):
+class VideoOutputSerializer(FastOutputMixin, serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     state = serializers.CharField()
     failure_reason = serializers.CharField()
@@ -96,7 +98,7 @@ class VideoOutputSerializer(serializers.Serializer):
         }
 
 
-class EpisodeOutputSerializer(serializers.Serializer):
+class EpisodeOutputSerializer(FastOutputMixin, serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     infant = serializers.UUIDField(source="infant.uuid")
     reported_by = serializers.UUIDField(source="reported_by.uuid")
@@ -205,6 +207,23 @@ class EpisodeListApi(generics.ListAPIView):
     def get_queryset(self):
         return _episodes_for(self.request.user)
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = response.data["results"] if isinstance(response.data, dict) else response.data
+        # A list read is audited like the infant list: one row naming what was shown.
+        audit_record(
+            actor=request.user,
+            action=AuditAction.LIST,
+            resource="episode",
+            channel=AuditChannel.API,
+            request=request,
+            detail={
+                "infant_ids": sorted({str(row["infant"]) for row in rows}),
+                "episode_ids": [str(row["id"]) for row in rows],
+            },
+        )
+        return response
+
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip()
@@ -231,7 +250,9 @@ class EpisodeListApi(generics.ListAPIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        infant = get_object_or_404(infants_visible_to(request.user), uuid=data.pop("infant"))
+        infant = get_object_or_404(
+            infants_visible_to(request.user).select_related("clinic"), uuid=data.pop("infant")
+        )
         try:
             episode = episode_log(
                 infant=infant,

@@ -16,7 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinics.models import AuditAction, AuditChannel
+from clinics.pagination import CountWithPagePagination
 from clinics.selectors import is_clinic_staff, membership_for
+from clinics.serializers import FastOutputMixin
 from clinics.throttles import CaregiverWriteThrottle
 from patients.models import (
     FamilyHistory,
@@ -99,7 +101,7 @@ class InfantFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
-class InfantOutputSerializer(serializers.Serializer):
+class InfantOutputSerializer(FastOutputMixin, serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     mrn = serializers.CharField()
     given_name = serializers.CharField()
@@ -174,6 +176,9 @@ class InfantListApi(generics.ListAPIView):
         return infants_visible_to(self.request.user)
 
     def list(self, request, *args, **kwargs):
+        if request.query_params.get("search", "").strip():
+            # A search reads every infant of the clinic anyway: the count comes with the page.
+            self._paginator = CountWithPagePagination()
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         infant_read_record(
             reader=request.user,

@@ -262,3 +262,16 @@ def test_review_of_another_clinics_episode_is_404(token_client):
 def test_unknown_episode_is_404(token_client):
     response = token_client(staff()).get(f"{URL}{uuid.uuid4()}/")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_listing_episodes_is_audited_with_what_was_shown(token_client):
+    infant = InfantFactory()
+    parent = caregiver_of(infant)
+    episode = EpisodeFactory(infant=infant, reported_by=parent)
+    response = token_client(parent).get(URL)
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(resource="episode", action="list")
+    assert event.actor == parent
+    assert event.detail["infant_ids"] == [str(infant.uuid)]
+    assert event.detail["episode_ids"] == [str(episode.uuid)]

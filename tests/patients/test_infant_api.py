@@ -89,6 +89,27 @@ def test_staff_search_infants_by_name_mrn_and_birth_date(token_client):
     assert client.get("/api/v1/infants/", {"search": "Q-2"}).json()["count"] == 1
 
 
+def test_search_pages_carry_the_total_and_links_of_the_whole_result(token_client):
+    nurse = staff(Role.NURSE)
+    clinic = nurse.memberships.get().clinic
+    for n in range(5):
+        InfantFactory(clinic=clinic, given_name=f"Zoe{n}", family_name="Quill", mrn=f"Z-{n}")
+    InfantFactory(clinic=clinic, given_name="Bob", family_name="Smith", mrn="Q-2")
+    client = token_client(nurse)
+
+    def page(**params):
+        return client.get("/api/v1/infants/", {"search": "quill", **params}).json()
+
+    first, last, beyond = page(limit=2), page(limit=2, offset=4), page(limit=2, offset=10)
+    assert (first["count"], len(first["results"])) == (5, 2)
+    assert "offset=2" in first["next"] and first["previous"] is None
+    assert (last["count"], len(last["results"]), last["next"]) == (5, 1, None)
+    assert (beyond["count"], beyond["results"]) == (5, [])
+    ids = [row["id"] for row in page(limit=2)["results"] + page(limit=2, offset=2)["results"]]
+    assert len(set(ids + [row["id"] for row in last["results"]])) == 5
+    assert client.get("/api/v1/infants/", {"search": "nobody"}).json()["count"] == 0
+
+
 def test_staff_update_only_the_fields_sent(token_client):
     infant = InfantFactory()
     client = token_client(staff(Role.PEDIATRICIAN, infant.clinic))
