@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from clinics.models import Clinic
+from clinics.models import Clinic, Role, User
 from patients.models import (
     DevelopmentStatus,
     FamilyHistory,
@@ -85,6 +85,12 @@ class InfantForm(ServiceErrorsMixin, forms.Form):
     family_history = forms.MultipleChoiceField(
         choices=FamilyHistory.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    assigned_clinician = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Unassigned",
+        help_text="The pediatrician who follows this infant (the dashboard filters on it).",
+    )
 
     def __init__(self, *args, clinic: Clinic, infant: Infant | None = None, **kwargs):
         self.clinic = clinic
@@ -93,12 +99,23 @@ class InfantForm(ServiceErrorsMixin, forms.Form):
             kwargs["initial"] = {
                 **{name: getattr(infant, name) for name in INFANT_MODEL_FIELDS},
                 "family_history": infant.family_history,
+                "assigned_clinician": infant.assigned_clinician_id,
                 "born_date": local_birth.date(),
                 "born_time": local_birth.time().replace(second=0, microsecond=0),
             }
         super().__init__(*args, **kwargs)
         self.fields.update(forms.fields_for_model(Infant, fields=INFANT_MODEL_FIELDS))
         self.fields["born_time"].help_text = f"Clinic time ({clinic.time_zone})."
+        # Only this clinic's clinicians can follow its infants.
+        self.fields["assigned_clinician"].queryset = (
+            User.objects.filter(
+                memberships__clinic=clinic,
+                memberships__is_active=True,
+                memberships__role__in=[Role.PEDIATRICIAN, Role.CLINIC_ADMIN],
+            )
+            .distinct()
+            .order_by("full_name", "email")
+        )
         self.helper = _helper(
             "Save",
             Fieldset(
@@ -124,11 +141,13 @@ class InfantForm(ServiceErrorsMixin, forms.Form):
                 "family_history",
                 "neuro_exam",
             ),
+            Fieldset("Care team", "assigned_clinician"),
         )
 
     def service_fields(self) -> dict:
         data = {name: self.cleaned_data[name] for name in INFANT_MODEL_FIELDS}
         data["family_history"] = list(self.cleaned_data["family_history"])
+        data["assigned_clinician"] = self.cleaned_data["assigned_clinician"]
         data["born_at"] = birth_datetime(
             self.clinic, self.cleaned_data["born_date"], self.cleaned_data["born_time"]
         )

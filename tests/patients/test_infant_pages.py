@@ -181,3 +181,21 @@ def test_list_page_query_count_does_not_grow_with_infants(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("patients:infant-list"))
     assert response.context["page"].paginator.count == count
+
+
+def test_an_infant_is_assigned_to_one_of_the_clinics_pediatricians(client):
+    infant = InfantFactory()
+    _signed_in(client, clinic=infant.clinic)
+    doctor = staff(Role.PEDIATRICIAN, clinic=infant.clinic)
+    outsider = staff(Role.PEDIATRICIAN)
+    url = reverse("patients:infant-edit", kwargs={"infant_id": infant.uuid})
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update({"born_time": "10:00"})
+
+    refused = client.post(url, {**data, "assigned_clinician": outsider.pk})
+    assert refused.status_code == 200 and refused.context["form"].errors["assigned_clinician"]
+    response = client.post(url, {**data, "assigned_clinician": doctor.pk})
+    assert response.status_code == 302, response.context["form"].errors
+    infant.refresh_from_db()
+    assert infant.assigned_clinician == doctor
