@@ -17,10 +17,10 @@ from assessments.models import (
     TriageAlert,
 )
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
-from clinics.services import audit_record, notify
+from clinics.services import notify
 from config.faults import fault_checkpoint
 from patients.models import AssessmentRequest, Guardianship, Infant
-from patients.services import infant_record_standing, infant_request_assessment
+from patients.services import infant_record_audit, infant_record_standing, infant_request_assessment
 
 
 def assessment_request(
@@ -78,13 +78,12 @@ def assessment_run(
         advice=assessment.caregiver_advice,
         at=assessment.created_at,
     )
-    audit_record(
+    infant_record_audit(
         actor=requested_by,
         action=AuditAction.CREATE,
         resource="assessment",
         channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
+        infant=infant,
         object_uuid=assessment.uuid,
         detail={"triage": assessment.triage, "ruleset": RULESET_VERSION},
     )
@@ -139,13 +138,12 @@ def triage_alert_acknowledge(*, alert: TriageAlert, user: User, request=None) ->
         alert.acknowledged_at = timezone.now()
         alert.acknowledged_by = user
         alert.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
-        audit_record(
+        infant_record_audit(
             actor=user,
             action=AuditAction.UPDATE,
             resource="triage_alert",
             channel=AuditChannel.WEB if request else AuditChannel.API,
-            clinic=alert.infant.clinic,
-            infant_uuid=alert.infant.uuid,
+            infant=alert.infant,
             object_uuid=alert.uuid,
             request=request,
         )
@@ -198,13 +196,12 @@ def assessment_review(
             advice=infant.caregiver_advice,
             at=infant.assessed_at or assessment.created_at,
         )
-    audit_record(
+    infant_record_audit(
         actor=reviewer,
         action=AuditAction.CREATE,
         resource="assessment_review",
         channel=channel,
-        clinic=assessment.infant.clinic,
-        infant_uuid=assessment.infant.uuid,
+        infant=assessment.infant,
         object_uuid=review.uuid,
         request=request,
         detail={"decision": decision, "triage": triage, "leading_cause": leading_cause},

@@ -46,7 +46,6 @@ from episodes.services import (
     episode_clinician_review,
     episode_log,
     idempotent_response,
-    infant_record_audit,
     request_fingerprint,
     upload_session_append,
     upload_session_create,
@@ -54,6 +53,7 @@ from episodes.services import (
     video_receive,
 )
 from patients.selectors import infants_visible_to
+from patients.services import infant_record_audit
 
 # Multipart framing around the file; a body bigger than the limit plus this is refused unread.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, User
-from clinics.services import audit_record
 from config.faults import fault_checkpoint
 from episodes import transcoding
 from episodes.intake import (
@@ -42,7 +41,7 @@ from episodes.models import (
     VideoState,
 )
 from patients.models import Infant
-from patients.services import NEW_EPISODE, infant_request_assessment
+from patients.services import NEW_EPISODE, infant_record_audit, infant_request_assessment
 
 logger = logging.getLogger(__name__)
 
@@ -55,31 +54,6 @@ EPISODE_ANSWER_FIELDS = (
 )
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-def infant_record_audit(
-    *,
-    actor,
-    action: AuditAction,
-    resource: str,
-    infant: Infant,
-    channel: AuditChannel,
-    object_uuid=None,
-    request=None,
-    detail: dict | None = None,
-) -> None:
-    """An audit row for a read or write of part of an infant's record (episodes, videos)."""
-    audit_record(
-        actor=actor,
-        action=action,
-        resource=resource,
-        channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
-        object_uuid=object_uuid,
-        request=request,
-        detail=detail,
-    )
 
 
 def _validate_episode(episode: Episode) -> None:

@@ -15,8 +15,9 @@ from clinics.selectors import has_role, is_clinic_staff
 from episodes.forms import EpisodeLogForm, EpisodeReviewForm
 from episodes.models import Episode
 from episodes.selectors import episodes_visible_to
-from episodes.services import episode_clinician_review, episode_log, infant_record_audit
+from episodes.services import episode_clinician_review, episode_log
 from patients.selectors import infants_visible_to
+from patients.services import infant_record_audit
 
 PORTAL_RECENT_EPISODES = 5
 

@@ -71,6 +71,32 @@ def _validate_infant(infant: Infant) -> None:
     infant.full_clean()
 
 
+def infant_record_audit(
+    *,
+    actor,
+    action: AuditAction,
+    resource: str,
+    infant: Infant,
+    channel: AuditChannel,
+    object_uuid=None,
+    request=None,
+    detail: dict | None = None,
+) -> None:
+    """The audit row for a read or write of part of an infant's record, filed under the
+    infant and its clinic; every app above this one writes its infant-scoped rows through it."""
+    audit_record(
+        actor=actor,
+        action=action,
+        resource=resource,
+        channel=channel,
+        clinic=infant.clinic,
+        infant_uuid=infant.uuid,
+        object_uuid=object_uuid,
+        request=request,
+        detail=detail,
+    )
+
+
 @transaction.atomic
 def infant_register(
     *, clinic: Clinic, registered_by: User, request=None, channel=AuditChannel.WEB, **fields
@@ -108,13 +134,12 @@ def infant_update(
         setattr(infant, name, value)
     _validate_infant(infant)
     infant.save()
-    audit_record(
+    infant_record_audit(
         actor=updated_by,
         action=AuditAction.UPDATE,
         resource="infant",
         channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
+        infant=infant,
         object_uuid=infant.uuid,
         request=request,
         detail={"fields": changed},
@@ -141,13 +166,12 @@ def guardianship_link(
     )
     guardianship.full_clean()
     guardianship.save()
-    audit_record(
+    infant_record_audit(
         actor=linked_by,
         action=AuditAction.CREATE,
         resource="guardianship",
         channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
+        infant=infant,
         object_uuid=guardianship.uuid,
         request=request,
     )
@@ -175,13 +199,12 @@ def guardianship_revoke(
         guardianship.revoked_at = timezone.now()
         guardianship.revoked_by = revoked_by
         guardianship.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
-        audit_record(
+        infant_record_audit(
             actor=revoked_by,
             action=AuditAction.UPDATE,
             resource="guardianship",
             channel=channel,
-            clinic=guardianship.infant.clinic,
-            infant_uuid=guardianship.infant.uuid,
+            infant=guardianship.infant,
             object_uuid=guardianship.uuid,
             request=request,
             detail={"revoked": True},
@@ -259,13 +282,12 @@ def invitation_send(
     )
     invitation.full_clean()
     invitation.save()
-    audit_record(
+    infant_record_audit(
         actor=invited_by,
         action=AuditAction.CREATE,
         resource="invitation",
         channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
+        infant=infant,
         object_uuid=invitation.uuid,
         request=request,
     )
@@ -379,13 +401,12 @@ def invitation_revoke(
         invitation.revoked_at = timezone.now()
         invitation.revoked_by = revoked_by
         invitation.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
-        audit_record(
+        infant_record_audit(
             actor=revoked_by,
             action=AuditAction.UPDATE,
             resource="invitation",
             channel=channel,
-            clinic=invitation.infant.clinic,
-            infant_uuid=invitation.infant.uuid,
+            infant=invitation.infant,
             object_uuid=invitation.uuid,
             request=request,
             detail={"revoked": True},
@@ -425,13 +446,12 @@ def milestone_record(
     entry.full_clean()
     entry.save()
     _request_assessment_if_development_changed(infant, status_before, requested_by=recorded_by)
-    audit_record(
+    infant_record_audit(
         actor=recorded_by,
         action=AuditAction.CREATE,
         resource="milestone_entry",
         channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
+        infant=infant,
         object_uuid=entry.uuid,
         request=request,
         detail={"milestone": milestone, "status": status},
@@ -462,13 +482,12 @@ def infant_development_override(
         update_fields=["development_status_override", "development_override_reason", "updated_at"]
     )
     _request_assessment_if_development_changed(infant, status_before, requested_by=set_by)
-    audit_record(
+    infant_record_audit(
         actor=set_by,
         action=AuditAction.UPDATE,
         resource="infant",
         channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
+        infant=infant,
         object_uuid=infant.uuid,
         request=request,
         detail={"fields": ["development_status_override"], "status": status or "from_log"},
@@ -499,13 +518,12 @@ def infant_read_record(
         )
         return
     for infant in infants:
-        audit_record(
+        infant_record_audit(
             actor=reader,
             action=action,
             resource=resource,
             channel=channel,
-            clinic=infant.clinic,
-            infant_uuid=infant.uuid,
+            infant=infant,
             object_uuid=infant.uuid,
             request=request,
         )

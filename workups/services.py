@@ -19,6 +19,7 @@ from clinics.services import audit_record, notify
 from config.faults import fault_checkpoint
 from episodes.models import Episode, EpisodeVideo
 from patients.models import Guardianship, Infant
+from patients.services import infant_record_audit
 from workups.models import (
     OPEN_ORDER_STATUSES,
     ORDER_FOR_ENGINE_CODE,
@@ -51,20 +52,6 @@ PRIORITY_FOR_TRIAGE = {
     Triage.EMERGENCY: Priority.STAT,
     Triage.SAME_DAY: Priority.URGENT,
 }
-
-
-def _audit(*, actor, action, resource, infant: Infant, obj, channel, request=None, detail=None):
-    audit_record(
-        actor=actor,
-        action=action,
-        resource=resource,
-        channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
-        object_uuid=obj.uuid,
-        request=request,
-        detail=detail,
-    )
 
 
 def _clinic_staff(clinic, *roles: Role) -> list[User]:
@@ -123,12 +110,12 @@ def order_create(
     OrderEvent.objects.create(
         order=order, to_status=OrderStatus.ORDERED, actor=ordered_by, occurred_at=now
     )
-    _audit(
+    infant_record_audit(
         actor=ordered_by,
         action=AuditAction.CREATE,
         resource="test_order",
         infant=infant,
-        obj=order,
+        object_uuid=order.uuid,
         channel=channel,
         request=request,
         detail={"test": test, "priority": priority},
@@ -209,12 +196,12 @@ def order_transition(
         occurred_at=at,
         note=reason[:300],
     )
-    _audit(
+    infant_record_audit(
         actor=actor,
         action=AuditAction.UPDATE,
         resource="test_order",
         infant=order.infant,
-        obj=order,
+        object_uuid=order.uuid,
         channel=channel,
         request=request,
         detail={"from": from_status, "to": to_status},
@@ -304,12 +291,12 @@ def result_record(
     result.order = order_transition(
         order=order, to_status=OrderStatus.RESULTED, actor=recorded_by, channel=channel
     )
-    _audit(
+    infant_record_audit(
         actor=recorded_by,
         action=AuditAction.CREATE,
         resource="result",
         infant=order.infant,
-        obj=result,
+        object_uuid=result.uuid,
         channel=channel,
         request=request,
         detail={"flag": result.flag, "test": order.test},
@@ -376,12 +363,12 @@ def critical_alert_raise(*, result: Result) -> CriticalAlert:
         result=result, infant=result.infant, recipient=order.ordered_by
     )
     _alert_notify(alert, [order.ordered_by], 0, f"Critical result: {alert.infant}")
-    _audit(
+    infant_record_audit(
         actor=None,
         action=AuditAction.CREATE,
         resource="critical_alert",
         infant=result.infant,
-        obj=alert,
+        object_uuid=alert.uuid,
         channel=AuditChannel.TASK,
     )
     return alert
@@ -401,12 +388,12 @@ def critical_alert_acknowledge(
         alert.acknowledged_at = timezone.now()
         alert.acknowledged_by = acknowledged_by
         alert.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
-        _audit(
+        infant_record_audit(
             actor=acknowledged_by,
             action=AuditAction.UPDATE,
             resource="critical_alert",
             infant=alert.infant,
-            obj=alert,
+            object_uuid=alert.uuid,
             channel=channel,
             request=request,
             detail={"acknowledged": True},
@@ -461,12 +448,12 @@ def critical_alerts_escalate(*, now: datetime) -> list[CriticalAlertEscalation]:
                 level,
                 f"Unacknowledged critical result ({minutes} min): {alert.infant}",
             )
-            _audit(
+            infant_record_audit(
                 actor=None,
                 action=AuditAction.UPDATE,
                 resource="critical_alert",
                 infant=alert.infant,
-                obj=alert,
+                object_uuid=alert.uuid,
                 channel=AuditChannel.TASK,
                 detail={"escalated_to": EscalationLevel(level).label},
             )
@@ -522,12 +509,12 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
-    _audit(
+    infant_record_audit(
         actor=created_by,
         action=AuditAction.CREATE,
         resource="referral",
         infant=infant,
-        obj=referral,
+        object_uuid=referral.uuid,
         channel=channel,
         request=request,
         detail={"urgency": urgency},
@@ -565,12 +552,12 @@ def referral_propose(*, assessment: Assessment, reason: str) -> Referral | None:
     )
     referral.full_clean()
     referral.save()
-    _audit(
+    infant_record_audit(
         actor=None,
         action=AuditAction.CREATE,
         resource="referral",
         infant=assessment.infant,
-        obj=referral,
+        object_uuid=referral.uuid,
         channel=AuditChannel.TASK,
         detail={"proposed": True, "urgency": urgency},
     )
@@ -596,12 +583,12 @@ def referral_confirm(
     referral.created_by = confirmed_by
     referral.deadline = referral_deadline(referral.urgency, now=timezone.now())
     referral.save(update_fields=["status", "created_by", "deadline", "updated_at"])
-    _audit(
+    infant_record_audit(
         actor=confirmed_by,
         action=AuditAction.UPDATE,
         resource="referral",
         infant=referral.infant,
-        obj=referral,
+        object_uuid=referral.uuid,
         channel=channel,
         request=request,
         detail={"confirmed": True},
@@ -660,12 +647,12 @@ def referral_book(*, referral: Referral, now: datetime | None = None) -> Appoint
             outcome_note=f"Booked for {slot.starts_at:%Y-%m-%d %H:%M} once a slot was added.",
             completed_at=now,
         )
-        _audit(
+        infant_record_audit(
             actor=None,
             action=AuditAction.CREATE,
             resource="appointment",
             infant=referral.infant,
-            obj=appointment,
+            object_uuid=appointment.uuid,
             channel=AuditChannel.TASK,
             detail={"slot": str(slot.uuid)},
         )
@@ -800,12 +787,12 @@ def appointment_outcome_record(
             due_at=timezone.now() + timedelta(hours=24),
             created_by=recorded_by,
         )
-    _audit(
+    infant_record_audit(
         actor=recorded_by,
         action=AuditAction.UPDATE,
         resource="appointment",
         infant=referral.infant,
-        obj=appointment,
+        object_uuid=appointment.uuid,
         channel=channel,
         request=request,
         detail={"outcome": outcome},
@@ -834,12 +821,12 @@ def appointment_confirm(
             outcome_note=f"Confirmed by {confirmed_by}",
             completed_at=appointment.confirmed_at,
         )
-        _audit(
+        infant_record_audit(
             actor=confirmed_by,
             action=AuditAction.UPDATE,
             resource="appointment",
             infant=appointment.referral.infant,
-            obj=appointment,
+            object_uuid=appointment.uuid,
             channel=channel,
             request=request,
             detail={"confirmed": True},
@@ -933,12 +920,12 @@ def follow_up_complete(
     task.completed_at = timezone.now()
     task.full_clean()
     task.save()
-    _audit(
+    infant_record_audit(
         actor=completed_by,
         action=AuditAction.UPDATE,
         resource="follow_up",
         infant=task.infant,
-        obj=task,
+        object_uuid=task.uuid,
         channel=channel,
         request=request,
         detail={"status": "done"},
@@ -966,12 +953,12 @@ def follow_up_reassign(
         raise ValidationError({"assignee": "Assign to a nurse or pediatrician of this clinic."})
     task.assignee = assignee
     task.save(update_fields=["assignee", "updated_at"])
-    _audit(
+    infant_record_audit(
         actor=reassigned_by,
         action=AuditAction.UPDATE,
         resource="follow_up",
         infant=task.infant,
-        obj=task,
+        object_uuid=task.uuid,
         channel=channel,
         request=request,
         detail={"assignee": str(assignee.uuid) if assignee else None},
