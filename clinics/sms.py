@@ -2,6 +2,7 @@
 the SMS_BACKEND setting; the console backend prints, the memory backend keeps an outbox."""
 
 import sys
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,9 +15,10 @@ class SmsMessage:
     body: str
 
 
-class SmsBackend:
+class SmsBackend(ABC):
+    @abstractmethod
     def send(self, message: SmsMessage) -> None:
-        raise NotImplementedError
+        """Deliver one message or raise; delivery is retried by the notification task."""
 
 
 class ConsoleSmsBackend(SmsBackend):

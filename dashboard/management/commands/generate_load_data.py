@@ -15,6 +15,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
@@ -50,7 +51,8 @@ CLINIC_SLUG = "load-{:03d}"
 # Fixed "now" so two runs on different days still give the same rows.
 EPOCH = datetime(2026, 11, 1, 12, tzinfo=UTC)
 # Django reads a hash starting with "!" as an unusable password: no one signs in with these.
-UNUSABLE_PASSWORD = "!synthetic-account-no-password"  # noqa: S105
+# Generated accounts cannot sign in: Django reads a "!" hash as an unusable password.
+UNUSABLE_PASSWORD = UNUSABLE_PASSWORD_PREFIX + "synthetic-account"
 STAFF_PER_CLINIC = {Role.CLINIC_ADMIN: 1, Role.PEDIATRICIAN: 6, Role.NURSE: 8}
 SLOTS_PER_CLINIC = 120
 
