@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 DEMO_ADDR ?= 127.0.0.1:8000
 
-.PHONY: install demo test lint format fuzz bench lock worker clean
+.PHONY: install demo test lint format fuzz bench lock worker clean backup restore
 
 $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,8 +58,24 @@ bench: install
 worker: install
 	$(VENV)/bin/celery -A config worker --beat --loglevel=info
 
+# requirements.lock: everything, for development and CI. requirements-prod.lock: what the
+# Docker image installs, without the dev extra, every file pinned by its hash.
 lock: install
 	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements-prod.lock pyproject.toml
+
+# make backup [BACKUP_DIR=...]: database (pg_dump custom format), media and a checksummed
+# manifest. make restore BACKUP_DIR=... RESTORE_DATABASE_URL=postgres://.../new_db restores into
+# a new database and verifies every table's row count and every media checksum.
+backup: install
+	$(PY) manage.py backup $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(BACKUP_DIR)" || { echo "set BACKUP_DIR=var/backups/<time>"; exit 2; }
+	@test -n "$(RESTORE_DATABASE_URL)" || { echo "set RESTORE_DATABASE_URL=postgres://..."; exit 2; }
+	$(PY) manage.py restore $(BACKUP_DIR) --database-url $(RESTORE_DATABASE_URL) \
+		$(if $(RESTORE_MEDIA_ROOT),--media-root $(RESTORE_MEDIA_ROOT))
 
 clean:
 	rm -rf $(VENV) var/test-media .pytest_cache

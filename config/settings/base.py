@@ -6,6 +6,9 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from config.error_tracking import error_tracking_init
+from config.structured_logging import configure_structlog, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 # The embedded default keeps its database and media here; it must exist before first use.
@@ -38,6 +41,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_structlog",
+    "django_prometheus",
     "clinics",
     "patients",
     "episodes",
@@ -48,6 +53,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts every request, including those a later middleware answers (config.metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Binds a request id (and the user id) to every log line of the request; JSON lines.
+    "config.structured_logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A lost database connection in a view is a 503 with Retry-After (config.health).
     "config.health.DatabaseUnavailableMiddleware",
@@ -68,6 +77,7 @@ MIDDLEWARE = [
     "clinics.middleware.DeniedAccessAuditMiddleware",
     # Last, so it sees the lockout flag the authentication backend set on the request.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -312,13 +322,29 @@ API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=24 * 30)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-}
+# JSON lines with a request id on every line, no personal data (config.structured_logging).
+LOG_JSON = env("DJANGO_LOG_FORMAT", default="json") == "json"
+LOGGING = logging_config(level=env("DJANGO_LOG_LEVEL", default="INFO"), json=LOG_JSON)
+configure_structlog()
+# Celery tasks carry the enqueuing request's id and log their start, success and failure.
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# The clinic's own proxy sets X-Request-ID only when DJANGO_TRUST_REQUEST_ID says so.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("DJANGO_TRUST_REQUEST_ID", default=False)
+
+# Error tracking, off unless SENTRY_DSN is set; events are scrubbed of personal data
+# (config.error_tracking).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    error_tracking_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# GET /metrics (config.metrics): a bearer token, or the scraper's network (CIDRs).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 
 # Work-ups. Hours until an order is due, by priority.
 WORKUP_ORDER_DUE_HOURS = {"stat": 1, "urgent": 24, "routine": 24 * 7}
