@@ -17,7 +17,8 @@ COPY . .
 # collectstatic needs settings to import; these placeholders are never used at run time.
 RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.db \
     CELERY_BROKER_URL=redis://build:6379/0 python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media && chown -R clinic:clinic /app/var
+    && mkdir -p /app/var/media /app/var/uploads-partial /app/var/backups \
+    && chown -R clinic:clinic /app/var
 
 USER clinic
 EXPOSE 8000

@@ -27,8 +27,11 @@ demo: install
 		$(PY) manage.py runserver $(DEMO_ADDR); \
 	fi
 
+# The whole suite with media on a local folder, then the video tests (upload, tus, processing,
+# media serving, two web processes) again with STORAGES on a local S3 server (moto, loopback).
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest tests/episodes --media-storage=s3 $(PYTEST_ARGS)
 
 # The API fuzz suite with many examples per operation, fresh randomness and schemathesis's
 # coverage phase (make test runs a few fixed examples). FUZZ_EXAMPLES sets the number.

@@ -1,11 +1,12 @@
 from celery import shared_task
 
+from episodes.intake import STORAGE_ERRORS
 from episodes.services import upload_partials_purge, video_process, videos_needing_processing
 
 
 @shared_task(
     name="episodes.video_process",
-    autoretry_for=(OSError,),
+    autoretry_for=STORAGE_ERRORS,
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=5,

@@ -199,14 +199,52 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside production the finders serve static files straight from the apps (no collectstatic).
 WHITENOISE_USE_FINDERS = True
+# Media (originals, renditions, posters): a local folder by default (make demo), or an
+# S3-compatible bucket (AWS S3, MinIO, Ceph...) when MEDIA_BUCKET is set, so any number of web and
+# worker machines share it. Either way media is served only through the authorised views.
+MEDIA_BUCKET = env("MEDIA_BUCKET", default="")
+
+
+def object_storage(bucket: str, **overrides) -> dict:
+    """The STORAGES entry for media in a bucket (django-storages' S3 backend)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("MEDIA_S3_REGION", default="") or None,
+            # Empty: boto3 finds credentials itself (an instance role, AWS_* variables).
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("MEDIA_S3_PREFIX", default="media"),
+            # MinIO and most self-hosted servers want path-style URLs.
+            "addressing_style": env("MEDIA_S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            # Names are generated per video and never reused; an existing key is never replaced.
+            "file_overwrite": False,
+            # Objects stay private (no ACL); nothing is ever served from a bucket URL.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Reading an original for processing spills to a temporary file past 8 MiB, instead
+            # of holding a 1 GiB video in memory.
+            "max_memory_size": 8 * 1024 * 1024,
+            **overrides,
+        },
+    }
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env("MEDIA_ROOT", default=str(VAR_DIR / "media"))},
-    },
+    "default": (
+        object_storage(MEDIA_BUCKET)
+        if MEDIA_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": env("MEDIA_ROOT", default=str(VAR_DIR / "media"))},
+        }
+    ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Media is never served from a public URL; only authorised views stream it.
 MEDIA_URL = "/media-not-public/"
 
@@ -216,7 +254,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 VIDEO_MAX_UPLOAD_BYTES = env.int("VIDEO_MAX_UPLOAD_BYTES", default=1024**3)
-# Resumable (tus) uploads in progress; on the media volume so finished files move, not copy.
+# Resumable (tus) uploads in progress. Every web process that may receive the next chunk of an
+# upload must see this folder: with more than one web machine it is a shared mount (NFS, EFS,
+# a shared volume); docker-compose.yml gives every service the same volume. On the media disk by
+# default, so a finished upload moves into place instead of being copied.
 VIDEO_UPLOAD_PARTIAL_DIR = env(
     "VIDEO_UPLOAD_PARTIAL_DIR", default=str(Path(MEDIA_ROOT).parent / "uploads-partial")
 )
