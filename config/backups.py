@@ -9,7 +9,6 @@ first, restores into that (empty) database and the media storage, then counts ev
 checksums every media file again, and fails unless all of them match the manifest.
 """
 
-import hashlib
 import json
 import os
 import subprocess
@@ -23,11 +22,12 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from psycopg import sql
 
+from episodes.intake import sha256_of
+
 MANIFEST = "manifest.json"
 DATABASE_ARCHIVE = "database.dump"
 MEDIA_ARCHIVE = "media.tar"
 MEDIA_LISTING = "media-listing.json"
-CHUNK = 1024 * 1024
 
 
 class BackupError(Exception):
@@ -35,11 +35,7 @@ class BackupError(Exception):
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return sha256_of(str(path))
 
 
 def _libpq(url: str) -> tuple[str, dict]:
