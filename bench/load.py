@@ -57,7 +57,7 @@ end
 done = function(summary, latency, _)
   local e = summary.errors
   -- requests, duration (us), p50, p95, p99 latency (us), non-2xx answers, socket errors
-  io.write(string.format("BENCH %%d %%d %%d %%d %%d %%d %%d\n", summary.requests,
+  io.write(string.format("BENCH %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests,
     summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
     e.status, e.connect + e.read + e.write + e.timeout))
 end

@@ -22,9 +22,10 @@ import threading
 import time
 from base64 import b64encode
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
-from django.db import connection, reset_queries
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from live import VENV_BIN, Gunicorn, VideoBytes
@@ -40,17 +41,30 @@ from episodes.services import episode_log
 from patients.models import Guardianship, Infant
 
 ROOT = Path(__file__).resolve().parent.parent
-ROUNDS = max(3, int(os.environ.get("BENCH_ROUNDS", "4")))
-ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "8"))
+ROUNDS = max(3, int(os.environ.get("BENCH_ROUNDS", "5")))
+ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "5"))
 
 
-def _alternate(rounds: int, sides: dict, run) -> list[dict]:
+def _alternate(rounds: int, sides: dict, run) -> dict[str, list]:
     """`run(side)` for every side in turn, `rounds` times: {side: [figure per round]}."""
     figures = {side: [] for side in sides}
     for _ in range(rounds):
         for side in sides:
             figures[side].append(run(side))
     return figures
+
+
+def _interleaved(rounds: int, per_round: int, samplers: dict) -> dict[str, list[list[float]]]:
+    """Within each round, one sample of every side in turn (A, B, A, B ...), so a burst of other
+    work on the machine lands on both sides alike: {side: [[samples of round 1], ...]}."""
+    samples = {side: [] for side in samplers}
+    for _ in range(rounds):
+        for side in samplers:
+            samples[side].append([])
+        for n in range(per_round):
+            for side, sample in samplers.items():
+                samples[side][-1].append(sample(n))
+    return samples
 
 
 # api_vs_drf ------------------------------------------------------------------------------------
@@ -155,21 +169,14 @@ def bench_api_vs_drf() -> list[dict]:
 DASHBOARD_URLS = ["/dashboard/", "/dashboard/?triage=emergency", "/dashboard/?alerts_only=on"]
 
 
-def _dashboard_round(client, requests: int) -> dict:
-    timings, sql = [], []
-    for n in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(DASHBOARD_URLS[n % len(DASHBOARD_URLS)])
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-        sql.append(sum(float(query["time"]) for query in captured.captured_queries) * 1000)
-    reset_queries()
-    return {
-        "p95": percentile(timings, 0.95),
-        "p50": statistics.median(timings),
-        "sql_share": sum(sql) / sum(timings),
-    }
+def _dashboard_request(client, n: int, sql: list[float]) -> float:
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = client.get(DASHBOARD_URLS[n % len(DASHBOARD_URLS)])
+        elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200
+    sql.append(sum(float(query["time"]) for query in captured.captured_queries) * 1000)
+    return elapsed
 
 
 def bench_dashboard_scale(requests: int = 30) -> list[dict]:
@@ -179,22 +186,30 @@ def bench_dashboard_scale(requests: int = 30) -> list[dict]:
     }
     large = Infant.objects.filter(clinic__slug=BENCH_CLINIC).count()
     small = Infant.objects.filter(clinic__slug=SMALL_CLINIC).count()
+    sql = {side: [] for side in sides}
     for client in sides.values():
-        _dashboard_round(client, len(DASHBOARD_URLS))
-    figures = _alternate(ROUNDS, sides, lambda side: _dashboard_round(sides[side], requests))
-    share = statistics.median(f["sql_share"] for f in figures["large"])
+        for n in range(len(DASHBOARD_URLS)):
+            _dashboard_request(client, n, [])
+    samples = _interleaved(
+        ROUNDS,
+        requests,
+        {
+            side: partial(_dashboard_request, client, sql=sql[side])
+            for side, client in sides.items()
+        },
+    )
+    share = sum(sql["large"]) / sum(sum(r) for r in samples["large"])
+    p95 = {side: [percentile(r, 0.95) for r in samples[side]] for side in sides}
     return [
         ratio_row(
             id="dashboard_scale",
             figure=f"dashboard p95 server time, {large}-infant clinic over {small}-infant clinic",
             rounds=[
                 {
-                    "value": figures["large"][n]["p95"],
-                    "baseline": figures["small"][n]["p95"],
-                    "large_p50_ms": round(figures["large"][n]["p50"], 1),
-                    "small_p50_ms": round(figures["small"][n]["p50"], 1),
-                    "large_sql_share": round(figures["large"][n]["sql_share"], 2),
-                    "small_sql_share": round(figures["small"][n]["sql_share"], 2),
+                    "value": p95["large"][n],
+                    "baseline": p95["small"][n],
+                    "large_p50_ms": round(statistics.median(samples["large"][n]), 1),
+                    "small_p50_ms": round(statistics.median(samples["small"][n]), 1),
                 }
                 for n in range(ROUNDS)
             ],
@@ -205,14 +220,13 @@ def bench_dashboard_scale(requests: int = 30) -> list[dict]:
         info_row(
             "info.dashboard_p95_ms",
             f"dashboard p95 ms ({large}-infant clinic, 100k network)",
-            round(statistics.median(f["p95"] for f in figures["large"]), 1),
-            rounds=[round(f["p95"], 1) for f in figures["large"]],
+            round(statistics.median(p95["large"]), 1),
+            rounds=[round(value, 1) for value in p95["large"]],
         ),
         info_row(
             "info.dashboard_sql_share",
             f"dashboard SQL share of server time ({large}-infant clinic)",
             round(share, 2),
-            rounds=[round(f["sql_share"], 2) for f in figures["large"]],
         ),
     ]
 
@@ -241,17 +255,25 @@ def bench_engine_vs_json(count: int = 3000) -> list[dict]:
     for case in cases[:200]:
         scorer(case)
 
-    def run(side):
-        started = time.perf_counter()
-        if side == "engine":
-            for case in cases:
-                scorer(case)
-        else:
-            for case in cases:
-                json.loads(json.dumps(case))
-        return (time.perf_counter() - started) / len(cases) * 1e6
+    chunk = 100
+    chunks = [cases[n : n + chunk] for n in range(0, len(cases), chunk)]
 
-    figures = _alternate(ROUNDS, {"engine": 0, "json": 0}, run)
+    def engine(n: int) -> float:
+        started = time.perf_counter()
+        for case in chunks[n]:
+            scorer(case)
+        return time.perf_counter() - started
+
+    def round_trip(n: int) -> float:
+        started = time.perf_counter()
+        for case in chunks[n]:
+            json.loads(json.dumps(case))
+        return time.perf_counter() - started
+
+    samples = _interleaved(ROUNDS, len(chunks), {"engine": engine, "json": round_trip})
+    figures = {
+        side: [sum(r) / len(cases) * 1e6 for r in rounds] for side, rounds in samples.items()
+    }
     per_case = statistics.median(figures["engine"])
     return [
         ratio_row(
@@ -327,6 +349,44 @@ def _tus_patch(port: int, auth: dict, location: str, length: int) -> int:
     return response.status
 
 
+def _read_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+        if line.startswith("rchar:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _warm_uploads(server, guardianship, auth: dict, size: int = 4 * 1024**2) -> None:
+    """Small tus uploads, four side by side, until every worker has read one whole (its
+    rchar grew by the upload's size): the upload, checksum and video paths are warm in both."""
+    pids = server.worker_pids()
+    served = dict.fromkeys(pids, False)
+    for _ in range(8):
+        before = {pid: _read_bytes(pid) for pid in pids}
+        locations = []
+        for _ in range(4):
+            episode = episode_log(
+                infant=guardianship.infant,
+                reported_by=guardianship.caregiver,
+                started_at=timezone.now() - timedelta(hours=1),
+                movement_type="fine_tremor",
+            )
+            locations.append(_tus_create(server.port, auth, episode.uuid, size))
+        threads = [
+            threading.Thread(target=_tus_patch, args=(server.port, auth, location, size))
+            for location in locations
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for pid in pids:
+            served[pid] = served[pid] or _read_bytes(pid) - before[pid] >= size
+        if all(served.values()):
+            return
+    raise RuntimeError("a gunicorn worker served no upload during the warm-up")
+
+
 def bench_upload_rss_growth(runs: int = 3) -> list[dict]:
     """Both workers serve API reads and small uploads first (a cold worker importing the app
     during the upload was the 75-83 MB outlier); then each 1 GiB upload's growth of the
@@ -355,23 +415,7 @@ def bench_upload_rss_growth(runs: int = 3) -> list[dict]:
         for guardianship in guardianships[:runs]:
             _, key = api_token_issue(user=guardianship.caregiver)
             auth = {"Authorization": f"Token {key}", "Tus-Resumable": "1.0.0"}
-            warm = []
-            for _ in range(4):  # small uploads side by side reach both workers
-                episode = episode_log(
-                    infant=guardianship.infant,
-                    reported_by=guardianship.caregiver,
-                    started_at=timezone.now() - timedelta(hours=1),
-                    movement_type="fine_tremor",
-                )
-                warm.append((episode, _tus_create(server.port, auth, episode.uuid, 4 * 1024**2)))
-            threads = [
-                threading.Thread(target=_tus_patch, args=(server.port, auth, loc, 4 * 1024**2))
-                for _, loc in warm
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            _warm_uploads(server, guardianship, auth)
             episode = episode_log(
                 infant=guardianship.infant,
                 reported_by=guardianship.caregiver,
@@ -482,13 +526,10 @@ def bench_assessment_vs_noop(per_round: int = 30) -> list[dict]:
         for _ in range(5):  # the worker's first tasks import and connect
             noop_round_trip()
             assessment()
-        samples = _alternate(
+        samples = _interleaved(
             ROUNDS,
-            {"assessment": assessment, "noop": noop_round_trip},
-            lambda side: [
-                {"assessment": assessment, "noop": noop_round_trip}[side]()
-                for _ in range(per_round)
-            ],
+            per_round,
+            {"assessment": lambda n: assessment(), "noop": lambda n: noop_round_trip()},
         )
     finally:
         worker.terminate()
