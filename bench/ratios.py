@@ -179,7 +179,7 @@ def _dashboard_request(client, n: int, sql: list[float]) -> float:
     return elapsed
 
 
-def bench_dashboard_scale(requests: int = 30) -> list[dict]:
+def bench_dashboard_scale(requests: int = 20) -> list[dict]:
     sides = {
         "large": signed_in_as(staff_of(Role.PEDIATRICIAN, BENCH_CLINIC)),
         "small": signed_in_as(staff_of(Role.PEDIATRICIAN, SMALL_CLINIC)),
@@ -249,7 +249,7 @@ def _cases(count: int) -> list[dict]:
     return synthetic_cases(count)
 
 
-def bench_engine_vs_json(count: int = 3000) -> list[dict]:
+def bench_engine_vs_json(count: int = 1000) -> list[dict]:
     cases = _cases(count)
     scorer, version = _engine_scorer()
     for case in cases[:200]:
