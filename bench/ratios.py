@@ -113,19 +113,23 @@ def bench_api_vs_drf() -> list[dict]:
     note = f"{generator}, gunicorn -w 2, 4 connections, {ROUNDS} x {ROUND_SECONDS:.0f} s"
     if errors:
         note += f", {errors} errors"
+
+    def against(baseline: str) -> list[dict]:
+        return [
+            {
+                "value": figures["project"][n]["rps"],
+                "baseline": figures[baseline][n]["rps"],
+                **raw("project", n),
+                **raw(baseline, n),
+            }
+            for n in range(ROUNDS)
+        ]
+
     rows = [
         ratio_row(
             id="api_vs_drf",
             figure="GET /api/v1/episodes/?infant=&limit=25 requests/s over plain DRF ListAPIView",
-            rounds=[
-                {
-                    "value": figures["project"][n]["rps"],
-                    "baseline": figures["drf"][n]["rps"],
-                    **raw("project", n),
-                    **raw("drf", n),
-                }
-                for n in range(ROUNDS)
-            ],
+            rounds=against("drf"),
             goal=">= 1.0x",
             met=lambda ratio: ratio >= 1.0,
             note=note,
@@ -133,14 +137,7 @@ def bench_api_vs_drf() -> list[dict]:
         ratio_row(
             id="api_vs_values",
             figure="the same over a JsonResponse of .values() (the floor)",
-            rounds=[
-                {
-                    "value": figures["project"][n]["rps"],
-                    "baseline": figures["values"][n]["rps"],
-                    **raw("values", n),
-                }
-                for n in range(ROUNDS)
-            ],
+            rounds=against("values"),
             goal="",
             met=lambda ratio: True,
         ),
