@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 DEMO_ADDR ?= 127.0.0.1:8000
 
-.PHONY: install demo test lint format fuzz bench lock worker clean backup restore
+.PHONY: install demo test lint format fuzz bench lock worker clean backup restore messages
 
 $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,12 +43,19 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py translations --check
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=lint-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
 	DJANGO_ALLOWED_HOSTS=clinic.example \
 	DATABASE_URL=sqlite:///var/lint.sqlite3 \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Extract every translatable string into locale/<lang>/LC_MESSAGES/django.po (makemessages)
+# and compile the catalogues (compilemessages); then translate what is new. `make lint` fails on a
+# caregiver string without a translation (manage.py translations --check). Needs GNU gettext.
+messages: install
+	$(PY) manage.py translations
 
 format: install
 	$(VENV)/bin/ruff format .

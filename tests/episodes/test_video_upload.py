@@ -216,7 +216,7 @@ def test_interrupted_multipart_upload_leaves_nothing_and_a_retry_succeeds(
     assert not EpisodeVideo.objects.exists()
     assert stored_files(media_dirs) == []
 
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
     connection.request("POST", path, body=body, headers=headers)
     response = connection.getresponse()
     assert response.status == 201, response.read()
