@@ -1,14 +1,12 @@
 """Engine throughput: synthetic, seeded, varied three-episode cases scored in one process.
 
-Target (issue "The differentiation engine"): at least 10,000 cases per second. The first row is
-the latest ruleset (2.0.0, what new assessments use); a second row keeps 1.0.0 for comparison,
-and a third gives the time per case as a multiple of a JSON round trip (``engine_ratio.py``).
+Target (issue "The differentiation engine"): at least 10,000 cases per second.
 """
 
 import random
 import time
 
-from assessments.engine import LATEST_RULESET_VERSION, score
+from assessments.engine import score
 from assessments.engine.vocabulary import VOCABULARIES, codes
 
 TARGET_CASES_PER_SECOND = 10_000
@@ -120,51 +118,27 @@ def synthetic_cases(count: int, seed: int = SEED) -> list[dict]:
     return cases
 
 
-def _throughput(cases: list[dict], seconds: float, ruleset: str) -> float:
+def bench_engine(seconds: float = 3.0, count: int = 5_000) -> dict:
+    """Score the synthetic cases in rounds for about ``seconds``; report cases per second."""
+    cases = synthetic_cases(count)
     for case in cases[:200]:
-        score(case, ruleset=ruleset)
+        score(case)
     scored = 0
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:
         for case in cases:
-            score(case, ruleset=ruleset)
+            score(case)
         scored += len(cases)
-    return scored / (time.perf_counter() - started)
-
-
-def bench_engine(seconds: float = 3.0, count: int = 5_000) -> list[dict]:
-    """Score the synthetic cases in rounds for about ``seconds`` per ruleset; cases per second."""
-    from engine_ratio import engine_json_ratio
-
-    cases = synthetic_cases(count)
-    rows = []
-    for ruleset, figure in (
-        (LATEST_RULESET_VERSION, "engine cases/s (3 episodes, one process)"),
-        ("1.0.0", "engine cases/s, ruleset 1.0.0 (3 episodes, one process)"),
-    ):
-        rate = _throughput(cases, seconds, ruleset)
-        rows.append(
-            {
-                "figure": figure,
-                "ruleset": ruleset,
-                "value": round(rate),
-                "target": TARGET_CASES_PER_SECOND,
-                "ratio": round(rate / TARGET_CASES_PER_SECOND, 2),
-            }
-        )
-    ratio = engine_json_ratio(rounds=20)
-    rows.append(
-        {
-            "figure": f"engine time per case / JSON round trip, ruleset {LATEST_RULESET_VERSION}",
-            "value": ratio[LATEST_RULESET_VERSION],
-            "target": ratio["target_2.0.0"],
-            "ratio": round(ratio["target_2.0.0"] / ratio[LATEST_RULESET_VERSION], 2),
-            "ruleset_1_0_0": ratio["1.0.0"],
-        }
-    )
-    return rows
+    elapsed = time.perf_counter() - started
+    rate = scored / elapsed
+    return {
+        "figure": "engine cases/s (3 episodes, one process)",
+        "value": round(rate),
+        "target": TARGET_CASES_PER_SECOND,
+        "ratio": round(rate / TARGET_CASES_PER_SECOND, 2),
+    }
 
 
 if __name__ == "__main__":
-    for row in bench_engine():
-        print(f"{row['figure']}: {row['value']} (target {row['target']}, x{row['ratio']})")
+    result = bench_engine()
+    print(f"{result['figure']}: {result['value']} (target {result['target']}, x{result['ratio']})")
