@@ -56,6 +56,10 @@ PORTAL_TEXT = {
         "record a video and log it here."
     ),
     "next_pending": "We are looking at the episode you just logged; the advice may change.",
+    "next_emergency": (
+        "Do not wait for a call from us. At the emergency department, show the staff your log "
+        "and any videos; {clinic} can see what you sent."
+    ),
 }
 
 # Order statuses in the family's words.
@@ -253,5 +257,6 @@ def _summary(infant, *, latest, orders, referral, calls, since) -> FamilySummary
         )
     if not summary.next_steps:
         what_next = advice.what_next.text if advice and advice.what_next else ""
-        summary.next_steps.append(what_next or PORTAL_TEXT["next_default"].format(**names))
+        fallback = "next_emergency" if summary.is_emergency else "next_default"
+        summary.next_steps.append(what_next or PORTAL_TEXT[fallback].format(**names))
     return summary

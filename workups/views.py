@@ -236,8 +236,15 @@ def result_create_page(request, order_uuid):
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            level = messages.ERROR if result.is_critical else messages.SUCCESS
-            messages.add_message(request, level, f"Result recorded: {result.display_value}.")
+            if result.is_critical:
+                messages.error(
+                    request,
+                    f"Critical result recorded: {result.display_value}. The ordering "
+                    "pediatrician has been alerted by text message and must acknowledge it.",
+                    extra_tags="emergency",
+                )
+            else:
+                messages.success(request, f"Result recorded: {result.display_value}.")
             return redirect("workups:order-detail", order_uuid=order.uuid)
     return _order_page(request, order, result_form=form)
 
@@ -309,6 +316,7 @@ def referral_create_page(request, infant_id):
                     f"Emergency: {referral.instruction} A stat call to the family is at the top "
                     "of the nurses' worklist; if it is not done within "
                     f"{settings.FOLLOW_UP_STAT_ESCALATE_MINUTES} minutes, you will be alerted.",
+                    extra_tags="emergency",
                 )
             else:
                 messages.success(request, "Referral made; booking a slot.")
