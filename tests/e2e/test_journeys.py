@@ -52,9 +52,10 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(browser, live_server, user, *, viewport=DESKTOP, next_path="/"):
-    """The real sign-in: email and password, then the authenticator code for staff."""
-    page = browser.new_page(viewport=viewport)
+def sign_in(browser, live_server, user, *, viewport=DESKTOP, next_path="/", bypass_csp=False):
+    """The real sign-in: email and password, then the authenticator code for staff. A page that
+    bypasses the CSP is only for injecting checks (axe-core), never for the journeys."""
+    page = browser.new_context(viewport=viewport, bypass_csp=bypass_csp).new_page()
     page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
     page.fill("input[name=username]", user.email)
     page.fill("input[name=password]", PASSWORD)

@@ -19,7 +19,7 @@ from assessments.engine import RULESET
 from assessments.models import Triage, TriageAlert
 from clinics.models import Notification, Role
 from tests.assessments.test_workflow import EMERGENCY_PATTERN, log
-from tests.e2e.test_journeys import PASSWORD, shot, sign_in, wait_for
+from tests.e2e.test_journeys import shot, sign_in, wait_for
 from tests.factories import ClinicFactory, InfantFactory, caregiver_of, staff, totp_device
 from tests.workups.factories import AssessmentFactory
 from workups.models import (
@@ -335,26 +335,6 @@ def test_a_critical_result_is_bannered_sorted_first_and_acknowledged_in_place(
     _check_pages(browser, live_server, visited, "journey3")
 
 
-def _sign_in_for_checks(browser, live_server, user, viewport):
-    """A context that bypasses the CSP, so axe-core can be injected; used for checks only."""
-    context = browser.new_context(viewport=viewport, bypass_csp=True)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("load")
-    if urlsplit(page.url).path.startswith("/accounts/verify/"):
-        from django_otp.oath import totp
-
-        device = totp_device(user)
-        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-        page.fill("input[name=otp_token]", f"{code:0{device.digits}d}")
-        page.get_by_role("button", name="Verify").click()
-        page.wait_for_load_state("load")
-    return context, page
-
-
 def _check_pages(browser, live_server, visited, journey: str) -> None:
     """Every page visited, at every size: no horizontal scroll, no serious or critical axe
     violation. The figures are written to var/screenshots/axe-report.json."""
@@ -365,7 +345,7 @@ def _check_pages(browser, live_server, visited, journey: str) -> None:
         for user, path in pages:
             by_user.setdefault(user, []).append(path)
         for user, paths in by_user.items():
-            context, page = _sign_in_for_checks(browser, live_server, user, viewport)
+            page = sign_in(browser, live_server, user, viewport=viewport, bypass_csp=True)
             try:
                 for path in paths:
                     page.goto(f"{live_server.url}{path}")
@@ -392,7 +372,7 @@ def _check_pages(browser, live_server, visited, journey: str) -> None:
                         safe = path.strip("/").replace("/", "_")[:40] or "home"
                         shot(page, f"{journey}-check-{size}-{safe}")
             finally:
-                context.close()
+                page.context.close()
     report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
     report[journey] = {"page_size_checks": checked, "problems": problems}
     REPORT.parent.mkdir(parents=True, exist_ok=True)
