@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from assessments.explanations import assessment_explanation
 from assessments.models import Assessment, Triage
 from clinics.models import AuditAction, AuditChannel, Role
 from clinics.selectors import has_role, membership_for
@@ -111,6 +112,7 @@ def case(request, infant_uuid):
         {
             "infant": infant,
             "latest": latest,
+            "explanation": assessment_explanation(latest) if latest else None,
             "timeline": case_timeline(
                 infant, include_audit=has_role(request.user, Role.CLINIC_ADMIN)
             ),

@@ -41,7 +41,12 @@ from episodes.models import (
     VideoState,
 )
 from patients.models import Infant
-from patients.services import NEW_EPISODE, infant_record_audit, infant_request_assessment
+from patients.services import (
+    CLINICIAN_REQUEST,
+    NEW_EPISODE,
+    infant_record_audit,
+    infant_request_assessment,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,7 @@ EPISODE_ANSWER_FIELDS = (
     *EPISODE_CHOICE_FIELDS,
     "episodes_per_day",
     *EPISODE_LIST_FIELDS,
+    "temperature_c",
     "notes",
 )
 # A phone's clock may run a little ahead of the server's.
@@ -135,10 +141,13 @@ def episode_clinician_review(
     request=None,
     channel: AuditChannel = AuditChannel.API,
 ) -> Episode:
-    """A clinician's reading of the video; the caregiver's own answers are left as reported."""
+    """A clinician's reading of the video; the caregiver's own answers are left as reported. A
+    rated oscillation or rate marks the episode clinician-reviewed, so the engine trusts the
+    reading over the caregiver's answers, and the infant is re-assessed."""
     episode.oscillation = oscillation or ""
     episode.rate_hz_est = rate_hz_est
     episode.clinician_notes = clinician_notes or ""
+    episode.clinician_reviewed = bool(episode.oscillation) or rate_hz_est is not None
     episode.reviewed_by = reviewed_by
     episode.reviewed_at = timezone.now()
     episode.full_clean()
@@ -147,10 +156,14 @@ def episode_clinician_review(
             "oscillation",
             "rate_hz_est",
             "clinician_notes",
+            "clinician_reviewed",
             "reviewed_by",
             "reviewed_at",
             "updated_at",
         ]
+    )
+    infant_request_assessment(
+        infant=episode.infant, trigger=CLINICIAN_REQUEST, requested_by=reviewed_by
     )
     infant_record_audit(
         actor=reviewed_by,

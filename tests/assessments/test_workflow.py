@@ -93,7 +93,7 @@ def test_unanswered_questions_reach_the_engine_as_unknown(
     episode_case = Assessment.objects.get().input_case["episodes"][0]
     assert episode_case["state"] is None
     assert episode_case["stops_with_gentle_restraint"] is None
-    assert Assessment.objects.get().missing_information, "unknowns become questions"
+    assert Assessment.objects.get().result["missing_information"], "unknowns become questions"
 
 
 def test_emergency_pattern_alerts_pediatricians_and_advises_caregivers(
