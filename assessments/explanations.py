@@ -106,6 +106,14 @@ class Explanation:
     caregiver_advice: str
 
     @property
+    def rule_lines(self) -> list[str]:
+        """Each rule that set the triage as one line of text, its id first."""
+        return [
+            rule.plain_text if rule.code in ("", rule.text) else f"{rule.code}: {rule.plain_text}"
+            for rule in self.rules
+        ]
+
+    @property
     def leading(self) -> list[CauseSupport]:
         """The causes with some support, for short summaries."""
         return [row for row in self.differential if row.support != "none"][:3]

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.cases import build_case
-from assessments.engine import RULESET_VERSION, score
+from assessments.engine import RULESETS, score
 from assessments.models import (
     URGENT_TRIAGE,
     Assessment,
@@ -43,12 +43,9 @@ def _effective_triage(infant: Infant) -> str | None:
     return override.triage if override else latest.triage
 
 
-# The ruleset new assessments are made with; each assessment stores its own version.
-ASSESSMENT_RULESET = RULESET_VERSION
-try:
-    from assessments.engine import RULESETS
-except ImportError:  # an engine of one ruleset, which `score(case)` applies
-    RULESETS = {RULESET_VERSION: None}
+# The ruleset new assessments are made with; each assessment stores its own version and input,
+# and is replayed with them.
+ASSESSMENT_RULESET = "2.0.0"
 RULESETS_AVAILABLE = tuple(RULESETS)
 
 
@@ -56,8 +53,6 @@ def ruleset_score(case: dict, *, ruleset: str) -> dict:
     """Score a case with the named ruleset (a stored assessment is replayed with its own)."""
     if ruleset not in RULESETS:
         raise ValueError(f"unknown ruleset {ruleset!r}; available: {', '.join(RULESETS)}")
-    if RULESETS[ruleset] is None:
-        return score(case)
     return score(case, ruleset=ruleset)
 
 
@@ -233,7 +228,7 @@ def assessment_review(
 
 def assessment_preview(*, case: dict) -> dict:
     """Score an ad-hoc case without storing anything."""
-    return score(case)
+    return ruleset_score(case, ruleset=ASSESSMENT_RULESET)
 
 
 def assessment_run_requested(*, infant_id: int) -> Assessment | None:

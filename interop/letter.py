@@ -134,7 +134,7 @@ def referral_letter_pdf(*, infant: Infant, author) -> bytes:
             pdf.line_text(f"Current standing (after review): {infant.current_triage_label}")
         explanation = assessment_explanation(assessment)
         pdf.line_text("Why this triage:")
-        pdf.bullets([rule.plain_text for rule in explanation.rules], empty="No rule fired.")
+        pdf.bullets(explanation.rule_lines, empty="No rule fired.")
         if explanation.red_flags_split_by_time:
             pdf.line_text("Red flags now:")
             pdf.bullets([f.plain_text for f in explanation.red_flags_current], empty="None now.")

@@ -525,7 +525,7 @@ def _risk_assessment(
         if reasons:
             prediction["rationale"] = "; ".join(reasons)
         predictions.append(prediction)
-    rules = "; ".join(rule.plain_text for rule in explanation.rules) or "none"
+    rules = "; ".join(explanation.rule_lines) or "none"
     notes = [f"Triage: {triage_label} (rules: {rules})."]
     if explanation.red_flags_split_by_time:
         notes.extend(f"Red flag now: {item.plain_text}" for item in explanation.red_flags_current)

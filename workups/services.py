@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments.engine import CaseError, interpret_lab
 from assessments.models import Assessment, AssessmentTrigger, Triage
-from assessments.services import assessment_request
+from assessments.services import ASSESSMENT_RULESET, assessment_request
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
 from clinics.services import audit_record, notify
 from config.faults import fault_checkpoint
@@ -230,6 +230,7 @@ def result_interpret(*, order: TestOrder, value: float, unit: str, collected_at:
             age_hours=max(infant.age(collected_at).total_seconds() / 3600, 0.0),
             gestational_weeks=infant.gestation_weeks_decimal,
             birth_weight_g=infant.birth_weight_g,
+            ruleset=ASSESSMENT_RULESET,
         )
     except CaseError as error:
         field = error.field.rsplit(".", 1)[-1] if error.field else "value"

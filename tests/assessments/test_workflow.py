@@ -8,7 +8,7 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.engine import RULESET_DIGEST, RULESET_VERSION, score
+from assessments.engine import load_ruleset, score
 from assessments.models import Assessment, AssessmentTrigger, Triage, TriageAlert
 from assessments.services import assessment_review
 from assessments.tasks import assess_infant_task, assessments_sweep_task
@@ -72,8 +72,8 @@ def test_logging_an_episode_stores_an_assessment_after_commit(
         callback()
     assessment = Assessment.objects.get(infant=family["infant"])
     assert assessment.trigger == AssessmentTrigger.NEW_EPISODE
-    assert assessment.ruleset_version == RULESET_VERSION
-    assert assessment.ruleset_digest == RULESET_DIGEST
+    assert assessment.ruleset_version == "2.0.0", "new assessments use ruleset 2.0.0"
+    assert assessment.ruleset_digest == load_ruleset("2.0.0").digest
     assert assessment.input_case["episodes"][0]["movement_type"] == episode.movement_type
     assert not AssessmentRequest.objects.exists()
 
@@ -82,7 +82,7 @@ def test_a_stored_assessment_reproduces_from_its_input(family, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         log(family["infant"], family["parent"], EMERGENCY_PATTERN)
     assessment = Assessment.objects.get()
-    assert score(assessment.input_case) == assessment.result
+    assert score(assessment.input_case, ruleset=assessment.ruleset_version) == assessment.result
 
 
 def test_unanswered_questions_reach_the_engine_as_unknown(
