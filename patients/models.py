@@ -122,7 +122,7 @@ class MedicationResponse(models.TextChoices):
 
 
 # The infant's list fields and their vocabularies: the service refuses an unknown code naming the
-# field, and PostgreSQL refuses it again (patients migration 0005).
+# field, and PostgreSQL refuses it again (patients migration 0006).
 INFANT_LIST_FIELDS = {
     "maternal_drug_exposure": MaternalDrug,
     "skin_signs": SkinSign,
@@ -377,6 +377,11 @@ class Infant(BaseModel):
         return _days_display(self.age_days)
 
     @property
+    def open_critical_result_count(self) -> int:
+        """Critical results (work-ups' CriticalAlert) nobody has acknowledged yet."""
+        return self.critical_alerts.filter(acknowledged_at__isnull=True).count()
+
+    @property
     def corrected_age_display(self) -> str:
         corrected = self.corrected_age_days
         if corrected is None:
@@ -508,6 +513,8 @@ class Invitation(BaseModel):
 
     infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
+    # The number the nurses call; copied to the caregiver's account on acceptance.
+    phone = models.CharField(max_length=40, blank=True)
     relationship = models.CharField(max_length=16, choices=Relationship.choices)
     token_digest = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()

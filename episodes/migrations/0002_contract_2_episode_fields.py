@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('episodes', '0001_initial'),
-        ('patients', '0005_contract_2_infant_fields'),
+        ('patients', '0006_contract_2_infant_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

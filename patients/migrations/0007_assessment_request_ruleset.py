@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0005_contract_2_infant_fields'),
+        ('patients', '0006_contract_2_infant_fields'),
     ]
 
     operations = [

@@ -73,7 +73,7 @@ def drop_list_checks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0004_infant_search_trigram"),
+        ("patients", "0005_invitation_phone"),
     ]
 
     operations = [

@@ -36,8 +36,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessments', '0002_assessment_immutable'),
-        ('patients', '0005_contract_2_infant_fields'),
-        ('workups', '0001_initial'),
+        ('patients', '0006_contract_2_infant_fields'),
+        ('workups', '0002_followup_priority_attempts_escalation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
