@@ -342,3 +342,74 @@ def grid(count: int, seed: int = 1, size: tuple[int, int] = (640, 360)) -> list[
 
 def with_changes(spec: ClipSpec, **changes) -> ClipSpec:
     return replace(spec, **changes)
+
+
+def score_clip(spec: ClipSpec, result: dict) -> dict:
+    """One clip's result against its truth."""
+    measured = result.get("dominant_frequency_hz")
+    error = None
+    if spec.truth_frequency is not None and measured is not None:
+        error = abs(measured - spec.truth_frequency)
+    called_rhythmic = result.get("pattern") in ("tremor_like", "clonic_like")
+    if spec.expected_pattern is None:
+        pattern_right = not called_rhythmic
+    else:
+        pattern_right = result.get("pattern") == spec.expected_pattern
+    return {
+        "spec": spec.as_dict(),
+        "quality": result.get("quality"),
+        "pattern": result.get("pattern"),
+        "frequency_hz": measured,
+        "frequency_error_hz": error,
+        "pattern_right": pattern_right,
+        "called_rhythmic": called_rhythmic,
+    }
+
+
+def summarise(rows: list[dict]) -> dict:
+    """The validation figures of the issue over scored clips."""
+    with_truth = [r for r in rows if r["spec"]["pattern"] in RHYTHMIC and r["quality"] == "good"]
+
+    def share(items, condition):
+        return round(sum(1 for r in items if condition(r)) / len(items), 4) if items else None
+
+    controls = [r for r in rows if r["spec"]["pattern"] in ("camera_shake", "still")]
+    movements = [r for r in rows if r["spec"]["pattern"] not in ("camera_shake", "still")]
+    return {
+        "clips": len(rows),
+        "good_rhythmic_clips": len(with_truth),
+        "frequency_within_0_5_hz": share(
+            with_truth,
+            lambda r: r["frequency_error_hz"] is not None and r["frequency_error_hz"] <= 0.5,
+        ),
+        "frequency_within_0_3_hz": share(
+            with_truth,
+            lambda r: r["frequency_error_hz"] is not None and r["frequency_error_hz"] <= 0.3,
+        ),
+        "pattern_right": share(rows, lambda r: r["pattern_right"]),
+        "movement_clips_measured_good": share(movements, lambda r: r["quality"] == "good"),
+        "controls": len(controls),
+        "controls_called_rhythmic": sum(1 for r in controls if r["called_rhythmic"]),
+        "pattern_right_by_kind": {
+            kind: share(
+                [r for r in rows if r["spec"]["pattern"] == kind], lambda r: r["pattern_right"]
+            )
+            for kind in EXPECTED_PATTERN
+        },
+    }
+
+
+def evaluate(specs: list[ClipSpec], workdir, analyse) -> tuple[dict, list[dict]]:
+    """Render each clip into `workdir`, analyse it with `analyse(path) -> dict`, and return the
+    summary figures and the per-clip rows. Each clip file is removed once analysed."""
+    from pathlib import Path
+
+    rows = []
+    for index, spec in enumerate(specs):
+        path = Path(workdir) / f"clip-{index:04d}.mp4"
+        render(spec, path)
+        try:
+            rows.append(score_clip(spec, analyse(str(path))))
+        finally:
+            path.unlink(missing_ok=True)
+    return summarise(rows), rows

@@ -311,3 +311,67 @@ def test_a_real_worker_takes_an_uploaded_clip_to_a_stored_analysis(
     assert analysis.pattern == "tremor_like"
     assert analysis.dominant_frequency_hz == pytest.approx(6.5, abs=0.3)
     assert EpisodeVideo.objects.get(pk=video.pk).state == VideoState.READY
+
+
+def _episode_page(client, episode, query=""):
+    return client.get(
+        reverse("episodes:detail", kwargs={"episode_uuid": episode.uuid}) + query
+    ).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_staff_episode_page_draws_the_trace_and_the_spectrum(
+    verified_client, family, ready_video
+):
+    analysis = video_analyse(video_uuid=ready_video.uuid)
+    html = _episode_page(verified_client(family["doctor"]), family["episode"])
+    assert 'data-testid="movement-trace"' in html and 'data-testid="movement-spectrum"' in html
+    assert "tremor-like" in html and "peak: 6." in html
+    assert f"?use_movement={analysis.uuid}#review" in html
+
+
+@pytest.mark.django_db
+def test_use_in_review_fills_the_form_and_saves_nothing(verified_client, family, ready_video):
+    analysis = video_analyse(video_uuid=ready_video.uuid)
+    client = verified_client(family["doctor"])
+    html = _episode_page(client, family["episode"], f"?use_movement={analysis.uuid}")
+    assert 'data-testid="movement-suggested"' in html
+    assert '<option value="equal" selected>' in html
+    assert f'value="{round(analysis.dominant_frequency_hz, 1)}"' in html
+    family["episode"].refresh_from_db()
+    assert family["episode"].oscillation == "" and family["episode"].reviewed_at is None
+
+
+@pytest.mark.django_db
+def test_a_nurse_sees_the_analysis_without_use_in_review(verified_client, family, ready_video):
+    from clinics.models import Role
+    from tests.factories import staff
+
+    video_analyse(video_uuid=ready_video.uuid)
+    nurse = staff(Role.NURSE, clinic=family["infant"].clinic)
+    html = _episode_page(verified_client(nurse), family["episode"])
+    assert "tremor-like" in html and 'data-testid="use-in-review"' not in html
+
+
+@pytest.mark.django_db
+def test_the_caregiver_portal_shows_nothing_of_the_analysis(client, family, ready_video):
+    video_analyse(video_uuid=ready_video.uuid)
+    client.force_login(family["parent"])
+    html = client.get(
+        reverse("portal:episode", kwargs={"episode_uuid": family["episode"].uuid})
+    ).content.decode()
+    assert "Movement measured" not in html and "tremor-like" not in html
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_the_latest_video_beside_its_analysis(
+    verified_client, family, ready_video
+):
+    video_analyse(video_uuid=ready_video.uuid)
+    html = (
+        verified_client(family["doctor"])
+        .get(reverse("dashboard:case", kwargs={"infant_uuid": family["infant"].uuid}))
+        .content.decode()
+    )
+    assert 'data-testid="case-video"' in html and "<video" in html
+    assert 'data-testid="movement-trace"' in html and 'data-testid="use-in-review"' in html
