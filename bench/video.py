@@ -100,8 +100,15 @@ def accuracy_grid(count: int = GRID_CLIPS, seed: int = GRID_SEED, size=(640, 360
     from tests.movement_clips import evaluate, grid
 
     started = time.perf_counter()
+    done = []
+
+    def analyse(path: str) -> dict:
+        done.append(path)
+        print(f"clip {len(done)}/{count}", file=sys.stderr, flush=True)
+        return analyse_file(path)
+
     with tempfile.TemporaryDirectory() as folder:
-        summary, rows = evaluate(grid(count, seed=seed, size=size), folder, analyse_file)
+        summary, rows = evaluate(grid(count, seed=seed, size=size), folder, analyse)
     summary["seconds"] = round(time.perf_counter() - started, 1)
     summary["misses"] = [
         {

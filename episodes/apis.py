@@ -170,7 +170,8 @@ class VideoOutputSerializer(FastOutputMixin, serializers.Serializer):
         cache = self.context.setdefault("_movement_for_staff", {})
         request = self.context.get("request")
         if "staff" not in cache:
-            cache["staff"] = bool(request and is_clinic_staff(request.user))
+            user = getattr(request, "user", None)
+            cache["staff"] = bool(user is not None and is_clinic_staff(user))
         return cache["staff"]
 
     def get_links(self, video) -> dict:
