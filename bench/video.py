@@ -9,7 +9,8 @@
   Targets: frequency within 0.5 Hz in 95% of good clips and within 0.3 Hz in 90%; pattern right
   in 90%; no camera-shake or still clip called rhythmic.
 
-`python bench/video.py [realtime|accuracy] [--clips N]` prints the figures as JSON.
+`python bench/video.py [realtime|accuracy] [--clips N] [--shard I/N --rows FILE]` prints the
+figures as JSON; `python bench/video.py rows FILE...` summarises the rows of sharded runs.
 """
 
 import json
@@ -94,22 +95,47 @@ def realtime_factor(seconds: float = 30.0, size=(1920, 1080), fps: int = 30) -> 
     }
 
 
-def accuracy_grid(count: int = GRID_CLIPS, seed: int = GRID_SEED, size=(640, 360)) -> dict:
-    """The validation figures on `count` seeded synthetic clips."""
+def accuracy_grid(
+    count: int = GRID_CLIPS,
+    seed: int = GRID_SEED,
+    size=(480, 270),
+    *,
+    shard: tuple[int, int] = (0, 1),
+    rows_file: str | None = None,
+    reverse: bool = False,
+) -> dict:
+    """The validation figures on `count` seeded synthetic clips (or the shard `(i, n)` of them:
+    every n-th clip from the i-th, so several processes can share the grid). With `rows_file`,
+    each clip's row is appended to it as a JSON line as soon as it is scored."""
     from episodes.movement import analyse_file
-    from tests.movement_clips import evaluate, grid
+    from tests.movement_clips import grid, render, score_clip
 
     started = time.perf_counter()
-    done = []
-
-    def analyse(path: str) -> dict:
-        done.append(path)
-        print(f"clip {len(done)}/{count}", file=sys.stderr, flush=True)
-        return analyse_file(path)
-
+    index, of = shard
+    specs = grid(count, seed=seed, size=size)[index::of]
+    if reverse:  # a second process can take the same shard from its end
+        specs.reverse()
+    rows = []
     with tempfile.TemporaryDirectory() as folder:
-        summary, rows = evaluate(grid(count, seed=seed, size=size), folder, analyse)
+        for number, spec in enumerate(specs, start=1):
+            path = Path(folder) / "clip.mp4"
+            render(spec, path)
+            row = score_clip(spec, analyse_file(str(path)))
+            rows.append(row)
+            if rows_file:
+                with open(rows_file, "a", encoding="utf-8") as out:
+                    out.write(json.dumps(row) + "\n")
+            print(f"clip {number}/{len(specs)}", file=sys.stderr, flush=True)
+    summary = figures_of(rows)
     summary["seconds"] = round(time.perf_counter() - started, 1)
+    return summary
+
+
+def figures_of(rows: list[dict]) -> dict:
+    """The summary, the misses and the targets of scored clips."""
+    from tests.movement_clips import summarise
+
+    summary = summarise(rows)
     summary["misses"] = [
         {
             "pattern": row["spec"]["pattern"],
@@ -135,15 +161,25 @@ def accuracy_grid(count: int = GRID_CLIPS, seed: int = GRID_SEED, size=(640, 360
 
 
 def main(argv: list[str]) -> dict:
+    if argv[:1] == ["rows"]:  # summarise rows files written by --rows
+        rows = [
+            json.loads(line) for name in argv[1:] for line in Path(name).read_text().splitlines()
+        ]
+        return {"video_accuracy": figures_of(rows)}
     which = [a for a in argv if a in ("realtime", "accuracy")] or ["realtime", "accuracy"]
-    count = GRID_CLIPS
-    if "--clips" in argv:
-        count = int(argv[argv.index("--clips") + 1])
+
+    def option(name, default):
+        return argv[argv.index(name) + 1] if name in argv else default
+
+    count = int(option("--clips", GRID_CLIPS))
+    index, of = (int(part) for part in option("--shard", "0/1").split("/"))
     figures = {}
     if "realtime" in which:
         figures["video_realtime"] = realtime_factor()
     if "accuracy" in which:
-        figures["video_accuracy"] = accuracy_grid(count)
+        figures["video_accuracy"] = accuracy_grid(
+            count, shard=(index, of), rows_file=option("--rows", None), reverse="--reverse" in argv
+        )
     return figures
 
 

@@ -35,7 +35,8 @@ TOO_DARK = 40.0  # mean grey level (0-255) under which the picture is too dark t
 UNUSABLY_DARK = 15.0
 CAMERA_TOO_FAST = 2.5  # median camera motion, analysis pixels per picture (about 25% a second)
 MOTION_FLOOR = 0.06  # mean residual flow (pixels per picture) under which nothing moves
-RHYTHMIC = 0.40  # rhythmicity from which a movement is called rhythmic
+RHYTHMIC = 0.30  # rhythmicity from which a sustained movement is called rhythmic
+SUSTAINED_SHARE = 0.75  # or a movement that fills this share of the clip
 TREMOR_FROM_HZ = 3.0  # rhythmic and at least this fast: tremor-like; slower: clonic-like
 SPASM_FROM_S = 0.9  # a movement burst this long or longer (and not rhythmic) is spasm-like
 PLOT_SPECTRUM_HZ = 15.0
@@ -396,8 +397,15 @@ def unusable(reason: str) -> dict:
     return _empty("unusable", [reason], None)
 
 
-def _classify(rhythmicity, frequency, longest_burst_s, bursts_s, asymmetry) -> str:
-    sustained = frequency is not None and longest_burst_s >= max(1.5, 2.5 / frequency)
+def _classify(rhythmicity, frequency, bursts_s, duration_s, asymmetry) -> str:
+    """Rhythmic needs a spectral peak and a sustained movement: one burst of 2.5 cycles (and
+    1.5 s) or more, or bursts filling most of the clip (slow jerks whose turning points
+    briefly fall under the burst threshold)."""
+    longest_burst_s = max(bursts_s, default=0.0)
+    sustained = frequency is not None and (
+        longest_burst_s >= max(1.5, 2.5 / frequency)
+        or sum(bursts_s) >= SUSTAINED_SHARE * duration_s
+    )
     if frequency is not None and rhythmicity >= RHYTHMIC and sustained:
         if frequency >= TREMOR_FROM_HZ and asymmetry < 0.35:
             return "tremor_like"
@@ -467,13 +475,12 @@ def analyse_file(path: str) -> dict:
             peak_hz, _ = _peak(seg_freqs, seg_power, rate)
         bursts.append(
             {
-                "start_s": round(begin / rate, 2),
-                "end_s": round(end / rate, 2),
+                "start_s": round(float(begin / rate), 2),
+                "end_s": round(float(end / rate), 2),
                 "peak_frequency_hz": _rounded(peak_hz, 2),
             }
         )
     lengths = [(end - begin) / rate for begin, end in spans]
-    longest = max(lengths, default=0.0)
     gaps = [spans[i + 1][0] - spans[i][1] for i in range(len(spans) - 1)]
     clustered = len(spans) >= 3 and all(gap / rate <= 30.0 for gap in gaps)
     asymmetry = _waveform_asymmetry(main, rate, frequency) if frequency else 0.0
@@ -488,7 +495,7 @@ def analyse_file(path: str) -> dict:
     else:
         side = 1.0 if kept[0].centre_x >= 0.5 else -1.0
 
-    pattern = _classify(rhythmicity, frequency, longest, lengths, asymmetry)
+    pattern = _classify(rhythmicity, frequency, lengths, len(main) / rate, asymmetry)
     rhythmic = pattern in ("tremor_like", "clonic_like")
     shown = freqs <= min(PLOT_SPECTRUM_HZ, 0.5 * rate)
     peak_power = float(power[shown].max()) or 1.0
