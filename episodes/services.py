@@ -492,7 +492,8 @@ def _enqueue_analysis(video_uuid) -> None:
 
 def _analysis_claim(video_uuid) -> EpisodeVideo | None:
     """Take the analysis lease of a ready video that has no analysis of the current algorithm
-    version; a lease held by a live worker is left alone."""
+    version; a lease held by a live worker is left alone. The lease leaves `updated_at` (the
+    time the video became ready, from which the sweep's grace counts) as it is."""
     now = timezone.now()
     lease = timedelta(seconds=settings.VIDEO_PROCESSING_LEASE_SECONDS)
     with transaction.atomic():
@@ -508,7 +509,7 @@ def _analysis_claim(video_uuid) -> EpisodeVideo | None:
             return None
         video.analysis_started_at = now
         video.analysis_attempts += 1
-        video.save(update_fields=["analysis_started_at", "analysis_attempts", "updated_at"])
+        video.save(update_fields=["analysis_started_at", "analysis_attempts"])
         return video
 
 
@@ -576,7 +577,7 @@ def video_analyse(*, video_uuid) -> MovementAnalysis | None:
             return None  # another worker stored this version first
         current.analysis_started_at = None
         current.analysis_attempts = 0
-        current.save(update_fields=["analysis_started_at", "analysis_attempts", "updated_at"])
+        current.save(update_fields=["analysis_started_at", "analysis_attempts"])
     logger.info(
         "movement analysis %s of video %s: %s %s",
         analysis.algorithm_version,
