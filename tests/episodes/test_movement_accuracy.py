@@ -9,7 +9,7 @@ from tests.movement_clips import ClipSpec, evaluate, grid, render
 # 24 clips: every pattern three times across frame rates, orientations, rotation, bit rates,
 # noise, blur, flicker, shake and variable frame rate (the grid's own seeded draw).
 TEST_GRID_SEED = 7
-TEST_GRID = grid(24, seed=TEST_GRID_SEED, size=(320, 180))
+TEST_GRID = grid(24, seed=TEST_GRID_SEED, size=(480, 270))
 
 
 @pytest.fixture(scope="module")
