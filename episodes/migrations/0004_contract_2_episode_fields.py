@@ -47,7 +47,7 @@ def drop_list_checks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('episodes', '0001_initial'),
+        ('episodes', '0003_movement_analysis_immutable'),
         ('patients', '0006_contract_2_infant_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
