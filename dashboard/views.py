@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from assessments.explanations import assessment_explanation
 from assessments.models import Assessment, Triage
 from clinics.models import AuditAction, AuditChannel, Role
 from clinics.pagination import CountWithPagePaginator
@@ -22,6 +23,8 @@ from dashboard.selectors import (
     recommended_tests,
     unacknowledged_alert_count,
 )
+from episodes.movement_charts import case_video
+from episodes.selectors import videos_visible_to
 from patients.selectors import infants_visible_to
 from patients.services import infant_read_record
 from workups.models import ReferralStatus
@@ -112,6 +115,7 @@ def case(request, infant_uuid):
         {
             "infant": infant,
             "latest": latest,
+            "explanation": assessment_explanation(latest) if latest else None,
             "timeline": case_timeline(
                 infant, include_audit=has_role(request.user, Role.CLINIC_ADMIN)
             ),
@@ -131,5 +135,9 @@ def case(request, infant_uuid):
             ),
             "print_view": request.GET.get("print") == "1",
             "can_act": has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN),
+            "case_video": case_video(
+                videos_visible_to(request.user).filter(episode__infant=infant),
+                can_review=has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN),
+            ),
         },
     )

@@ -41,6 +41,8 @@ class MovementType(models.TextChoices):
         "Sudden bend or stretch (a crunch, head drop, arms up)",
     )
     SHUDDERING = "shuddering", "Shuddering or shivering"
+    PEDALLING_OR_BOXING = "pedalling_or_boxing", "Legs cycling or arms boxing"
+    ORAL_AUTOMATISMS = "oral_automatisms", "Chewing, sucking or lip-smacking over and over"
     UNSPECIFIED_JERKING = "unspecified_jerking", "Jerking, not sure which kind"
 
 
@@ -135,6 +137,11 @@ class Associated(models.TextChoices):
     STRIDOR = "stridor", "Noisy, high-pitched breathing"
     RESPIRATORY_DIFFICULTY = "respiratory_difficulty", "Hard to breathe"
     FAILURE_TO_THRIVE = "failure_to_thrive", "Not gaining weight"
+    HIGH_PITCHED_CRY = "high_pitched_cry", "A high-pitched cry"
+    INCONSOLABLE_CRYING = "inconsolable_crying", "Cannot be settled"
+    VOMITING = "vomiting", "Vomiting"
+    JAUNDICE = "jaundice", "Yellow skin or eyes"
+    ARCHING_OR_OPISTHOTONUS = "arching_or_opisthotonus", "Arches the back"
 
 
 # Single-answer fields and their vocabularies; the list fields are validated by the service.
@@ -153,6 +160,8 @@ EPISODE_CHOICE_FIELDS = {
     "after_event": AfterEvent,
 }
 EPISODE_LIST_FIELDS = {"autonomic": Autonomic, "associated": Associated}
+# A temperature outside this range is a typing error, not a baby.
+TEMPERATURE_MIN_C, TEMPERATURE_MAX_C = 30, 43
 
 
 def _choice_field(vocabulary, verbose_name: str) -> models.CharField:
@@ -201,6 +210,9 @@ class Episode(BaseModel):
     consciousness = _choice_field(Consciousness, "consciousness")
     after_event = _choice_field(AfterEvent, "after the event")
     associated = models.JSONField(default=list, blank=True)
+    temperature_c = models.DecimalField(
+        "temperature (°C)", max_digits=3, decimal_places=1, null=True, blank=True
+    )
     notes = models.TextField(blank=True)
 
     # Clinician-only, set after watching the video (episode_clinician_review).
@@ -209,6 +221,9 @@ class Episode(BaseModel):
         "estimated rate (Hz)", max_digits=4, decimal_places=1, null=True, blank=True
     )
     clinician_notes = models.TextField(blank=True)
+    # Set by the clinician's review when it rates the oscillation or the rate from the video: the
+    # engine then trusts those readings over the caregiver's answers (criteria 0b, I4).
+    clinician_reviewed = models.BooleanField(default=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -230,6 +245,17 @@ class Episode(BaseModel):
                 condition=models.Q(rate_hz_est__isnull=True)
                 | models.Q(rate_hz_est__gte=0, rate_hz_est__lte=30),
                 name="episode_rate_hz_plausible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(temperature_c__isnull=True)
+                | models.Q(
+                    temperature_c__gte=TEMPERATURE_MIN_C, temperature_c__lte=TEMPERATURE_MAX_C
+                ),
+                name="episode_temperature_plausible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(clinician_reviewed=False) | models.Q(reviewed_at__isnull=False),
+                name="episode_clinician_reviewed_has_review",
             ),
         ]
 
@@ -301,6 +327,9 @@ class EpisodeVideo(BaseModel):
     audio_codec = models.CharField(max_length=40, blank=True)
     poster = models.FileField(upload_to=_video_path, max_length=300, blank=True)
     rendition = models.FileField(upload_to=_video_path, max_length=300, blank=True)
+    # The movement analysis' own lease, taken once the video is ready (same rules as above).
+    analysis_started_at = models.DateTimeField(null=True, blank=True)
+    analysis_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -315,6 +344,13 @@ class EpisodeVideo(BaseModel):
 
     def __str__(self) -> str:
         return f"Video {self.uuid} ({self.get_state_display()})"
+
+    @property
+    def movement_analysis(self) -> "MovementAnalysis | None":
+        """The newest analysis (the current algorithm version once it has run); reads the
+        prefetched rows when the caller prefetched `movement_analyses`."""
+        analyses = self.movement_analyses.all()
+        return max(analyses, key=lambda a: (a.created_at, a.pk), default=None)
 
     @property
     def playable_file(self):
@@ -372,3 +408,130 @@ class UploadSession(BaseModel):
     @property
     def is_complete(self) -> bool:
         return self.offset == self.length
+
+
+class MovementPattern(models.TextChoices):
+    TREMOR_LIKE = "tremor_like", "Tremor-like"
+    CLONIC_LIKE = "clonic_like", "Clonic-like"
+    MYOCLONIC_LIKE = "myoclonic_like", "Myoclonic-like"
+    SPASM_LIKE = "spasm_like", "Spasm-like"
+    NO_RHYTHMIC_MOVEMENT = "no_rhythmic_movement", "No rhythmic movement"
+
+
+class AnalysisQuality(models.TextChoices):
+    GOOD = "good", "Good"
+    POOR = "poor", "Poor"
+    UNUSABLE = "unusable", "Unusable"
+
+
+class MovementAnalysis(BaseModel):
+    """What the movement analysis (episodes/movement) measured in a video's original, with the
+    algorithm version and the digest of the bytes it read. A measurement, never a conclusion:
+    a clinician decides whether to use it in the review. The database refuses to change one; a
+    new algorithm version adds a new row."""
+
+    video = models.ForeignKey(
+        EpisodeVideo, on_delete=models.CASCADE, related_name="movement_analyses"
+    )
+    input_sha256 = models.CharField(max_length=64)
+    algorithm_version = models.CharField(max_length=20)
+    quality = models.CharField(max_length=10, choices=AnalysisQuality.choices)
+    quality_reasons = models.JSONField(default=list, blank=True)
+    analysed_seconds = models.FloatField(default=0)
+    frame_rate = models.FloatField(null=True, blank=True)
+    dominant_frequency_hz = models.FloatField(null=True, blank=True)
+    rhythmicity = models.FloatField(null=True, blank=True)
+    waveform_asymmetry = models.FloatField(null=True, blank=True)
+    amplitude_index = models.FloatField(null=True, blank=True)
+    side_asymmetry = models.FloatField(null=True, blank=True)
+    bursts = models.JSONField(default=list, blank=True)
+    bursts_clustered = models.BooleanField(default=False)
+    pattern = models.CharField(
+        max_length=24, choices=MovementPattern.choices, blank=True, default=""
+    )
+    # For plotting: the displacement signal (share of the moving region's size) and the spectrum.
+    signal = models.JSONField(default=dict, blank=True)
+    spectrum = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["video", "algorithm_version"], name="movement_analysis_once_per_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quality__in=AnalysisQuality.values),
+                name="movement_analysis_quality_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pattern__in=[*MovementPattern.values, ""]),
+                name="movement_analysis_pattern_valid",
+            ),
+            # A poor or unusable clip gives no pattern and no frequency.
+            models.CheckConstraint(
+                condition=models.Q(quality="good")
+                | models.Q(pattern="", dominant_frequency_hz__isnull=True),
+                name="movement_analysis_only_good_clips_measured",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Movement analysis {self.algorithm_version} of video {self.video_id}"
+
+    @property
+    def is_rhythmic(self) -> bool:
+        return self.pattern in (MovementPattern.TREMOR_LIKE, MovementPattern.CLONIC_LIKE)
+
+    @property
+    def pattern_or_none(self) -> str | None:
+        return self.pattern or None
+
+    def as_result(self) -> dict:
+        """The figures as episodes/movement returned them (for its wording functions)."""
+        return {name: getattr(self, name) for name in MOVEMENT_RESULT_FIELDS} | {
+            "pattern": self.pattern or None
+        }
+
+    @property
+    def summary(self) -> str:
+        from episodes.movement.words import describe  # plain Python, no models
+
+        return describe(self.as_result())
+
+    @property
+    def review_suggestion(self) -> dict | None:
+        """What "Use in review" puts in the clinician review form, for the clinician to confirm
+        or change; None when the analysis suggests nothing."""
+        if self.quality != AnalysisQuality.GOOD or not self.pattern:
+            return None
+        rate = round(self.dominant_frequency_hz, 1) if self.is_rhythmic else None
+        oscillation = {
+            MovementPattern.TREMOR_LIKE: Oscillation.EQUAL,
+            MovementPattern.CLONIC_LIKE: Oscillation.FAST_SLOW,
+            MovementPattern.SPASM_LIKE: Oscillation.SPASM_1_2S,
+            MovementPattern.MYOCLONIC_LIKE: (
+                Oscillation.REPETITIVE_BRIEF_JERKS if len(self.bursts) > 1 else Oscillation.SINGLE
+            ),
+        }.get(self.pattern)
+        if oscillation is None:
+            return None
+        return {"oscillation": str(oscillation), "rate_hz_est": rate}
+
+
+MOVEMENT_RESULT_FIELDS = (
+    "algorithm_version",
+    "quality",
+    "quality_reasons",
+    "analysed_seconds",
+    "frame_rate",
+    "dominant_frequency_hz",
+    "rhythmicity",
+    "waveform_asymmetry",
+    "amplitude_index",
+    "side_asymmetry",
+    "bursts",
+    "bursts_clustered",
+    "pattern",
+    "signal",
+    "spectrum",
+)
