@@ -29,13 +29,15 @@ ADVICE_TEXT: dict[str, Promise] = {
     "routine.step.log": _("Keep writing down each episode."),
     "routine.step.video": _("Film the next episode if you can."),
     "reassure.step.common": _("This kind of shaking is common in young babies."),
-    "reassure.step.why": _("It is usually harmless, because the brain is still growing."),
+    "reassure.step.why": _("It is usually harmless. The brain is still growing."),
     "reassure.step.fades": _("It often fades as your baby grows."),
     "reassure.step.video": _("Film one episode and keep the log for the next check-up."),
     "warning.not_stopped_by_holding": _(
         "See a doctor today if the shaking does not stop when you hold the leg."
     ),
-    "warning.sleepy_after": _("See a doctor today if your baby is very sleepy or floppy after it."),
+    "warning.sleepy_after": _(
+        "See a doctor today if your baby is floppy or hard to wake after it."
+    ),
     "warning.feeding": _("See a doctor today if your baby feeds poorly."),
     "warning.fever": _("See a doctor today if your baby has a fever or feels cold."),
     "warning.series": _("See a doctor today if the jerks come in a series, mostly on waking."),
