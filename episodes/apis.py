@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import require_clinician
 from clinics.serializers import FastOutputMixin
-from clinics.services import audit_record
 from clinics.throttles import CaregiverWriteThrottle, UploadThrottle
 from episodes.intake import (
     ACCEPTED_VIDEO_TYPES,
@@ -53,7 +52,7 @@ from episodes.services import (
     video_receive,
 )
 from patients.selectors import infants_visible_to
-from patients.services import infant_record_audit
+from patients.services import infant_read_record, infant_record_audit
 
 # Multipart framing around the file; a body bigger than the limit plus this is refused unread.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -210,19 +209,28 @@ class EpisodeListApi(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         rows = response.data["results"] if isinstance(response.data, dict) else response.data
+        if not rows:
+            self._refuse_an_infant_not_visible(request)
         # A list read is audited like the infant list: one row naming what was shown.
-        audit_record(
-            actor=request.user,
+        infant_read_record(
+            reader=request.user,
             action=AuditAction.LIST,
             resource="episode",
             channel=AuditChannel.API,
             request=request,
-            detail={
-                "infant_ids": sorted({str(row["infant"]) for row in rows}),
-                "episode_ids": [str(row["id"]) for row in rows],
-            },
+            infant_uuids={row["infant"] for row in rows},
+            detail={"episode_ids": [str(row["id"]) for row in rows]},
         )
         return response
+
+    def _refuse_an_infant_not_visible(self, request) -> None:
+        """`?infant=` naming another clinic's or family's infant is a 404 (and so a `denied`
+        row), not an empty list; checked only when the page is empty, so a normal read pays
+        nothing for it."""
+        form = self.filterset_class(request.query_params).form
+        named = form.cleaned_data.get("infant") if form.is_valid() else None
+        if named and not infants_visible_to(request.user).filter(uuid=named).exists():
+            raise Http404("No such infant.")
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request):

@@ -17,7 +17,7 @@ from episodes.models import Episode
 from episodes.selectors import episodes_visible_to
 from episodes.services import episode_clinician_review, episode_log
 from patients.selectors import infants_visible_to
-from patients.services import infant_record_audit
+from patients.services import infant_read_record, infant_record_audit
 
 PORTAL_RECENT_EPISODES = 5
 
@@ -57,6 +57,13 @@ def portal_home(request):
         {"infant": infant, "episodes": infant.episode_list[:PORTAL_RECENT_EPISODES]}
         for infant in infants
     ]
+    infant_read_record(
+        reader=request.user,
+        infants=[child["infant"] for child in children],
+        action=AuditAction.LIST,
+        resource="portal_home",
+        request=request,
+    )
     return render(request, "episodes/portal_home.html", {"children": children})
 
 
@@ -83,6 +90,13 @@ def portal_episode_log(request, infant_uuid):
             else:
                 messages.success(request, "Thank you. The episode is saved.")
                 return redirect("portal:episode", episode_uuid=episode.uuid)
+        infant_read_record(
+            reader=request.user,
+            infants=[infant],
+            action=AuditAction.VIEW,
+            resource="episode_form",
+            request=request,
+        )
         return render(
             request, "episodes/portal_episode_form.html", {"form": form, "infant": infant}
         )
