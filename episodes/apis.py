@@ -199,6 +199,8 @@ class EpisodeListApi(generics.ListAPIView):
     throttle_classes = [CaregiverWriteThrottle]
     serializer_class = EpisodeOutputSerializer
     filterset_class = EpisodeFilter
+    # GET ?infant= naming an infant the person may not see (see _refuse_an_infant_not_visible).
+    json_error_statuses = (404,)
 
     InputSerializer = type("InputSerializer", (serializers.Serializer,), _episode_input_fields())
     OutputSerializer = EpisodeOutputSerializer
