@@ -2,12 +2,12 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from assessments.models import Assessment, Triage
 from clinics.models import AuditAction, Role
+from clinics.pagination import CountWithPagePaginator
 from clinics.selectors import has_role, membership_for
 from dashboard.charts import duration_per_day, episodes_per_day, lab_chart
 from dashboard.forms import DashboardFilterForm
@@ -51,7 +51,7 @@ def dashboard(request):
         pending_results=cleaned.get("pending_results", False),
         referral=cleaned.get("referral", ""),
     )
-    page = Paginator(dashboard_infants(request.user, filters), PAGE_SIZE).get_page(
+    page = CountWithPagePaginator(dashboard_infants(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = list(page.object_list)
