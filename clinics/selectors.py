@@ -1,6 +1,6 @@
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinics.models import Membership, Role, User
+from clinics.models import Clinic, Membership, Role, User
 
 
 def membership_for(user: User) -> Membership | None:
@@ -41,3 +41,20 @@ def needs_second_factor(user: User) -> bool:
 def has_second_factor(user: User) -> bool:
     """The user has confirmed an authenticator app."""
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def family_clinic_for(user: User) -> Clinic | None:
+    """The clinic caring for a caregiver's children (the first child's, if several clinics):
+    its time zone and phone numbers are the ones the portal shows. Cached for the request."""
+    if not getattr(user, "is_authenticated", False) or membership_for(user) is not None:
+        return None
+    if not hasattr(user, "_family_clinic"):
+        user._family_clinic = (
+            Clinic.objects.filter(
+                infants__guardianships__caregiver=user,
+                infants__guardianships__revoked_at__isnull=True,
+            )
+            .order_by("infants__guardianships__created_at")
+            .first()
+        )
+    return user._family_clinic

@@ -377,3 +377,11 @@ def notification_mark_read(*, notification: Notification) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at", "updated_at"])
     return notification
+
+
+def notifications_settle(*, dedupe_key_prefix: str) -> int:
+    """An alert someone has answered no longer waits in anyone's notifications: every unread
+    notification of that event (and of its escalations) is marked read."""
+    return Notification.objects.filter(
+        dedupe_key__startswith=dedupe_key_prefix, read_at__isnull=True
+    ).update(read_at=timezone.now(), updated_at=timezone.now())

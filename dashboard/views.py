@@ -18,6 +18,7 @@ from dashboard.selectors import (
     dashboard_infants,
     dashboard_triage_counts,
     lab_readings,
+    recommended_tests,
     unacknowledged_alert_count,
 )
 from patients.selectors import infants_visible_to
@@ -117,11 +118,15 @@ def case(request, infant_uuid):
                 duration_per_day(recent, end=today),
             ],
             "lab_charts": [
-                lab_chart(title, readings, unit=unit)
+                lab_chart(title, readings, unit=unit, hours_of_life=infant.is_neonate)
                 for title, tests in LAB_CHARTS
                 for readings, unit in [lab_readings(infant, tests)]
                 if readings
             ],
+            "recommended": recommended_tests(infant, latest),
+            "open_critical": list(
+                infant.critical_alerts.unacknowledged().select_related("result__order", "recipient")
+            ),
             "print_view": request.GET.get("print") == "1",
             "can_act": has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN),
         },

@@ -4,10 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, Role
@@ -22,7 +20,7 @@ from patients.services import infant_read_record, infant_record_audit
 PORTAL_RECENT_EPISODES = 5
 
 
-def _audit_episode_view(request, episode: Episode) -> None:
+def episode_view_audit(request, episode: Episode) -> None:
     infant_record_audit(
         actor=request.user,
         action=AuditAction.VIEW,
@@ -34,37 +32,13 @@ def _audit_episode_view(request, episode: Episode) -> None:
     )
 
 
-def _episode_for(request, episode_uuid) -> Episode:
+def episode_visible_or_404(request, episode_uuid) -> Episode:
     return get_object_or_404(
         episodes_visible_to(request.user)
         .select_related("infant__clinic", "reported_by", "reviewed_by")
         .prefetch_related("videos"),
         uuid=episode_uuid,
     )
-
-
-@login_required
-def portal_home(request):
-    """A parent's children, each with their latest episodes."""
-    infants = infants_visible_to(request.user).prefetch_related(
-        Prefetch(
-            "episodes",
-            queryset=Episode.objects.recent().prefetch_related("videos"),
-            to_attr="episode_list",
-        )
-    )
-    children = [
-        {"infant": infant, "episodes": infant.episode_list[:PORTAL_RECENT_EPISODES]}
-        for infant in infants
-    ]
-    infant_read_record(
-        reader=request.user,
-        infants=[child["infant"] for child in children],
-        action=AuditAction.LIST,
-        resource="portal_home",
-        request=request,
-    )
-    return render(request, "episodes/portal_home.html", {"children": children})
 
 
 @login_required
@@ -102,17 +76,6 @@ def portal_episode_log(request, infant_uuid):
         )
 
 
-@login_required
-def portal_episode(request, episode_uuid):
-    episode = _episode_for(request, episode_uuid)
-    _audit_episode_view(request, episode)
-    return render(
-        request,
-        "episodes/portal_episode.html",
-        {"episode": episode, "upload_endpoint": reverse("api:upload-list")},
-    )
-
-
 def _require_staff(request) -> None:
     if not is_clinic_staff(request.user):
         raise Http404
@@ -146,7 +109,7 @@ def staff_episode_list(request, infant_uuid):
 @login_required
 def staff_episode_detail(request, episode_uuid):
     _require_staff(request)
-    episode = _episode_for(request, episode_uuid)
+    episode = episode_visible_or_404(request, episode_uuid)
     can_review = has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
     initial = {
         "oscillation": episode.oscillation,
@@ -168,9 +131,9 @@ def staff_episode_detail(request, episode_uuid):
             messages.success(request, "Review saved.")
             return redirect("episodes:detail", episode_uuid=episode.uuid)
     else:
-        _audit_episode_view(request, episode)
+        episode_view_audit(request, episode)
     return render(
         request,
         "episodes/staff_episode_detail.html",
-        {"episode": episode, "form": form, "can_review": can_review},
+        {"episode": episode, "infant": episode.infant, "form": form, "can_review": can_review},
     )

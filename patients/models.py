@@ -282,6 +282,11 @@ class Infant(BaseModel):
         return _days_display(self.age_days)
 
     @property
+    def open_critical_result_count(self) -> int:
+        """Critical results (work-ups' CriticalAlert) nobody has acknowledged yet."""
+        return self.critical_alerts.filter(acknowledged_at__isnull=True).count()
+
+    @property
     def corrected_age_display(self) -> str:
         corrected = self.corrected_age_days
         if corrected is None:
@@ -380,6 +385,8 @@ class Invitation(BaseModel):
 
     infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
+    # The number the nurses call; copied to the caregiver's account on acceptance.
+    phone = models.CharField(max_length=40, blank=True)
     relationship = models.CharField(max_length=16, choices=Relationship.choices)
     token_digest = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()

@@ -40,7 +40,7 @@ def reverse(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinics', '0004_notifications'),
+        ('clinics', '0005_clinic_emergency_number'),
     ]
 
     operations = [
