@@ -21,6 +21,8 @@ from dashboard.selectors import (
     recommended_tests,
     unacknowledged_alert_count,
 )
+from episodes.movement_charts import case_video
+from episodes.selectors import videos_visible_to
 from patients.selectors import infants_visible_to
 from patients.services import infant_read_record
 from workups.models import ReferralStatus
@@ -129,5 +131,9 @@ def case(request, infant_uuid):
             ),
             "print_view": request.GET.get("print") == "1",
             "can_act": has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN),
+            "case_video": case_video(
+                videos_visible_to(request.user).filter(episode__infant=infant),
+                can_review=has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN),
+            ),
         },
     )

@@ -6,12 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, Role
 from clinics.selectors import has_role, is_clinic_staff
 from episodes.forms import EpisodeLogForm, EpisodeReviewForm
 from episodes.models import Episode
+from episodes.movement_charts import panel
 from episodes.selectors import episodes_visible_to
 from episodes.services import episode_clinician_review, episode_log
 from patients.selectors import infants_visible_to
@@ -36,7 +38,7 @@ def episode_visible_or_404(request, episode_uuid) -> Episode:
     return get_object_or_404(
         episodes_visible_to(request.user)
         .select_related("infant__clinic", "reported_by", "reviewed_by")
-        .prefetch_related("videos"),
+        .prefetch_related("videos__movement_analyses"),
         uuid=episode_uuid,
     )
 
@@ -116,6 +118,14 @@ def staff_episode_detail(request, episode_uuid):
         "rate_hz_est": episode.rate_hz_est,
         "clinician_notes": episode.clinician_notes,
     }
+    review_url = reverse("episodes:detail", kwargs={"episode_uuid": episode.uuid})
+    videos = [
+        (video, panel(video, review_url=review_url if can_review else None))
+        for video in episode.videos.all()
+    ]
+    suggested = _movement_suggestion(request, videos) if can_review else None
+    if suggested:
+        initial.update(suggested)
     form = EpisodeReviewForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_review:
@@ -135,5 +145,23 @@ def staff_episode_detail(request, episode_uuid):
     return render(
         request,
         "episodes/staff_episode_detail.html",
-        {"episode": episode, "infant": episode.infant, "form": form, "can_review": can_review},
+        {
+            "episode": episode,
+            "infant": episode.infant,
+            "form": form,
+            "can_review": can_review,
+            "videos": videos,
+            "movement_suggested": bool(suggested),
+        },
     )
+
+
+def _movement_suggestion(request, videos) -> dict | None:
+    """ "Use in review": the review form starts from what the movement analysis measured, for the
+    clinician to confirm or change before saving. Nothing is saved by following the link."""
+    wanted = request.GET.get("use_movement")
+    for _, movement in videos:
+        analysis = movement.analysis
+        if wanted and analysis is not None and str(analysis.uuid) == wanted:
+            return analysis.review_suggestion
+    return None
