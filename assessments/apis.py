@@ -28,8 +28,9 @@ from assessments.services import (
 from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import IsClinicStaff, require_clinic_staff, require_clinician
 from clinics.selectors import is_clinic_staff
-from clinics.services import audit_record
+from patients.apis import InfantListAuditMixin
 from patients.selectors import infants_visible_to
+from patients.services import infant_record_audit
 
 
 class ReviewOutputSerializer(serializers.Serializer):
@@ -110,13 +111,12 @@ class InfantAssessmentListApi(APIView):
             ).data
         else:
             data = CaregiverAssessmentOutputSerializer(assessments, many=True).data
-        audit_record(
+        infant_record_audit(
             actor=request.user,
             action=AuditAction.LIST,
             resource="assessment",
             channel=AuditChannel.API,
-            clinic=infant.clinic,
-            infant_uuid=infant.uuid,
+            infant=infant,
             request=request,
         )
         return Response(data)
@@ -152,13 +152,12 @@ class AssessmentDetailApi(generics.RetrieveAPIView):
     def get_object(self):
         assessment = super().get_object()
         require_clinic_staff(self.request)
-        audit_record(
+        infant_record_audit(
             actor=self.request.user,
             action=AuditAction.VIEW,
             resource="assessment",
             channel=AuditChannel.API,
-            clinic=assessment.infant.clinic,
-            infant_uuid=assessment.infant.uuid,
+            infant=assessment.infant,
             object_uuid=assessment.uuid,
             request=self.request,
         )
@@ -232,11 +231,12 @@ class TriageAlertOutputSerializer(serializers.Serializer):
     acknowledged_at = serializers.DateTimeField(allow_null=True)
 
 
-class TriageAlertListApi(generics.ListAPIView):
+class TriageAlertListApi(InfantListAuditMixin, generics.ListAPIView):
     """The clinic's unacknowledged triage alerts, most urgent first."""
 
     permission_classes = [IsClinicStaff]
     serializer_class = TriageAlertOutputSerializer
+    audit_resource = "triage_alert"
 
     def get_queryset(self):
         return (

@@ -12,8 +12,8 @@ from assessments.selectors import assessments_visible_to
 from assessments.services import assessment_request, assessment_review
 from clinics.models import AuditAction, AuditChannel, Role
 from clinics.selectors import has_role, is_clinic_staff
-from clinics.services import audit_record
 from patients.selectors import infants_visible_to
+from patients.services import infant_record_audit
 
 
 def _staff_infant(request, infant_uuid):
@@ -28,13 +28,12 @@ def _staff_infant(request, infant_uuid):
 def assessment_list(request, infant_uuid):
     infant = _staff_infant(request, infant_uuid)
     assessments = Assessment.objects.for_infant(infant).latest_first()[:50]
-    audit_record(
+    infant_record_audit(
         actor=request.user,
         action=AuditAction.LIST,
         resource="assessment",
         channel=AuditChannel.WEB,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
+        infant=infant,
         request=request,
     )
     return render(
@@ -78,13 +77,12 @@ def assessment_detail(request, infant_uuid, assessment_uuid):
                 messages.success(request, "Review recorded.")
                 return redirect("dashboard:case", infant.uuid)
     else:
-        audit_record(
+        infant_record_audit(
             actor=request.user,
             action=AuditAction.VIEW,
             resource="assessment",
             channel=AuditChannel.WEB,
-            clinic=infant.clinic,
-            infant_uuid=infant.uuid,
+            infant=infant,
             object_uuid=assessment.uuid,
             request=request,
         )

@@ -1,7 +1,8 @@
 from django.urls import reverse
 
-from clinics.models import Notification, Role
+from clinics.models import AuditAction, AuditChannel, Notification, Role
 from clinics.selectors import family_clinic_for, membership_for
+from clinics.services import audit_record
 
 # (label, url name) shown in the navigation bar, by role; "caregiver" has no membership.
 NAVIGATION = {
@@ -62,6 +63,16 @@ def navigation(request) -> dict:
         if membership is not None and membership.role in (Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
         else []
     )
+    if my_critical:
+        # The banner names the infants on every page: a list read like any other.
+        audit_record(
+            actor=request.user,
+            action=AuditAction.LIST,
+            resource="critical_banner",
+            channel=AuditChannel.WEB,
+            request=request,
+            infant_uuids={alert.infant.uuid for alert in my_critical},
+        )
     return {
         "my_open_critical_alerts": my_critical,
         "unread_notifications": unread,

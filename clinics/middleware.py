@@ -1,5 +1,7 @@
 """Session rules for staff: a verified second factor on every page, and an idle time limit."""
 
+import base64
+import json
 import time
 import uuid
 from zoneinfo import ZoneInfo
@@ -8,19 +10,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from clinics.models import AuditAction, AuditChannel
+from clinics.models import AuditChannel
 from clinics.selectors import (
     family_clinic_for,
     has_second_factor,
     membership_for,
     needs_second_factor,
 )
-from clinics.services import audit_record
+from clinics.services import audit_denied
 
 LAST_ACTIVITY_SESSION_KEY = "staff_last_activity"
 # Writing the timestamp at most once a minute keeps most requests from saving the session.
@@ -113,46 +118,115 @@ class ClinicTimeZoneMiddleware:
             timezone.deactivate()
 
 
-# URL kwargs that name an infant, so a refusal is filed under that infant's trail.
+# URL kwargs, body and query keys that name an infant, so a refusal is filed under its trail.
 INFANT_KWARGS = ("infant_id", "infant_uuid")
+INFANT_KEYS = (*INFANT_KWARGS, "infant")
+# Form bodies (urlencoded or multipart) are read through request.POST after the view; a JSON
+# body must be kept before the view, which consumes its stream. Files and tus chunks are not read.
+FORM_BODY_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class DeniedAccessAuditMiddleware:
-    """A signed-in person refused an object URL (404: not theirs or not there; 403: their role)
+    """A signed-in person refused an object (404: not theirs or not there; 403: their role)
     leaves an `AuditEvent` with action `denied`: one place for every page and API endpoint,
-    so probing other clinics' or families' ids shows in the trail. Anonymous requests are not
+    so probing other clinics' or families' ids shows in the trail. The ids may be in the URL,
+    the query string, the body (JSON or form) or tus's Upload-Metadata header; a refusal that
+    named no id is not a probe. At most AUDIT_DENIED_ROWS_PER_MINUTE rows per person and minute
+    are written, the rest counted (`clinics.services.audit_denied`). Anonymous requests are not
     written (they never reach a lookup, and would let anyone fill the table)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        body = _readable_body(request)
         response = self.get_response(request)
         match = request.resolver_match
         if (
             response.status_code in (403, 404)
             and match is not None
-            and match.kwargs
             and getattr(request, "user", None) is not None
             and request.user.is_authenticated
         ):
-            self._record(request, response, match)
+            self._record(request, response, match, body)
         return response
 
-    def _record(self, request, response, match) -> None:
+    def _record(self, request, response, match, body: bytes) -> None:
         kwargs = {name: str(value) for name, value in match.kwargs.items()}
-        infant = next((kwargs[name] for name in INFANT_KWARGS if name in kwargs), None)
-        objects = [value for name, value in kwargs.items() if name not in INFANT_KWARGS]
-        audit_record(
+        probed = _probed_ids(request, body)
+        if not kwargs and not probed:
+            return
+        named = {**{key: value for _, key, value in probed}, **kwargs}
+        infant = next((named[name] for name in INFANT_KEYS if name in named), None)
+        objects = [value for name, value in named.items() if name not in INFANT_KEYS]
+        detail = {"status": response.status_code, "kwargs": kwargs}
+        if probed:
+            detail["probed"] = [
+                {"in": where, "name": key, "id": value} for where, key, value in probed
+            ]
+        audit_denied(
             actor=request.user,
-            action=AuditAction.DENIED,
             resource=(match.view_name or "")[:40],
             channel=AuditChannel.API if _is_api(request) else AuditChannel.WEB,
+            request=request,
             infant_uuid=_as_uuid(infant),
             object_uuid=_as_uuid(objects[-1] if objects else None),
-            request=request,
-            detail={"status": response.status_code, "kwargs": kwargs},
+            detail=detail,
         )
+
+
+def _readable_body(request) -> bytes:
+    """A JSON body, read (and so kept for the view) before the view runs: after it, DRF has
+    consumed the stream."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return b""
+    if request.content_type != "application/json":
+        return b""
+    try:
+        return request.body
+    except (RawPostDataException, RequestDataTooBig):
+        return b""
+
+
+def _probed_ids(request, body: bytes) -> list[tuple[str, str, str]]:
+    """(where, key, id) of every UUID the request named outside its URL."""
+    found = []
+    for key, values in request.GET.lists():
+        found += [("query", key, value) for value in values if _as_uuid(value)]
+    found += [("body", key, value) for key, value in _body_values(request, body)]
+    metadata = request.META.get("HTTP_UPLOAD_METADATA", "")
+    for pair in metadata.split(",")[:20]:
+        key, _, encoded = pair.strip().partition(" ")
+        try:
+            value = base64.b64decode(encoded, validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if _as_uuid(value):
+            found.append(("header", key, value))
+    return found[:20]
+
+
+def _body_values(request, body: bytes):
+    if body:
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return
+        items = data.items() if isinstance(data, dict) else []
+        for key, value in items:
+            values = value if isinstance(value, list) else [value]
+            yield from ((key, item) for item in values if isinstance(item, str) and _as_uuid(item))
+        return
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    if request.content_type not in FORM_BODY_TYPES:
+        return
+    try:
+        form = request.POST  # parsed by the view already (DRF copies its form data here)
+    except (RawPostDataException, RequestDataTooBig, MultiPartParserError):
+        return
+    for key, values in form.lists():
+        yield from ((key, value) for value in values if _as_uuid(value))
 
 
 def _as_uuid(value):

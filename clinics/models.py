@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from clinics.fields import UUIDListField
+
 
 class BaseModel(models.Model):
     """Every record has a public UUID; integer keys never leave the database."""
@@ -161,7 +163,10 @@ class AuditChannel(models.TextChoices):
 
 class AuditEventQuerySet(models.QuerySet):
     def for_infant(self, infant_uuid):
-        return self.filter(infant_uuid=infant_uuid)
+        """The infant's trail: rows about it, and list reads that showed it."""
+        return self.filter(
+            models.Q(infant_uuid=infant_uuid) | models.Q(infant_uuids__includes=infant_uuid)
+        )
 
 
 class AuditEvent(models.Model):
@@ -173,12 +178,17 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
     )
+    # Who it was at the time: a later rename, role change or move does not rewrite the trail.
+    actor_name = models.CharField(max_length=254, blank=True)
     actor_role = models.CharField(max_length=20)
     clinic = models.ForeignKey(
         Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
     )
+    actor_clinic_name = models.CharField(max_length=200, blank=True)
     # The infant is named by its public id: clinics sits below patients and cannot import it.
     infant_uuid = models.UUIDField(null=True, blank=True)
+    # A list read names every infant it showed (GIN-indexed on PostgreSQL: migration 0006).
+    infant_uuids = UUIDListField()
     action = models.CharField(max_length=16, choices=AuditAction.choices)
     resource = models.CharField(max_length=40)
     object_uuid = models.UUIDField(null=True, blank=True)
@@ -200,6 +210,35 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.resource}"
+
+    @property
+    def actor_display(self) -> str:
+        """The name stored with the row; rows written before names were stored fall back to
+        the account (load it with select_related("actor"))."""
+        if self.actor_name:
+            return self.actor_name
+        return str(self.actor) if self.actor_id else "system"
+
+
+class DeniedAccessTally(models.Model):
+    """Refusals of one person in one minute: the first few are written to the audit trail, the
+    rest only counted here, so probing cannot bury the trail's real reads
+    (`clinics.services.audit_denied`)."""
+
+    actor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="denied_tallies")
+    window_start = models.DateTimeField()
+    written = models.PositiveIntegerField(default=0)
+    counted_only = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "window_start"], name="denied_tally_once_per_actor_minute"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.window_start:%Y-%m-%d %H:%M}: {self.written} written"
 
 
 class NotificationKind(models.TextChoices):

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from clinics.forms import PasswordChangeForm, SecondFactorForm, SignInForm
-from clinics.models import ApiToken, Notification
+from clinics.models import ApiToken, AuditAction, AuditChannel, Notification
 from clinics.selectors import has_second_factor, needs_second_factor
 from clinics.services import (
     api_tokens_revoke_all,
+    audit_record,
     notification_mark_read,
     recovery_codes_issue,
     second_factor_match,
@@ -177,7 +178,19 @@ def account_security(request):
 
 @login_required
 def notification_list(request):
-    notifications = Notification.objects.for_recipient(request.user).order_by("-created_at")[:100]
+    notifications = list(
+        Notification.objects.for_recipient(request.user).order_by("-created_at")[:100]
+    )
+    # Their titles name infants: a list read like any other (clinics sits below patients, so
+    # this is the one list row written without patients.services.infant_read_record).
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LIST,
+        resource="notification",
+        channel=AuditChannel.WEB,
+        request=request,
+        infant_uuids={item.infant_uuid for item in notifications if item.infant_uuid},
+    )
     return render(request, "clinics/notifications.html", {"notifications": notifications})
 
 

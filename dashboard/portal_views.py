@@ -6,10 +6,12 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 
+from clinics.models import AuditAction
 from dashboard.portal import family_summaries
 from episodes.models import Episode
 from episodes.views import PORTAL_RECENT_EPISODES, episode_view_audit, episode_visible_or_404
 from patients.selectors import infants_visible_to
+from patients.services import infant_read_record
 
 
 @login_required
@@ -31,6 +33,10 @@ def portal_home(request):
          "episodes": summary.infant.episode_list[:PORTAL_RECENT_EPISODES]}
         for summary in family_summaries(infants)
     ]  # fmt: skip
+    infant_read_record(
+        reader=request.user, infants=infants, action=AuditAction.LIST, resource="portal_home",
+        request=request,
+    )  # fmt: skip
     return render(
         request,
         "episodes/portal_home.html",

@@ -207,7 +207,7 @@ def case_timeline(infant: Infant, *, include_audit: bool) -> list[TimelineEntry]
                     kind="audit",
                     at=event.occurred_at,
                     title=f"{event.get_action_display()} {event.resource.replace('_', ' ')}",
-                    detail=f"{event.actor or 'system'} ({event.actor_role}), {event.channel}",
+                    detail=f"{event.actor_display} ({event.actor_role}), {event.channel}",
                 )
             )
     entries.sort(key=lambda entry: entry.at, reverse=True)

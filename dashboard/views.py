@@ -7,10 +7,9 @@ from django.utils import timezone
 
 from assessments.explanations import assessment_explanation
 from assessments.models import Assessment, Triage
-from clinics.models import AuditAction, AuditChannel, Role
+from clinics.models import AuditAction, Role
 from clinics.pagination import CountWithPagePaginator
 from clinics.selectors import has_role, membership_for
-from clinics.services import audit_record
 from dashboard.charts import duration_per_day, episodes_per_day, lab_chart
 from dashboard.forms import DashboardFilterForm
 from dashboard.selectors import (
@@ -63,13 +62,12 @@ def dashboard(request):
     referral_labels = dict(ReferralStatus.choices)
     for infant in rows:
         infant.referral_status_label = referral_labels.get(infant.referral_status, "")
-    audit_record(
-        actor=request.user,
+    infant_read_record(
+        reader=request.user,
+        infants=rows,
         action=AuditAction.LIST,
         resource="dashboard",
-        channel=AuditChannel.WEB,
         request=request,
-        detail={"infants": [str(infant.uuid) for infant in rows]},
     )
     counts = dashboard_triage_counts(request.user)
     context = {

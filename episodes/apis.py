@@ -23,7 +23,6 @@ from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import require_clinician
 from clinics.selectors import is_clinic_staff
 from clinics.serializers import FastOutputMixin
-from clinics.services import audit_record
 from clinics.throttles import CaregiverWriteThrottle, UploadThrottle
 from episodes.intake import (
     ACCEPTED_VIDEO_TYPES,
@@ -61,7 +60,7 @@ from episodes.services import (
     video_receive,
 )
 from patients.selectors import infants_visible_to
-from patients.services import infant_record_audit
+from patients.services import infant_read_record, infant_record_audit
 
 # Multipart framing around the file; a body bigger than the limit plus this is refused unread.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -306,6 +305,8 @@ class EpisodeListApi(generics.ListAPIView):
     serializer_class = EpisodeOutputSerializer
     filter_backends = [FieldFilterBackend]
     filterset_class = EpisodeFilter
+    # GET ?infant= naming an infant the person may not see (see _refuse_an_infant_not_visible).
+    json_error_statuses = (404,)
 
     InputSerializer = type("InputSerializer", (serializers.Serializer,), _episode_input_fields())
     OutputSerializer = EpisodeOutputSerializer
@@ -347,20 +348,29 @@ class EpisodeListApi(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         rows, paginated = self._page_rows()
         data = self.get_serializer(rows, many=True).data
+        if not data:
+            self._refuse_an_infant_not_visible(request)
         response = self.get_paginated_response(data) if paginated else Response(data)
         # A list read is audited like the infant list: one row naming what was shown.
-        audit_record(
-            actor=request.user,
+        infant_read_record(
+            reader=request.user,
             action=AuditAction.LIST,
             resource="episode",
             channel=AuditChannel.API,
             request=request,
-            detail={
-                "infant_ids": sorted({str(row["infant"]) for row in data}),
-                "episode_ids": [str(row["id"]) for row in data],
-            },
+            infant_uuids={row["infant"] for row in data},
+            detail={"episode_ids": [str(row["id"]) for row in data]},
         )
         return response
+
+    def _refuse_an_infant_not_visible(self, request) -> None:
+        """`?infant=` naming another clinic's or family's infant is a 404 (and so a `denied`
+        row), not an empty list; checked only when the page is empty, so a normal read pays
+        nothing for it."""
+        form = self.filterset_class(request.query_params).form
+        named = form.cleaned_data.get("infant") if form.is_valid() else None
+        if named and not infants_visible_to(request.user).filter(uuid=named).exists():
+            raise Http404("No such infant.")
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request):

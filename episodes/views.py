@@ -17,7 +17,7 @@ from episodes.movement_charts import panel
 from episodes.selectors import episodes_visible_to
 from episodes.services import episode_clinician_review, episode_log
 from patients.selectors import infants_visible_to
-from patients.services import infant_record_audit
+from patients.services import infant_read_record, infant_record_audit
 
 PORTAL_RECENT_EPISODES = 5
 
@@ -66,6 +66,13 @@ def portal_episode_log(request, infant_uuid):
             else:
                 messages.success(request, "Thank you. The episode is saved.")
                 return redirect("portal:episode", episode_uuid=episode.uuid)
+        infant_read_record(
+            reader=request.user,
+            infants=[infant],
+            action=AuditAction.VIEW,
+            resource="episode_form",
+            request=request,
+        )
         return render(
             request, "episodes/portal_episode_form.html", {"form": form, "infant": infant}
         )

@@ -51,6 +51,26 @@ from patients.services import (
 )
 
 
+class InfantListAuditMixin:
+    """For a list endpoint whose rows name infants (an `infant` id in each row): one audit
+    row per answer naming the infants it showed, filed under each of them."""
+
+    audit_resource: str
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = response.data["results"] if isinstance(response.data, dict) else response.data
+        infant_read_record(
+            reader=request.user,
+            action=AuditAction.LIST,
+            resource=self.audit_resource,
+            channel=AuditChannel.API,
+            request=request,
+            infant_uuids={row["infant"] for row in rows if row.get("infant")},
+        )
+        return response
+
+
 class StaffWritesOthersRead(BasePermission):
     """Anyone who can see the infant may read it; only clinic staff may change it. Checked on the
     object, after the lookup, so an infant the user cannot see stays a 404."""

@@ -3,7 +3,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clinics.models import AuditEvent, Role, User
+from clinics.models import AuditAction, AuditEvent, Role, User
 from clinics.selectors import membership_for
 from patients.development import LogEntry, development_status_derive
 from patients.models import DevelopmentStatus, Guardianship, Infant
@@ -52,9 +52,13 @@ def infant_development_status(infant: Infant, today: date | None = None) -> Deve
     )
 
 
-def infant_access_history(infant: Infant, *, staff_only: bool = False) -> QuerySet[AuditEvent]:
-    """Who read or changed the infant's record, newest first. Caregivers see the staff rows."""
+def infant_access_history(infant: Infant, *, for_caregiver: bool = False) -> QuerySet[AuditEvent]:
+    """Who read or changed the infant's record (list reads that showed it included), newest
+    first. Caregivers see what the infant's clinic's staff did: no refusals (another clinic's
+    probing is for the clinic admin to see), and the page shows no addresses."""
     events = AuditEvent.objects.for_infant(infant.uuid).select_related("actor")
-    if staff_only:
-        events = events.filter(actor_role__in=Role.values)
+    if for_caregiver:
+        events = events.filter(actor_role__in=Role.values, clinic_id=infant.clinic_id).exclude(
+            action=AuditAction.DENIED
+        )
     return events

@@ -139,21 +139,36 @@ def infant_record_audit(
     actor,
     action: AuditAction,
     resource: str,
-    infant: Infant,
     channel: AuditChannel,
+    infant: Infant | None = None,
+    infant_uuids: Iterable | None = None,
     object_uuid=None,
     request=None,
     detail: dict | None = None,
 ) -> None:
     """The audit row for a read or write of part of an infant's record, filed under the
-    infant and its clinic; every app above this one writes its infant-scoped rows through it."""
+    infant and its clinic; or, for a list read (`infant_uuids`), one row naming every infant
+    the list showed, filed under each of them. Every app above this one writes its
+    infant-scoped rows through it."""
+    if infant is not None:
+        audit_record(
+            actor=actor,
+            action=action,
+            resource=resource,
+            channel=channel,
+            clinic=infant.clinic,
+            infant_uuid=infant.uuid,
+            object_uuid=object_uuid,
+            request=request,
+            detail=detail,
+        )
+        return
     audit_record(
         actor=actor,
         action=action,
         resource=resource,
         channel=channel,
-        clinic=infant.clinic,
-        infant_uuid=infant.uuid,
+        infant_uuids=infant_uuids or (),
         object_uuid=object_uuid,
         request=request,
         detail=detail,
@@ -620,23 +635,27 @@ def infant_development_override(
 def infant_read_record(
     *,
     reader: User,
-    infants: Iterable[Infant],
+    infants: Iterable[Infant] = (),
     action: AuditAction,
     resource: str = "infant",
     request=None,
     channel: AuditChannel = AuditChannel.WEB,
+    infant_uuids: Iterable | None = None,
+    detail: dict | None = None,
 ) -> None:
     """Reads leave a row too: one "view" row per infant opened, one "list" row per list shown,
-    naming the infants listed."""
-    infants = list(infants)
+    naming the infants listed (the infants, or their `infant_uuids` when the list has them)."""
     if action == AuditAction.LIST:
-        audit_record(
+        infant_record_audit(
             actor=reader,
             action=action,
             resource=resource,
             channel=channel,
+            infant_uuids=infant_uuids
+            if infant_uuids is not None
+            else [infant.uuid for infant in infants],
             request=request,
-            detail={"infant_ids": [str(infant.uuid) for infant in infants]},
+            detail=detail,
         )
         return
     for infant in infants:
@@ -648,6 +667,7 @@ def infant_read_record(
             infant=infant,
             object_uuid=infant.uuid,
             request=request,
+            detail=detail,
         )
 
 

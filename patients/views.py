@@ -153,9 +153,9 @@ def infant_detail(request, infant_id):
             "guardianships": infant.guardianships.active().select_related("caregiver"),
             "invitations": infant.invitations.pending(),
             "milestone_entries": infant.milestone_entries.select_related("recorded_by")[:10],
-            "access_history": infant_access_history(infant).select_related("actor")[
-                :ACCESS_HISTORY_ROWS
-            ]
+            "access_history": Paginator(
+                infant_access_history(infant), ACCESS_HISTORY_ROWS
+            ).get_page(request.GET.get("history_page"))
             if is_admin
             else None,
             "override_form": DevelopmentOverrideForm(
@@ -189,6 +189,13 @@ def caregiver_invite(request, infant_id):
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("patients:infant-detail", infant_id=infant.uuid)
+    infant_read_record(
+        reader=request.user,
+        infants=[infant],
+        action=AuditAction.VIEW,
+        resource="invitation_form",
+        request=request,
+    )
     return render(request, "patients/caregiver_invite.html", {"form": form, "infant": infant})
 
 
@@ -363,6 +370,8 @@ def child_access_history(request, infant_id):
         "patients/child_access_history.html",
         {
             "infant": infant,
-            "events": infant_access_history(infant, staff_only=True)[:ACCESS_HISTORY_ROWS],
+            "events": Paginator(
+                infant_access_history(infant, for_caregiver=True), ACCESS_HISTORY_ROWS
+            ).get_page(request.GET.get("history_page")),
         },
     )

@@ -19,6 +19,7 @@ from clinics.models import AuditChannel, Role
 from clinics.permissions import IsClinician, IsClinicStaff
 from clinics.selectors import has_role, membership_for
 from episodes.models import MovementType
+from patients.apis import InfantListAuditMixin
 from patients.selectors import infants_visible_to
 from workups.models import (
     OUTCOMES,
@@ -109,11 +110,12 @@ class OrderOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class OrderListApi(generics.ListAPIView):
+class OrderListApi(InfantListAuditMixin, generics.ListAPIView):
     """The clinic's test orders (filter by status, infant); pediatricians create them."""
 
     permission_classes = [IsClinicStaff]
     serializer_class = OrderOutputSerializer
+    audit_resource = "test_order"
 
     class InputSerializer(serializers.Serializer):
         infant = serializers.UUIDField()
@@ -236,11 +238,12 @@ class ResultOutputSerializer(serializers.Serializer):
     report_text = serializers.CharField()
 
 
-class ResultListApi(generics.ListAPIView):
+class ResultListApi(InfantListAuditMixin, generics.ListAPIView):
     """The clinic's results, newest first (filter by infant or flag)."""
 
     permission_classes = [IsClinicStaff]
     serializer_class = ResultOutputSerializer
+    audit_resource = "result"
 
     def get_queryset(self):
         results = results_visible_to(self.request.user).for_list()
@@ -298,11 +301,12 @@ class CriticalAlertOutputSerializer(serializers.Serializer):
     acknowledged_by = serializers.CharField(allow_null=True)
 
 
-class CriticalAlertListApi(generics.ListAPIView):
+class CriticalAlertListApi(InfantListAuditMixin, generics.ListAPIView):
     """Critical results, unacknowledged first."""
 
     permission_classes = [IsClinicStaff]
     serializer_class = CriticalAlertOutputSerializer
+    audit_resource = "critical_alert"
 
     def get_queryset(self):
         return critical_alerts_visible_to(self.request.user).select_related(
@@ -342,12 +346,13 @@ class ReferralOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ReferralListApi(generics.ListAPIView):
+class ReferralListApi(InfantListAuditMixin, generics.ListAPIView):
     """Neurology referrals by deadline; pediatricians create them (the urgency defaults to the
     latest triage; an emergency is an instruction to go to the emergency department, not booked)."""
 
     permission_classes = [IsClinicStaff]
     serializer_class = ReferralOutputSerializer
+    audit_resource = "referral"
 
     class InputSerializer(serializers.Serializer):
         infant = serializers.UUIDField()
@@ -411,11 +416,12 @@ class AppointmentOutputSerializer(serializers.Serializer):
     confirmed_at = serializers.DateTimeField(allow_null=True)
 
 
-class AppointmentListApi(generics.ListAPIView):
+class AppointmentListApi(InfantListAuditMixin, generics.ListAPIView):
     """Staff: the clinic's appointments. Caregivers: their child's upcoming ones (read-only)."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = AppointmentOutputSerializer
+    audit_resource = "appointment"
 
     def get_queryset(self):
         return appointments_visible_to(self.request.user).for_list()
@@ -481,11 +487,12 @@ class FollowUpOutputSerializer(serializers.Serializer):
     created_by = serializers.CharField(source="created_by_display")
 
 
-class FollowUpListApi(generics.ListAPIView):
+class FollowUpListApi(InfantListAuditMixin, generics.ListAPIView):
     """The worklist: open and overdue first (filter by kind, status, assignee or `me`)."""
 
     permission_classes = [IsClinicStaff]
     serializer_class = FollowUpOutputSerializer
+    audit_resource = "follow_up"
 
     def get_queryset(self):
         tasks = follow_ups_visible_to(self.request.user).worklist()

@@ -11,15 +11,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.models import Assessment
-from clinics.models import Role
+from clinics.models import AuditAction, AuditChannel, Role
 from clinics.selectors import has_role, is_clinic_staff, membership_for
 from patients.models import Guardianship
 from patients.selectors import infants_visible_to
+from patients.services import infant_read_record, infant_record_audit
 from workups.forms import (
     FollowUpAddForm,
     FollowUpCallForm,
@@ -98,6 +100,29 @@ def _form_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, problems)
 
 
+def _audit_list(request, resource: str, *infant_groups) -> None:
+    """One audit row naming every infant the page showed (the rows' and a picker's)."""
+    infant_read_record(
+        reader=request.user,
+        action=AuditAction.LIST,
+        resource=resource,
+        request=request,
+        infant_uuids={infant.uuid for group in infant_groups for infant in group},
+    )
+
+
+def _audit_infant_page(request, infant, resource: str) -> None:
+    """A form page about one infant shows its record's header: a read like any other."""
+    infant_read_record(
+        reader=request.user, infants=[infant], action=AuditAction.VIEW, resource=resource,
+        request=request,
+    )  # fmt: skip
+
+
+def _picker_infants(form: InfantPickForm):
+    return form.fields["infant"].queryset.only("uuid")
+
+
 def _clinic_zone(request) -> ZoneInfo:
     membership = membership_for(request.user)
     return ZoneInfo(membership.clinic.time_zone if membership else "UTC")
@@ -114,6 +139,9 @@ def _infant_pick_form(request) -> InfantPickForm:
 def infant_pick(request):
     form = InfantPickForm(request.GET, infants=infants_visible_to(request.user))
     if not form.is_valid():
+        if "infant" in form.errors and request.GET.get("infant"):
+            # Another clinic's (or no) infant named in the query: a refusal, audited as a probe.
+            raise Http404("No such infant.")
         return redirect("workups:order-list")
     target = (
         "workups:order-create"
@@ -129,14 +157,19 @@ def order_list(request):
     orders = orders_visible_to(request.user).for_list()
     if status in OrderStatus.values:
         orders = orders.filter(status=status)
+    orders = list(orders[:LIST_ROWS])
+    pick_form = _infant_pick_form(request)
+    _audit_list(
+        request, "test_order", [order.infant for order in orders], _picker_infants(pick_form)
+    )
     return render(
         request,
         "workups/order_list.html",
         {
-            "orders": orders[:LIST_ROWS],
+            "orders": orders,
             "statuses": OrderStatus.choices,
             "status": status,
-            "pick_form": _infant_pick_form(request),
+            "pick_form": pick_form,
         },
     )
 
@@ -156,6 +189,7 @@ def order_create_page(request, infant_id):
             messages.success(request, f"{order.get_test_display()} ordered.")
             return redirect("dashboard:case", infant.uuid)
     latest = Assessment.objects.for_infant(infant).latest_first().first()
+    _audit_infant_page(request, infant, "test_order_form")
     return render(
         request,
         "workups/order_form.html",
@@ -200,7 +234,17 @@ def _visible_order(request, order_uuid):
 
 @login_required
 def order_detail(request, order_uuid):
-    return _order_page(request, _visible_order(request, order_uuid))
+    order = _visible_order(request, order_uuid)
+    infant_record_audit(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        resource="test_order",
+        channel=AuditChannel.WEB,
+        infant=order.infant,
+        object_uuid=order.uuid,
+        request=request,
+    )
+    return _order_page(request, order)
 
 
 @login_required
@@ -257,7 +301,9 @@ def alert_list(request):
     alerts = critical_alerts_visible_to(request.user).select_related(
         "infant", "result__order", "recipient", "acknowledged_by"
     )
-    return render(request, "workups/alert_list.html", {"alerts": alerts[:LIST_ROWS]})
+    alerts = list(alerts[:LIST_ROWS])
+    _audit_list(request, "critical_alert", [alert.infant for alert in alerts])
+    return render(request, "workups/alert_list.html", {"alerts": alerts})
 
 
 @login_required
@@ -282,13 +328,18 @@ def alert_acknowledge(request, critical_alert_uuid):
 
 @staff_page
 def referral_list(request):
+    referrals = list(referrals_visible_to(request.user).for_list()[:LIST_ROWS])
+    appointments = list(appointments_visible_to(request.user).booked().for_list()[:LIST_ROWS])
+    _audit_list(
+        request,
+        "referral",
+        [referral.infant for referral in referrals],
+        [appointment.referral.infant for appointment in appointments],
+    )
     return render(
         request,
         "workups/referral_list.html",
-        {
-            "referrals": referrals_visible_to(request.user).for_list()[:LIST_ROWS],
-            "appointments": appointments_visible_to(request.user).booked().for_list()[:LIST_ROWS],
-        },
+        {"referrals": referrals, "appointments": appointments},
     )
 
 
@@ -321,6 +372,7 @@ def referral_create_page(request, infant_id):
             else:
                 messages.success(request, "Referral made; booking a slot.")
             return redirect("dashboard:case", infant.uuid)
+    _audit_infant_page(request, infant, "referral_form")
     return render(request, "workups/referral_form.html", {"infant": infant, "form": form})
 
 
@@ -422,11 +474,13 @@ def worklist(request):
             tasks = tasks.filter(assignee=request.user)
         elif filters["assignee"]:
             tasks = tasks.filter(assignee__uuid=filters["assignee"])
+    tasks = list(tasks[:LIST_ROWS])
+    _audit_list(request, "follow_up", [task.infant for task in tasks])
     return render(
         request,
         "workups/worklist.html",
         {
-            "tasks": tasks[:LIST_ROWS],
+            "tasks": tasks,
             "form": form,
             "assignees": assignees,
             "outcomes": FollowUpOutcome.choices,
@@ -495,7 +549,10 @@ def follow_up_reassign_page(request, followup_uuid):
 
 @login_required
 def portal_appointments(request):
-    appointments = appointments_upcoming_for_caregiver(request.user).for_list()
+    appointments = list(appointments_upcoming_for_caregiver(request.user).for_list())
+    _audit_list(
+        request, "appointment", [appointment.referral.infant for appointment in appointments]
+    )
     return render(request, "workups/portal_appointments.html", {"appointments": appointments})
 
 
@@ -519,4 +576,5 @@ def follow_up_add_page(request, infant_id):
         else:
             messages.success(request, "Follow-up added to the worklist.")
             return redirect("dashboard:case", infant.uuid)
+    _audit_infant_page(request, infant, "follow_up_form")
     return render(request, "workups/follow_up_form.html", {"infant": infant, "form": form})

@@ -184,6 +184,10 @@ AXES_COOLOFF_MESSAGE = (
 # Lockout and rate limits key on the address this yields; a spoofable header would bypass them.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
+# Refusals (404/403 on an object a signed-in person named) written to the audit trail per person
+# and minute; the rest are counted (clinics.models.DeniedAccessTally).
+AUDIT_DENIED_ROWS_PER_MINUTE = env.int("AUDIT_DENIED_ROWS_PER_MINUTE", default=10)
+
 # Headers. The CSP allows only this origin: no inline script anywhere (static/ holds every file).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

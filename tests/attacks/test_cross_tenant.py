@@ -12,7 +12,8 @@ random ids (guessing), through the session and, on the API, through a token; and
 Refused means: anonymous gets 401 (API) or a redirect to sign-in (pages); the others get 404 or
 405, or 403 only where the answer for a random id is the same (a role check that does not depend
 on the object). Lists and pages never show the attacked ids; the attacked clinic's rows are
-unchanged; and each 403/404 on an object URL is in the audit trail as `denied`.
+unchanged; and each 403/404 on an object URL, or on a POST naming the attacked ids in its body,
+is in the audit trail as `denied`.
 """
 
 import uuid
@@ -158,6 +159,9 @@ def test_every_attacker_is_refused_everywhere_and_audited(kind, attacked):
                         continue
                     response = _send(client, method, route.template, data)
                     tried += 1
+                    # The POST names the attacked ids in its body: a refusal is a probe.
+                    if user is not None and method == "post":
+                        denied_expected += response.status_code in (403, 404)
                     body = response.content.decode(errors="replace")
                     leaked = [value for value in foreign if value in body]
                     if leaked or response.status_code >= 500:

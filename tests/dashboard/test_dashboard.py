@@ -119,7 +119,7 @@ def test_dashboard_reads_are_audited(client, doctor):
     sign_in_verified(client, doctor)
     client.get(reverse("dashboard:index"))
     event = AuditEvent.objects.get(resource="dashboard")
-    assert event.detail["infants"] == [str(infant.uuid)]
+    assert event.infant_uuids == [infant.uuid]
 
 
 def test_caregivers_cannot_open_the_dashboard(client):

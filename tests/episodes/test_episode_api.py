@@ -273,7 +273,7 @@ def test_listing_episodes_is_audited_with_what_was_shown(token_client):
     assert response.status_code == 200
     event = AuditEvent.objects.get(resource="episode", action="list")
     assert event.actor == parent
-    assert event.detail["infant_ids"] == [str(infant.uuid)]
+    assert event.infant_uuids == [infant.uuid]
     assert event.detail["episode_ids"] == [str(episode.uuid)]
 
 

@@ -112,7 +112,7 @@ def test_list_page_searches_and_writes_one_list_row(client):
     response = client.get(reverse("patients:infant-list"), {"search": "ada"})
     assert list(response.context["page"]) == [ada]
     event = AuditEvent.objects.get(action="list", actor=user)
-    assert event.detail == {"infant_ids": [str(ada.uuid)]}
+    assert event.infant_uuids == [ada.uuid]
 
 
 def test_caregiver_cannot_open_staff_pages(client):

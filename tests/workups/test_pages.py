@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinics.models import Role
+from clinics.models import AuditEvent, Role
 from tests.factories import InfantFactory, sign_in_verified, staff
 from tests.workups.factories import (
     AppointmentFactory,
@@ -167,7 +167,8 @@ def test_list_pages_keep_a_fixed_number_of_queries(
         TestOrder.objects.all().delete()
         for _ in range(rows):
             make(team)
-        with django_assert_max_num_queries(10) as captured:
+        # The page's reads and the one audit row naming the infants shown.
+        with django_assert_max_num_queries(11) as captured:
             response = client.get(reverse(name))
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))
@@ -199,7 +200,14 @@ def test_staff_pick_an_infant_of_their_clinic_to_order_for_or_refer(client, team
         "workups:referral-create", kwargs={"infant_id": team.infant.uuid}
     )
     theirs = client.get(pick, {"infant": str(other_team.infant.uuid), "then": "order"})
-    assert theirs["Location"] == reverse("workups:order-list")
+    assert theirs.status_code == 404
+    probe = AuditEvent.objects.get(action="denied", actor=team.pediatrician)
+    assert probe.infant_uuid == other_team.infant.uuid
+    assert probe.detail["probed"][0] == {
+        "in": "query",
+        "name": "infant",
+        "id": str(other_team.infant.uuid),
+    }
 
 
 @pytest.mark.django_db
