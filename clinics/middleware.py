@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -150,4 +151,23 @@ def _as_uuid(value):
     try:
         return uuid.UUID(value) if value else None
     except ValueError:
+        return None
+
+
+class SuperuserOnlyAdminMiddleware:
+    """The Django admin answers 404 to everyone but superusers: clinic admins and everyone else
+    are not told it exists (staff management lives on the clinic's own pages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and "admin" in match.namespaces:
+            user = getattr(request, "user", None)
+            if user is None or not (user.is_active and user.is_superuser):
+                raise Http404
         return None

@@ -1,6 +1,23 @@
+from collections.abc import Callable
+
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinics.models import Membership, Role, User
+from clinics.models import Membership, Role, StaffInvitation, User
+
+# URL kwarg name -> (user, value) -> may the user see the object it names?
+URL_OBJECTS: dict[str, Callable[[object, object], bool]] = {}
+
+
+def url_object(*kwarg_names: str):
+    """Register the visibility check for the objects a URL kwarg names (apps do it in their
+    selectors module, beside the selector it uses)."""
+
+    def register(in_reach: Callable[[object, object], bool]):
+        for name in kwarg_names:
+            URL_OBJECTS[name] = in_reach
+        return in_reach
+
+    return register
 
 
 def membership_for(user: User) -> Membership | None:
@@ -41,3 +58,31 @@ def needs_second_factor(user: User) -> bool:
 def has_second_factor(user: User) -> bool:
     """The user has confirmed an authenticator app."""
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def memberships_managed_by(user: User):
+    """The memberships (active or not) of the clinic the user administers; none for anyone who
+    is not an active clinic admin. Staff pages and API start from it, so another clinic's
+    membership is a 404."""
+    membership = membership_for(user)
+    if membership is None or membership.role != Role.CLINIC_ADMIN:
+        return Membership.objects.none()
+    return Membership.objects.filter(clinic=membership.clinic).select_related("user", "clinic")
+
+
+def staff_invitations_managed_by(user: User):
+    """The staff invitations of the clinic the user administers."""
+    membership = membership_for(user)
+    if membership is None or membership.role != Role.CLINIC_ADMIN:
+        return StaffInvitation.objects.none()
+    return StaffInvitation.objects.filter(clinic=membership.clinic).select_related("clinic")
+
+
+@url_object("membership_uuid")
+def _membership_in_reach(user, value) -> bool:
+    return memberships_managed_by(user).filter(uuid=value).exists()
+
+
+@url_object("staff_invitation_uuid")
+def _staff_invitation_in_reach(user, value) -> bool:
+    return staff_invitations_managed_by(user).filter(uuid=value).exists()

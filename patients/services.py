@@ -1,6 +1,5 @@
-import secrets
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from celery import current_app
@@ -12,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, Clinic, User
-from clinics.services import audit_record, token_digest
+from clinics.services import (
+    InvitationRefused,
+    audit_record,
+    invitation_check_usable,
+    invitation_token_new,
+    token_digest,
+)
 from patients.models import (
     AssessmentRequest,
     DevelopmentStatus,
@@ -26,8 +31,6 @@ from patients.models import (
     Relationship,
 )
 from patients.selectors import infant_development_status
-
-INVITATION_LIFETIME = timedelta(hours=72)
 
 INFANT_FIELDS = (
     "mrn",
@@ -246,10 +249,6 @@ def infant_request_assessment(*, infant: Infant, trigger: str, requested_by: Use
     )
 
 
-class InvitationRefused(Exception):
-    """An invitation link that cannot be used; the message is shown to the person who opened it."""
-
-
 def _invitation_link(raw_token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(
         "patients:invitation-accept", kwargs={"token": raw_token}
@@ -271,13 +270,13 @@ def invitation_send(
     email = email.strip().lower()
     if Guardianship.objects.active().filter(infant=infant, caregiver__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already a caregiver of this infant."})
-    raw_token = secrets.token_urlsafe(32)
+    raw_token, digest, expires_at = invitation_token_new()
     invitation = Invitation(
         infant=infant,
         email=email,
         relationship=relationship,
-        token_digest=token_digest(raw_token),
-        expires_at=timezone.now() + INVITATION_LIFETIME,
+        token_digest=digest,
+        expires_at=expires_at,
         invited_by=invited_by,
     )
     invitation.full_clean()
@@ -318,18 +317,7 @@ def invitation_for_token(raw_token: str, *, lock: bool = False) -> Invitation:
     invitation = invitations.filter(token_digest=token_digest(raw_token)).first()
     if invitation is None:
         raise InvitationRefused("This invitation link is not valid. Ask the clinic for a new one.")
-    if invitation.revoked_at is not None:
-        raise InvitationRefused(
-            "This invitation has been withdrawn by the clinic. Ask the clinic for a new one."
-        )
-    if invitation.used_at is not None:
-        raise InvitationRefused(
-            "This invitation link has already been used. Sign in with your email and password."
-        )
-    if invitation.is_expired:
-        raise InvitationRefused(
-            "This invitation link has expired (links last 72 hours). Ask the clinic for a new one."
-        )
+    invitation_check_usable(invitation)
     return invitation
 
 

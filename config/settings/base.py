@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # Idle staff sessions end before anything else looks at the user.
     "clinics.middleware.StaffIdleTimeoutMiddleware",
     "clinics.middleware.StaffSecondFactorMiddleware",
+    # The Django admin is a 404 for everyone but superusers.
+    "clinics.middleware.SuperuserOnlyAdminMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # After authentication: writes an audit row when a signed-in person is refused an object.
