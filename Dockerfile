@@ -18,4 +18,5 @@ RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////t
 
 USER clinic
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+# config/gunicorn.conf.py: bind, workers, and an access log without query strings.
+CMD ["gunicorn", "--config", "config/gunicorn.conf.py", "config.wsgi:application"]

@@ -4,14 +4,13 @@ from django.contrib.auth import authenticate, user_login_failed
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from clinics.lockout import lockout_client_address
 from clinics.models import ApiToken, AuditChannel, Membership, Role
-from clinics.permissions import DeclaredRoles
+from clinics.permissions import PUBLIC, SIGNED_IN, DeclaredRoles
 from clinics.selectors import (
     has_second_factor,
     membership_for,
@@ -37,7 +36,8 @@ LOCKED_OUT_MESSAGE = (
 class ApiRootApi(APIView):
     """The entry points of version 1 of the API."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [DeclaredRoles]
+    required_roles = PUBLIC
 
     class OutputSerializer(serializers.Serializer):
         auth_token = serializers.URLField()
@@ -62,7 +62,8 @@ class TokenObtainApi(APIView):
     also send `otp`: the current authenticator code, or a recovery code."""
 
     authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [DeclaredRoles]
+    required_roles = PUBLIC
     throttle_classes = [AuthThrottle]
 
     class InputSerializer(serializers.Serializer):
@@ -124,7 +125,8 @@ class TokenObtainApi(APIView):
 class TokenRevokeApi(APIView):
     """Revoke the token used for this request."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
@@ -136,7 +138,8 @@ class TokenRevokeApi(APIView):
 class MeApi(APIView):
     """Who is signed in, and their role."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField(source="uuid")

@@ -81,11 +81,17 @@ class NewAccountForm(forms.Form):
         return cleaned
 
 
+ROLE_HELP = (
+    "Pediatricians review assessments, order tests, refer and acknowledge alerts. Nurses work the "
+    "follow-up worklist and record results. Clinic admins can also manage staff and slots."
+)
+
+
 class StaffInviteForm(forms.Form):
     email = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.NURSE)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.NURSE, help_text=ROLE_HELP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +101,7 @@ class StaffInviteForm(forms.Form):
 
 
 class MembershipRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    role = forms.ChoiceField(choices=Role.choices, label="New role", help_text=ROLE_HELP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

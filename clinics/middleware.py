@@ -171,3 +171,20 @@ class SuperuserOnlyAdminMiddleware:
             if user is None or not (user.is_active and user.is_superuser):
                 raise Http404
         return None
+
+
+class NoStoreForSignedInMiddleware:
+    """Every response to a signed-in person (session or API token) may carry a child's record:
+    `Cache-Control: no-store` keeps it out of browser, proxy and shared caches. Runs on the
+    response, after DRF has set the token's user on the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store, private"
+        return response

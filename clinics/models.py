@@ -261,19 +261,17 @@ class Notification(BaseModel):
         return email_done and sms_done
 
 
-class StaffInvitationQuerySet(models.QuerySet):
+class InvitationLinkQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(used_at__isnull=True, revoked_at__isnull=True)
 
 
-class StaffInvitation(BaseModel):
-    """A single-use link, valid 72 hours, that makes the invited person a member of one clinic
-    with one role. Only a SHA-256 digest of the token is stored; the raw token exists only in
-    the email. The membership is created in the invitation's clinic when the link is used."""
+class InvitationLink(BaseModel):
+    """A single-use link sent by email (caregiver and staff invitations). Only a SHA-256 digest
+    of the token is stored; the raw token exists only in the email
+    (`clinics.services.invitation_token_new`, `invitation_for_link`)."""
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_invitations")
     email = models.EmailField()
-    role = models.CharField(max_length=20, choices=Role.choices)
     token_digest = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -286,18 +284,11 @@ class StaffInvitation(BaseModel):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = StaffInvitationQuerySet.as_manager()
+    objects = InvitationLinkQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="staff_invitation_role_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Invitation of {self.email} to {self.clinic} as {self.get_role_display()}"
 
     @property
     def is_pending(self) -> bool:
@@ -306,3 +297,21 @@ class StaffInvitation(BaseModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class StaffInvitation(InvitationLink):
+    """Makes the invited person a member of one clinic with one role; the membership is created
+    in the invitation's clinic when the link is used."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta(InvitationLink.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="staff_invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.clinic} as {self.get_role_display()}"

@@ -5,7 +5,7 @@ Every view declares the roles it serves (`@requires_roles(...)` on a page, `requ
 in this order:
 
 1. every object the URL names is looked up through its app's visibility selector (registered
-   with `clinics.selectors.url_object`): another clinic's or family's object is a 404 for everyone;
+   with `clinics.selectors.url_objects`): another clinic's or family's object is a 404 for everyone;
 2. then the role: someone who may see the object but not do this gets a 403.
 
 So a caregiver who can see their child gets 403 on the staff pages about that child, and a
@@ -52,66 +52,57 @@ def roles_enforce(request, *, roles: tuple[str, ...], url_kwargs: dict) -> None:
     if ANONYMOUS in roles:
         return
     for name, value in url_kwargs.items():
-        in_reach = URL_OBJECTS.get(name)
-        if in_reach is None:
-            raise ImproperlyConfigured(f"No url_object lookup is registered for {name!r}.")
-        if not in_reach(request.user, value):
+        visible_to = URL_OBJECTS.get(name)
+        if visible_to is None:
+            raise ImproperlyConfigured(f"No selector is registered for the URL kwarg {name!r}.")
+        if not visible_to(request.user).filter(uuid=value).exists():
             raise Http404
     if role_of(request.user) not in roles:
         raise PermissionDenied(ROLE_REFUSED.get(tuple(roles), "Your role cannot do this."))
 
 
-def requires_roles(*roles: str):
-    """Declare the roles a page serves; anonymous visitors go to the sign-in page."""
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def roles_for(request, *, roles: tuple[str, ...], write_roles: tuple[str, ...]) -> tuple:
+    return roles if request.method in SAFE_METHODS else write_roles
+
+
+def requires_roles(*roles: str, write: tuple[str, ...] | None = None):
+    """Declare the roles a page serves; `write` narrows them for POST and other writes (a page
+    that staff read and only pediatricians submit). Anonymous visitors go to sign in."""
     if not roles:
         raise ImproperlyConfigured("Declare at least one role (PUBLIC for pages open to anyone).")
+    write_roles = tuple(write or roles)
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if ANONYMOUS not in roles and not request.user.is_authenticated:
+            needed = roles_for(request, roles=roles, write_roles=write_roles)
+            if ANONYMOUS not in needed and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            roles_enforce(request, roles=roles, url_kwargs=kwargs)
+            roles_enforce(request, roles=needed, url_kwargs=kwargs)
             return view(request, *args, **kwargs)
 
         wrapper.required_roles = roles
+        wrapper.required_write_roles = write_roles
         return wrapper
 
     return decorate
 
 
 class DeclaredRoles(BasePermission):
-    """The API side of `requires_roles`: reads the view's `required_roles`."""
+    """The API side of `requires_roles`: reads the view's `required_roles` (and
+    `required_write_roles` for writes, when it differs)."""
 
     def has_permission(self, request, view) -> bool:
         roles = getattr(view, "required_roles", None)
         if not roles:
             raise ImproperlyConfigured(f"{type(view).__name__} declares no required_roles.")
+        roles = roles_for(
+            request, roles=roles, write_roles=getattr(view, "required_write_roles", roles)
+        )
         if ANONYMOUS not in roles and not (request.user and request.user.is_authenticated):
             return False
         roles_enforce(request, roles=roles, url_kwargs=view.kwargs)
         return True
-
-
-class IsClinicStaff(BasePermission):
-    message = ROLE_REFUSED[STAFF]
-
-    def has_permission(self, request, view) -> bool:
-        return role_of(request.user) in STAFF
-
-
-class IsClinician(BasePermission):
-    message = ROLE_REFUSED[CLINICIANS]
-
-    def has_permission(self, request, view) -> bool:
-        return role_of(request.user) in CLINICIANS
-
-
-def require_clinician(request) -> None:
-    if role_of(request.user) not in CLINICIANS:
-        raise PermissionDenied(ROLE_REFUSED[CLINICIANS])
-
-
-def require_clinic_staff(request) -> None:
-    if role_of(request.user) not in STAFF:
-        raise PermissionDenied(ROLE_REFUSED[STAFF])

@@ -1,23 +1,19 @@
 from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinics.models import Membership, Role, StaffInvitation, User
+from clinics.models import Membership, Notification, Role, StaffInvitation, User
 
-# URL kwarg name -> (user, value) -> may the user see the object it names?
-URL_OBJECTS: dict[str, Callable[[object, object], bool]] = {}
+# URL kwarg name -> the visibility selector of the objects it names (user -> QuerySet).
+URL_OBJECTS: dict[str, Callable[[User], QuerySet]] = {}
 
 
-def url_object(*kwarg_names: str):
-    """Register the visibility check for the objects a URL kwarg names (apps do it in their
-    selectors module, beside the selector it uses)."""
-
-    def register(in_reach: Callable[[object, object], bool]):
-        for name in kwarg_names:
-            URL_OBJECTS[name] = in_reach
-        return in_reach
-
-    return register
+def url_objects(**selectors: Callable[[User], QuerySet]) -> None:
+    """Register, per URL kwarg, the selector that decides who may see the object it names (by
+    its public `uuid`). Apps do it in their selectors module, beside the selectors;
+    `clinics.permissions` looks every URL object up through them before any role check."""
+    URL_OBJECTS.update(selectors)
 
 
 def membership_for(user: User) -> Membership | None:
@@ -78,11 +74,12 @@ def staff_invitations_managed_by(user: User):
     return StaffInvitation.objects.filter(clinic=membership.clinic).select_related("clinic")
 
 
-@url_object("membership_uuid")
-def _membership_in_reach(user, value) -> bool:
-    return memberships_managed_by(user).filter(uuid=value).exists()
+def notifications_of(user: User) -> QuerySet[Notification]:
+    return Notification.objects.for_recipient(user)
 
 
-@url_object("staff_invitation_uuid")
-def _staff_invitation_in_reach(user, value) -> bool:
-    return staff_invitations_managed_by(user).filter(uuid=value).exists()
+url_objects(
+    membership_uuid=memberships_managed_by,
+    staff_invitation_uuid=staff_invitations_managed_by,
+    notification_uuid=notifications_of,
+)

@@ -256,7 +256,8 @@ def audit_record(
     )
     if request is not None:
         event.method = request.method[:10]
-        event.path = request.get_full_path()[:500]
+        # The path only: a query string can name a child (a search by name or MRN).
+        event.path = request.path[:500]
         event.client_address = _client_address(request)
         event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     event.save()
@@ -364,8 +365,15 @@ def invitation_token_new() -> tuple[str, str, timezone.datetime]:
     return raw_token, token_digest(raw_token), timezone.now() + INVITATION_LIFETIME
 
 
-def invitation_check_usable(invitation) -> None:
-    """Refuse a withdrawn, spent or expired invitation (caregiver and staff invitations alike)."""
+def invitation_for_link(invitations: models.QuerySet, raw_token: str, *, lock: bool = False):
+    """The invitation (caregiver or staff) a link names, or InvitationRefused saying why it
+    cannot be used: unknown, withdrawn, spent or expired."""
+    if lock:
+        # Two tabs accepting the same link at once: the row lock lets exactly one win.
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.filter(token_digest=token_digest(raw_token)).first()
+    if invitation is None:
+        raise InvitationRefused("This invitation link is not valid. Ask the clinic for a new one.")
     if invitation.revoked_at is not None:
         raise InvitationRefused(
             "This invitation has been withdrawn by the clinic. Ask the clinic for a new one."
@@ -378,6 +386,7 @@ def invitation_check_usable(invitation) -> None:
         raise InvitationRefused(
             "This invitation link has expired (links last 72 hours). Ask the clinic for a new one."
         )
+    return invitation
 
 
 def _require_clinic_admin_of(*, actor: User, clinic: Clinic) -> None:
@@ -465,14 +474,9 @@ def staff_invitation_send(
 
 def staff_invitation_for_token(raw_token: str, *, lock: bool = False) -> StaffInvitation:
     """The staff invitation a link names, or InvitationRefused saying why it cannot be used."""
-    invitations = StaffInvitation.objects.select_related("clinic")
-    if lock:
-        invitations = invitations.select_for_update(of=("self",))
-    invitation = invitations.filter(token_digest=token_digest(raw_token)).first()
-    if invitation is None:
-        raise InvitationRefused("This invitation link is not valid. Ask the clinic for a new one.")
-    invitation_check_usable(invitation)
-    return invitation
+    return invitation_for_link(
+        StaffInvitation.objects.select_related("clinic"), raw_token, lock=lock
+    )
 
 
 def _staff_invitation_use(

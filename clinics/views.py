@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +25,7 @@ from clinics.forms import (
     StaffInviteForm,
 )
 from clinics.models import ApiToken, Membership, Notification, Role, User
-from clinics.permissions import PUBLIC, requires_roles
+from clinics.permissions import PUBLIC, SIGNED_IN, requires_roles
 from clinics.selectors import (
     has_second_factor,
     membership_for,
@@ -51,6 +50,7 @@ from clinics.services import (
     totp_enrolment_start,
     user_password_change,
 )
+from clinics.throttles import AuthThrottle, page_throttle_refusal
 
 
 def _second_factor_url(user, next_url: str) -> str:
@@ -89,9 +89,16 @@ def _complete_verification(request, device) -> None:
 
 
 class SignInView(auth_views.LoginView):
+    required_roles = PUBLIC
     template_name = "clinics/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Attempts per client address, whatever the account, counted with the token endpoint's.
+        if refusal := page_throttle_refusal(request, AuthThrottle()):
+            return refusal
+        return super().post(request, *args, **kwargs)
 
     def get_success_url(self):
         url = super().get_success_url()
@@ -102,11 +109,11 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    required_roles = PUBLIC
 
 
 @never_cache
-@login_required
+@requires_roles(*SIGNED_IN)
 def second_factor_verify(request):
     user = request.user
     next_url = _next_url(request)
@@ -132,7 +139,7 @@ def _qr_svg(data: str) -> str:
 
 
 @never_cache
-@login_required
+@requires_roles(*SIGNED_IN)
 def second_factor_setup(request):
     user = request.user
     next_url = _next_url(request)
@@ -164,7 +171,7 @@ def second_factor_setup(request):
 
 
 @never_cache
-@login_required
+@requires_roles(*SIGNED_IN)
 def account_security(request):
     user = request.user
     action = request.POST.get("action") if request.method == "POST" else None
@@ -198,13 +205,13 @@ def account_security(request):
     return render(request, "clinics/account_security.html", context)
 
 
-@login_required
+@requires_roles(*SIGNED_IN)
 def notification_list(request):
     notifications = Notification.objects.for_recipient(request.user).order_by("-created_at")[:100]
     return render(request, "clinics/notifications.html", {"notifications": notifications})
 
 
-@login_required
+@requires_roles(*SIGNED_IN)
 @require_POST
 def notification_read(request, notification_uuid):
     notification = get_object_or_404(
@@ -247,7 +254,11 @@ def staff_list(request):
                 "The link works once, for 72 hours.",
             )
             return redirect("staff-list")
-    members = memberships_managed_by(request.user).order_by("-is_active", "user__full_name")
+    members = list(
+        memberships_managed_by(request.user).order_by("-is_active", "user__full_name", "id")
+    )
+    for member in members:
+        member.is_you = member.user_id == request.user.pk
     invitations = (
         staff_invitations_managed_by(request.user)
         .pending()
@@ -277,7 +288,7 @@ def membership_detail(request, membership_uuid):
             membership.refresh_from_db()
             messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
             return redirect("staff-detail", membership_uuid=membership.uuid)
-        if action == "deactivate":
+        if action == "deactivate_confirmed":
             membership_deactivate(
                 membership=membership, deactivated_by=request.user, request=request
             )
@@ -293,6 +304,7 @@ def membership_detail(request, membership_uuid):
         "membership": membership,
         "form": form,
         "is_self": membership.user_id == request.user.pk,
+        "confirm_deactivation": action == "deactivate",
     }
     return render(request, "clinics/staff_detail.html", context)
 

@@ -1,17 +1,16 @@
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, Role
-from clinics.selectors import has_role, is_clinic_staff
+from clinics.permissions import CLINICIANS, SIGNED_IN, STAFF, requires_roles
+from clinics.selectors import has_role
+from clinics.throttles import CaregiverWriteThrottle, page_throttle_refusal
 from episodes.forms import EpisodeLogForm, EpisodeReviewForm
 from episodes.models import Episode
 from episodes.selectors import episodes_visible_to
@@ -43,7 +42,7 @@ def _episode_for(request, episode_uuid) -> Episode:
     )
 
 
-@login_required
+@requires_roles(*SIGNED_IN)
 def portal_home(request):
     """A parent's children, each with their latest episodes."""
     infants = infants_visible_to(request.user).prefetch_related(
@@ -60,8 +59,12 @@ def portal_home(request):
     return render(request, "episodes/portal_home.html", {"children": children})
 
 
-@login_required
+@requires_roles(*SIGNED_IN)
 def portal_episode_log(request, infant_uuid):
+    if request.method == "POST" and (
+        refusal := page_throttle_refusal(request, CaregiverWriteThrottle())
+    ):
+        return refusal
     infant = get_object_or_404(
         infants_visible_to(request.user).select_related("clinic"), uuid=infant_uuid
     )
@@ -88,7 +91,7 @@ def portal_episode_log(request, infant_uuid):
         )
 
 
-@login_required
+@requires_roles(*SIGNED_IN)
 def portal_episode(request, episode_uuid):
     episode = _episode_for(request, episode_uuid)
     _audit_episode_view(request, episode)
@@ -99,14 +102,8 @@ def portal_episode(request, episode_uuid):
     )
 
 
-def _require_staff(request) -> None:
-    if not is_clinic_staff(request.user):
-        raise Http404
-
-
-@login_required
+@requires_roles(*STAFF)
 def staff_episode_list(request, infant_uuid):
-    _require_staff(request)
     infant = get_object_or_404(
         infants_visible_to(request.user).select_related("clinic"), uuid=infant_uuid
     )
@@ -129,9 +126,8 @@ def staff_episode_list(request, infant_uuid):
     )
 
 
-@login_required
+@requires_roles(*STAFF, write=CLINICIANS)
 def staff_episode_detail(request, episode_uuid):
-    _require_staff(request)
     episode = _episode_for(request, episode_uuid)
     can_review = has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
     initial = {
@@ -141,8 +137,6 @@ def staff_episode_detail(request, episode_uuid):
     }
     form = EpisodeReviewForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if not can_review:
-            raise PermissionDenied("Only a pediatrician can record the video review.")
         if form.is_valid():
             episode_clinician_review(
                 episode=episode,

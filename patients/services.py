@@ -14,9 +14,8 @@ from clinics.models import AuditAction, AuditChannel, Clinic, User
 from clinics.services import (
     InvitationRefused,
     audit_record,
-    invitation_check_usable,
+    invitation_for_link,
     invitation_token_new,
-    token_digest,
 )
 from patients.models import (
     AssessmentRequest,
@@ -310,15 +309,9 @@ def invitation_send(
 
 def invitation_for_token(raw_token: str, *, lock: bool = False) -> Invitation:
     """The invitation a link names, or InvitationRefused saying why it cannot be used."""
-    invitations = Invitation.objects.select_related("infant__clinic")
-    if lock:
-        # Two tabs accepting the same link at once: the row lock lets exactly one win.
-        invitations = invitations.select_for_update(of=("self",))
-    invitation = invitations.filter(token_digest=token_digest(raw_token)).first()
-    if invitation is None:
-        raise InvitationRefused("This invitation link is not valid. Ask the clinic for a new one.")
-    invitation_check_usable(invitation)
-    return invitation
+    return invitation_for_link(
+        Invitation.objects.select_related("infant__clinic"), raw_token, lock=lock
+    )
 
 
 def _invitation_use(*, invitation: Invitation, caregiver: User, request, channel) -> Guardianship:

@@ -3,12 +3,10 @@ and the caregiver's upcoming appointments. Objects are found through the work-up
 another clinic's object is a 404; the role check comes after the lookup."""
 
 from contextlib import contextmanager
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import Assessment
 from clinics.models import Role
-from clinics.selectors import has_role, is_clinic_staff, membership_for
+from clinics.permissions import CAREGIVER, CLINICIANS, STAFF, requires_roles
+from clinics.selectors import membership_for
 from patients.models import Guardianship
 from patients.selectors import infants_visible_to
 from workups.forms import (
@@ -59,26 +58,7 @@ from workups.services import (
     slot_delete,
 )
 
-CLINICIANS = (Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
 LIST_ROWS = 200
-
-
-def require_role(request, *roles: Role) -> None:
-    if not has_role(request.user, *roles):
-        raise PermissionDenied("Your role cannot do this.")
-
-
-def staff_page(view):
-    """Pages about no single object: clinic staff only."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not kwargs and not is_clinic_staff(request.user):
-            raise PermissionDenied("Only clinic staff can do this.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @contextmanager
@@ -107,7 +87,7 @@ def _infant_pick_form(request) -> InfantPickForm:
     return InfantPickForm(infants=infants_visible_to(request.user).order_by("family_name", "id"))
 
 
-@staff_page
+@requires_roles(*STAFF)
 def infant_pick(request):
     form = InfantPickForm(request.GET, infants=infants_visible_to(request.user))
     if not form.is_valid():
@@ -120,7 +100,7 @@ def infant_pick(request):
     return redirect(target, infant_id=form.cleaned_data["infant"].uuid)
 
 
-@staff_page
+@requires_roles(*STAFF)
 def order_list(request):
     status = request.GET.get("status", "")
     orders = orders_visible_to(request.user).for_list()
@@ -138,10 +118,9 @@ def order_list(request):
     )
 
 
-@staff_page
+@requires_roles(*CLINICIANS)
 def order_create_page(request, infant_id):
     infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_id)
-    require_role(request, *CLINICIANS)
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,10 +139,9 @@ def order_create_page(request, infant_id):
     )
 
 
-@staff_page
+@requires_roles(*CLINICIANS)
 @require_POST
 def orders_from_assessment_page(request):
-    require_role(request, *CLINICIANS)
     assessment = get_object_or_404(
         Assessment.objects.filter(infant__in=infants_visible_to(request.user)),
         uuid=request.POST.get("assessment"),
@@ -190,16 +168,15 @@ def _visible_order(request, order_uuid):
     return get_object_or_404(orders_visible_to(request.user).for_list(), uuid=order_uuid)
 
 
-@login_required
+@requires_roles(*STAFF)
 def order_detail(request, order_uuid):
     return _order_page(request, _visible_order(request, order_uuid))
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def order_transition_page(request, order_uuid):
     order = _visible_order(request, order_uuid)
-    require_role(request, *CLINICIANS, Role.NURSE)
     form = OrderTransitionForm(request.POST, order=order)
     if form.is_valid():
         try:
@@ -212,11 +189,10 @@ def order_transition_page(request, order_uuid):
     return _order_page(request, order, transition_form=form)
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def result_create_page(request, order_uuid):
     order = _visible_order(request, order_uuid)
-    require_role(request, *CLINICIANS, Role.NURSE)
     with timezone.override(_clinic_zone(request)):
         form = ResultForm(request.POST, order=order)
         valid = form.is_valid()
@@ -237,7 +213,7 @@ def result_create_page(request, order_uuid):
 # Critical alerts ---------------------------------------------------------------------------------
 
 
-@staff_page
+@requires_roles(*STAFF)
 def alert_list(request):
     alerts = critical_alerts_visible_to(request.user).select_related(
         "infant", "result__order", "recipient", "acknowledged_by"
@@ -245,11 +221,10 @@ def alert_list(request):
     return render(request, "workups/alert_list.html", {"alerts": alerts[:LIST_ROWS]})
 
 
-@login_required
+@requires_roles(*CLINICIANS)
 @require_POST
 def alert_acknowledge(request, critical_alert_uuid):
     alert = get_object_or_404(critical_alerts_visible_to(request.user), uuid=critical_alert_uuid)
-    require_role(request, *CLINICIANS)
     critical_alert_acknowledge(alert=alert, acknowledged_by=request.user, request=request)
     messages.success(request, "Critical result acknowledged.")
     return redirect("workups:alert-list")
@@ -258,7 +233,7 @@ def alert_acknowledge(request, critical_alert_uuid):
 # Referrals, appointments, slots ------------------------------------------------------------------
 
 
-@staff_page
+@requires_roles(*STAFF)
 def referral_list(request):
     return render(
         request,
@@ -270,10 +245,9 @@ def referral_list(request):
     )
 
 
-@staff_page
+@requires_roles(*CLINICIANS)
 def referral_create_page(request, infant_id):
     infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_id)
-    require_role(request, *CLINICIANS)
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -292,11 +266,10 @@ def referral_create_page(request, infant_id):
     return render(request, "workups/referral_form.html", {"infant": infant, "form": form})
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def appointment_outcome(request, appointment_uuid):
     appointment = get_object_or_404(appointments_visible_to(request.user), uuid=appointment_uuid)
-    require_role(request, *CLINICIANS, Role.NURSE)
     with errors_as_messages(request):
         appointment_outcome_record(
             appointment=appointment,
@@ -307,29 +280,26 @@ def appointment_outcome(request, appointment_uuid):
     return redirect("workups:referral-list")
 
 
-@login_required
+@requires_roles(*CLINICIANS)
 @require_POST
 def referral_confirm_page(request, referral_uuid):
     referral = get_object_or_404(referrals_visible_to(request.user), uuid=referral_uuid)
-    require_role(request, *CLINICIANS)
     with errors_as_messages(request):
         referral_confirm(referral=referral, confirmed_by=request.user, request=request)
     return redirect("workups:referral-list")
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def appointment_confirm_page(request, appointment_uuid):
     appointment = get_object_or_404(appointments_visible_to(request.user), uuid=appointment_uuid)
-    require_role(request, *CLINICIANS, Role.NURSE)
     with errors_as_messages(request):
         appointment_confirm(appointment=appointment, confirmed_by=request.user, request=request)
     return redirect("workups:referral-list")
 
 
-@staff_page
+@requires_roles(Role.CLINIC_ADMIN)
 def slot_list(request):
-    require_role(request, Role.CLINIC_ADMIN)
     with timezone.override(_clinic_zone(request)):
         form = SlotForm(request.POST or None)
         valid = request.method == "POST" and form.is_valid()
@@ -349,11 +319,10 @@ def slot_list(request):
     return render(request, "workups/slot_list.html", {"slots": slots[:LIST_ROWS], "form": form})
 
 
-@login_required
+@requires_roles(Role.CLINIC_ADMIN)
 @require_POST
 def slot_delete_page(request, slot_uuid):
     slot = get_object_or_404(slots_visible_to(request.user), uuid=slot_uuid)
-    require_role(request, Role.CLINIC_ADMIN)
     with errors_as_messages(request):
         slot_delete(slot=slot, deleted_by=request.user)
     return redirect("workups:slot-list")
@@ -362,7 +331,7 @@ def slot_delete_page(request, slot_uuid):
 # The nurses' worklist ----------------------------------------------------------------------------
 
 
-@staff_page
+@requires_roles(*STAFF)
 def worklist(request):
     assignees = list(clinic_assignees(request.user))
     data = request.GET if request.GET else {"status": "open"}
@@ -400,7 +369,7 @@ def _visible_task(request, followup_uuid):
     return get_object_or_404(follow_ups_visible_to(request.user), uuid=followup_uuid)
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def follow_up_complete_page(request, followup_uuid):
     task = _visible_task(request, followup_uuid)
@@ -418,7 +387,7 @@ def follow_up_complete_page(request, followup_uuid):
     return redirect("workups:worklist")
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def follow_up_reassign_page(request, followup_uuid):
     task = _visible_task(request, followup_uuid)
@@ -435,13 +404,13 @@ def follow_up_reassign_page(request, followup_uuid):
 # The caregiver portal ----------------------------------------------------------------------------
 
 
-@login_required
+@requires_roles(CAREGIVER)
 def portal_appointments(request):
     appointments = appointments_upcoming_for_caregiver(request.user).for_list()
     return render(request, "workups/portal_appointments.html", {"appointments": appointments})
 
 
-@staff_page
+@requires_roles(*STAFF)
 def follow_up_add_page(request, infant_id):
     """Times typed here are clinic time: the clinic's zone is active for staff requests."""
     infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_id)

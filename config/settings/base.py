@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # On the way out, last: no cache keeps a response made for a signed-in person.
+    "clinics.middleware.NoStoreForSignedInMiddleware",
     # A lost database connection in a view is a 503 with Retry-After (config.health).
     "config.health.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -208,6 +210,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 VIDEO_MAX_UPLOAD_BYTES = env.int("VIDEO_MAX_UPLOAD_BYTES", default=1024**3)
+# Resumable uploads not yet complete hold disk space: at most this many per person, and at most
+# this many announced bytes per clinic (docs/security.md).
+VIDEO_OPEN_UPLOADS_PER_USER = env.int("VIDEO_OPEN_UPLOADS_PER_USER", default=3)
+VIDEO_OPEN_UPLOAD_BYTES_PER_CLINIC = env.int(
+    "VIDEO_OPEN_UPLOAD_BYTES_PER_CLINIC", default=8 * 1024**3
+)
 # Resumable (tus) uploads in progress; on the media volume so finished files move, not copy.
 VIDEO_UPLOAD_PARTIAL_DIR = env(
     "VIDEO_UPLOAD_PARTIAL_DIR", default=str(Path(MEDIA_ROOT).parent / "uploads-partial")
@@ -278,6 +286,12 @@ REST_FRAMEWORK = {
         "clinics.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested deeper than 64 levels is a 400 (config.api_parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api_parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ApiSchema",
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -318,8 +332,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No query string reaches a log (a search names a child): config.log_filters.
+    "filters": {"drop_query_strings": {"()": "config.log_filters.DropQueryStrings"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["drop_query_strings"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # The development server's request lines go through the same filter.
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # Work-ups. Hours until an order is due, by priority.

@@ -233,7 +233,7 @@ def test_another_clinics_membership_page_is_404(client):
     elsewhere = staff(Role.NURSE).memberships.get()
     url = reverse("staff-detail", kwargs={"membership_uuid": elsewhere.uuid})
     assert client.get(url).status_code == 404
-    assert client.post(url, {"action": "deactivate"}).status_code == 404
+    assert client.post(url, {"action": "deactivate_confirmed"}).status_code == 404
     elsewhere.refresh_from_db()
     assert elsewhere.is_active
 
@@ -263,7 +263,11 @@ def test_clinic_admin_invites_changes_role_and_deactivates_on_the_pages(
     client.post(url, {"action": "role", "role": Role.PEDIATRICIAN})
     membership.refresh_from_db()
     assert membership.role == Role.PEDIATRICIAN
-    client.post(url, {"action": "deactivate"})
+    asked = client.post(url, {"action": "deactivate"})
+    assert "Yes, deactivate" in asked.content.decode()
+    membership.refresh_from_db()
+    assert membership.is_active
+    client.post(url, {"action": "deactivate_confirmed"})
     membership.refresh_from_db()
     assert not membership.is_active
     assert visitor.get(reverse("home")).status_code == 302
