@@ -55,7 +55,8 @@ def assessment_run(
     """Score the infant's last 14 days of episodes and all results. When triage rises to same-day
     or emergency, the clinic's pediatricians are alerted and the caregivers advised at once."""
     case = build_case(infant)
-    result = score(case)
+    # The pages render ruleset 1.0.0 results; they move to 2.0.0 with the case builder.
+    result = score(case, ruleset=RULESET_VERSION)
     previous_triage = _effective_triage(infant)
     assessment = Assessment(
         infant=infant,
@@ -219,7 +220,7 @@ def assessment_review(
 
 def assessment_preview(*, case: dict) -> dict:
     """Score an ad-hoc case without storing anything."""
-    return score(case)
+    return score(case, ruleset=RULESET_VERSION)
 
 
 def assessment_run_requested(*, infant_id: int) -> Assessment | None:

@@ -68,9 +68,28 @@ def _human_size(size: int) -> str:
     return str(size)
 
 
+# MP4, MOV and 3GP are ISO base media files: a sequence of boxes, the first one (after its 4-byte
+# size) naming its type. filetype's 3GP rule looks for "ftyp3gp" at offset 0, where no real file
+# has it: a text file starting so passed, and FFmpeg read it as an SDP session.
+ISO_BOX_TYPES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot"}
+
+
+def _iso_box_header_ok(head: bytes) -> bool:
+    if len(head) < 8:
+        return False
+    size = int.from_bytes(head[:4], "big")
+    # 0: the box runs to the end of the file; 1: a 64-bit size follows the type.
+    return (size in (0, 1) or size >= 8) and head[4:8] in ISO_BOX_TYPES
+
+
 def detect_video_type(head: bytes) -> str:
     """The MIME type the bytes show, if it is a video type we accept; else VideoRefused(415)."""
     kind = filetype.guess(head)
+    if kind is not None and ACCEPTED_VIDEO_TYPES.get(kind.mime) in ("mp4", "mov", "3gp"):
+        if not _iso_box_header_ok(head):
+            kind = None
+    elif kind is None and head[4:11] == b"ftyp3gp" and _iso_box_header_ok(head):
+        return "video/3gpp"
     if kind is None or kind.mime not in ACCEPTED_VIDEO_TYPES:
         detected = kind.mime if kind else "not a recognised file format (for example, text)"
         raise VideoRefused(

@@ -1,15 +1,18 @@
 import hashlib
 import json
 import logging
+import shutil
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile, File
-from django.db import IntegrityError, transaction
+from django.core.files.base import File
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -18,6 +21,7 @@ from config.faults import fault_checkpoint
 from episodes import transcoding
 from episodes.intake import (
     ACCEPTED_VIDEO_TYPES,
+    CHUNK_BYTES,
     SIGNATURE_BYTES,
     LocalUploadFile,
     ReceivedFile,
@@ -40,6 +44,7 @@ from episodes.models import (
     UploadSession,
     VideoState,
 )
+from episodes.sandbox import SandboxError, SandboxLimitExceeded, run_limited
 from patients.models import Infant
 from patients.services import NEW_EPISODE, infant_record_audit, infant_request_assessment
 
@@ -200,7 +205,54 @@ def idempotent_response(
 def _enqueue_processing(video_uuid) -> None:
     from episodes.tasks import video_process_task  # tasks import services
 
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.VIDEO_PROCESS_IN_BACKGROUND_WITHOUT_BROKER:
+        threading.Thread(
+            target=_process_in_background, args=(video_uuid,), name="video-process", daemon=True
+        ).start()
+        return
     video_process_task.delay(str(video_uuid))
+
+
+def _process_in_background(video_uuid) -> None:
+    try:
+        video_process(video_uuid=video_uuid)
+    except Exception:
+        # No broker, so no retry: the video stays "uploaded" and the sweep picks it up.
+        logger.exception("processing video %s failed", video_uuid)
+    finally:
+        connection.close()
+
+
+def video_limits() -> transcoding.Limits:
+    return transcoding.Limits(
+        long_edge=settings.VIDEO_MAX_LONG_EDGE,
+        short_edge=settings.VIDEO_MAX_SHORT_EDGE,
+        seconds=settings.VIDEO_MAX_SECONDS,
+        frames=settings.VIDEO_MAX_FRAMES,
+    )
+
+
+def _refuse_beyond_limits(path: str, content_type: str) -> None:
+    """Read the headers only (in the sandbox, within seconds): a video declaring more than the
+    limits is refused before it is stored or decoded. A file the headers do not describe (a
+    truncated recording) is kept as evidence; its processing fails with the reason."""
+    try:
+        run_limited(
+            transcoding.inspect,
+            path,
+            content_type,
+            video_limits(),
+            passthrough=(transcoding.BeyondLimits, transcoding.NotDecodable),
+            **settings.VIDEO_INSPECT_LIMITS,
+        )
+    except transcoding.BeyondLimits as exc:
+        raise VideoRefused(422, f"The video was {exc}. Send a shorter or smaller clip.") from exc
+    except SandboxLimitExceeded as exc:
+        raise VideoRefused(
+            422, f"The video could not be read ({exc}). Send the clip again, or another one."
+        ) from exc
+    except (transcoding.NotDecodable, SandboxError):
+        return
 
 
 def video_receive(
@@ -224,6 +276,7 @@ def video_receive(
         existing = EpisodeVideo.objects.filter(episode=episode, sha256=received.sha256).first()
         if existing is not None:
             return existing, False
+        _refuse_beyond_limits(received.path, content_type)
         return _video_store(
             episode=episode,
             uploaded_by=uploaded_by,
@@ -440,27 +493,47 @@ def _video_claim(video_uuid) -> EpisodeVideo | None:
         return video
 
 
+@contextmanager
+def _local_original(video: EpisodeVideo) -> Iterator[str]:
+    """A local path of the original: the decoder opens paths only (the `file` protocol)."""
+    try:
+        yield video.original.path
+        return
+    except NotImplementedError:  # a remote storage (S3)
+        pass
+    with tempfile.NamedTemporaryFile(suffix=".video") as copy, video.original.open("rb") as src:
+        shutil.copyfileobj(src, copy, CHUNK_BYTES)
+        copy.flush()
+        yield copy.name
+
+
 def _derive(video: EpisodeVideo) -> dict:
-    """Probe the original, cut a poster and, if a browser cannot play it, a rendition."""
-    with video.original.open("rb") as original:
-        found = transcoding.probe(original)
-        original.seek(0)
-        poster = transcoding.poster_jpeg(original)
+    """Probe the original, cut a poster and, if a browser cannot play it, a rendition; all of
+    it in the sandbox, so a hostile file costs at most the processing limits."""
+    with _local_original(video) as path, tempfile.TemporaryDirectory() as work:
+        poster_path, rendition_path = f"{work}/poster.jpg", f"{work}/playable.mp4"
+        try:
+            found = run_limited(
+                transcoding.derive,
+                path,
+                video.content_type,
+                poster_path,
+                rendition_path,
+                video_limits(),
+                passthrough=(transcoding.BeyondLimits, transcoding.NotDecodable),
+                **settings.VIDEO_PROCESS_LIMITS,
+            )
+        except SandboxError as exc:
+            raise transcoding.NotDecodable(f"not processed: {exc}") from exc
         fields = {
-            "duration_s": found.duration_s,
-            "width": found.width,
-            "height": found.height,
-            "rotation": found.rotation,
-            "video_codec": found.video_codec,
-            "audio_codec": found.audio_codec,
+            name: found[name]
+            for name in ("duration_s", "width", "height", "rotation", "video_codec", "audio_codec")
         }
-        video.poster.save("poster.jpg", ContentFile(poster), save=False)
+        with open(poster_path, "rb") as poster:
+            video.poster.save("poster.jpg", File(poster), save=False)
         fields["poster"] = video.poster.name
-        if not found.playable_in_browser(video.content_type):
-            original.seek(0)
-            with tempfile.NamedTemporaryFile(suffix=".mp4") as rendition:
-                transcoding.playable_mp4(original, rendition.name)
-                rendition.seek(0)
+        if found["rendition"]:
+            with open(rendition_path, "rb") as rendition:
                 video.rendition.save("playable.mp4", File(rendition), save=False)
             fields["rendition"] = video.rendition.name
     return fields

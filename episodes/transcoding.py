@@ -2,9 +2,17 @@
 
 Only the decoded pictures and sound are carried into derived files; container metadata (where a
 phone writes location and device details) is never copied.
+
+A caregiver's file is untrusted input. It is opened only from a local path, only with the
+demuxer its bytes were identified as (FFmpeg's probing would otherwise pick any of its formats:
+a text file starting with `ftyp3gp` became an SDP session that bound UDP ports), with the `file`
+protocol only, and it is refused before anything is decoded when its streams declare more than
+the limits; while decoding, pictures are counted against the same limits, so a file whose
+header understates its length is stopped too. The functions here run inside
+`episodes.sandbox.run_limited` (no Django in this module: the child process has none).
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from fractions import Fraction
 
 import av
@@ -14,12 +22,39 @@ PLAYABLE = {
     "video/mp4": ({"h264", "vp9", "av1"}, {"aac", "mp3", "opus", ""}),
     "video/webm": ({"vp8", "vp9", "av1"}, {"opus", "vorbis", ""}),
 }
+# The only demuxers a caregiver's file is opened with, by the type its bytes showed.
+DEMUXERS = {
+    "video/mp4": "mov",
+    "video/quicktime": "mov",
+    "video/3gpp": "mov",
+    "video/webm": "matroska",
+    "video/x-matroska": "matroska",
+}
+OPEN_OPTIONS = {"protocol_whitelist": "file", "format_whitelist": "mov,matroska"}
 POSTER_AT_SECONDS = 0.5
 MAX_RENDITION_EDGE = 1920
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The largest video the clinic processes (4K UHD/DCI, ten minutes, 60 frames a second for
+    ten minutes); a portrait video may be 2160 wide and 4096 high."""
+
+    long_edge: int = 4096
+    short_edge: int = 2160
+    seconds: float = 600.0
+    frames: int = 36_000
+
+    def describe_size(self) -> str:
+        return f"{self.long_edge}x{self.short_edge}"
+
+
 class NotDecodable(Exception):
     """The file cannot be read as a video; the message is the reason shown to staff."""
+
+
+class BeyondLimits(NotDecodable):
+    """The video is larger, longer or has more pictures than the clinic processes."""
 
 
 @dataclass
@@ -36,37 +71,105 @@ class Probe:
         return self.video_codec in video_codecs and self.audio_codec in audio_codecs
 
 
-def _open(source):
+def _open(path: str, content_type: str):
+    demuxer = DEMUXERS.get(content_type)
+    if demuxer is None:
+        raise NotDecodable(f"not a decodable video (no reader for {content_type})")
     try:
-        return av.open(source, mode="r")
+        return av.open(str(path), mode="r", format=demuxer, container_options=OPEN_OPTIONS)
     except av.FFmpegError as exc:
         raise NotDecodable(f"not a decodable video ({exc.strerror or exc})") from exc
 
 
-def _first_frame(container, stream):
-    for frame in container.decode(stream):
-        return frame
-    raise NotDecodable("not a decodable video (no picture could be decoded)")
+def _check_size(width: int, height: int, limits: Limits) -> None:
+    if max(width, height) > limits.long_edge or min(width, height) > limits.short_edge:
+        raise BeyondLimits(
+            f"refused: the video is {width}x{height}, larger than {limits.describe_size()}"
+        )
 
 
-def probe(source) -> Probe:
+def _declared_duration(container, stream) -> float | None:
+    if container.duration:
+        return container.duration / av.time_base
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    return None
+
+
+def _check_declared(container, limits: Limits):
+    """What the container and stream headers say, before any picture is decoded."""
+    if not container.streams.video:
+        raise NotDecodable("not a decodable video (no video track)")
+    stream = container.streams.video[0]
+    _check_size(stream.codec_context.width, stream.codec_context.height, limits)
+    duration = _declared_duration(container, stream)
+    if duration is not None and duration > limits.seconds:
+        raise BeyondLimits(
+            f"refused: the video lasts {duration:.0f} s, longer than {limits.seconds:.0f} s"
+        )
+    if stream.frames and stream.frames > limits.frames:
+        raise BeyondLimits(
+            f"refused: the video has {stream.frames} pictures, more than {limits.frames}"
+        )
+    return stream
+
+
+def _within_limits(frame, count: int, limits: Limits):
+    """Each decoded picture against the limits: a header may lie, the pictures cannot."""
+    if count > limits.frames:
+        raise BeyondLimits(f"refused: the video has more than {limits.frames} pictures")
+    if frame.time is not None and frame.time > limits.seconds:
+        raise BeyondLimits(f"refused: the video lasts longer than {limits.seconds:.0f} s")
+    _check_size(frame.width, frame.height, limits)
+    return frame
+
+
+def video_frames(container, stream, limits: Limits):
+    """The stream's pictures, decoded one by one, stopping at the first one past the limits.
+    Analyses that read every picture (movement analysis) iterate this, inside the sandbox."""
+    for count, frame in enumerate(container.decode(stream), start=1):
+        yield _within_limits(frame, count, limits)
+
+
+def open_video(path: str, content_type: str, limits: Limits):
+    """The container (a context manager) and its first video stream, refused before decoding
+    when the headers declare more than the limits."""
+    container = _open(path, content_type)
+    try:
+        return container, _check_declared(container, limits)
+    except BaseException:
+        container.close()
+        raise
+
+
+def inspect(path: str, content_type: str, limits: Limits) -> dict:
+    """The headers only (no picture decoded): size, duration and picture count as declared.
+    Raises BeyondLimits when they are over the limits, NotDecodable when it cannot be opened."""
+    container, stream = open_video(path, content_type, limits)
+    with container:
+        duration = _declared_duration(container, stream)
+        return {
+            "width": stream.codec_context.width,
+            "height": stream.codec_context.height,
+            "duration_s": round(duration, 3) if duration is not None else None,
+            "frames": stream.frames or None,
+        }
+
+
+def probe(path: str, content_type: str, limits: Limits) -> Probe:
     """Duration, size, rotation and codecs; decodes the first picture to prove it is readable."""
-    with _open(source) as container:
-        if not container.streams.video:
-            raise NotDecodable("not a decodable video (no video track)")
-        stream = container.streams.video[0]
+    container, stream = open_video(path, content_type, limits)
+    with container:
         audio = container.streams.audio[0] if container.streams.audio else None
         try:
-            frame = _first_frame(container, stream)
+            frame = next(video_frames(container, stream, limits), None)
         except av.FFmpegError as exc:
             raise NotDecodable(f"not a decodable video ({exc})") from exc
-        duration = None
-        if container.duration:
-            duration = round(container.duration / av.time_base, 3)
-        elif stream.duration and stream.time_base:
-            duration = round(float(stream.duration * stream.time_base), 3)
+        if frame is None:
+            raise NotDecodable("not a decodable video (no picture could be decoded)")
+        duration = _declared_duration(container, stream)
         return Probe(
-            duration_s=duration,
+            duration_s=round(duration, 3) if duration is not None else None,
             width=frame.width,
             height=frame.height,
             rotation=int(frame.rotation or 0),
@@ -75,13 +178,13 @@ def probe(source) -> Probe:
         )
 
 
-def poster_jpeg(source) -> bytes:
+def poster_jpeg(path: str, content_type: str, limits: Limits) -> bytes:
     """A JPEG of the picture half a second in (or the first one, for shorter clips)."""
-    with _open(source) as container:
-        stream = container.streams.video[0]
+    container, stream = open_video(path, content_type, limits)
+    with container:
         chosen = None
         try:
-            for frame in container.decode(stream):
+            for frame in video_frames(container, stream, limits):
                 chosen = frame
                 if frame.time is not None and frame.time >= POSTER_AT_SECONDS:
                     break
@@ -101,6 +204,21 @@ def poster_jpeg(source) -> bytes:
         return b"".join(bytes(packet) for packet in packets)
 
 
+def derive(
+    path: str, content_type: str, poster_path: str, rendition_path: str, limits: Limits
+) -> dict:
+    """Probe, write the poster to `poster_path` and, when a browser cannot play the original, a
+    rendition to `rendition_path`. Returns the probe's fields and whether a rendition was
+    written (plain values: this runs in the sandbox and answers in JSON)."""
+    found = probe(path, content_type, limits)
+    with open(poster_path, "wb") as fh:
+        fh.write(poster_jpeg(path, content_type, limits))
+    rendition = not found.playable_in_browser(content_type)
+    if rendition:
+        playable_mp4(path, content_type, rendition_path, limits)
+    return {**asdict(found), "rendition": rendition}
+
+
 def _even(value: int) -> int:
     return max(2, value - value % 2)
 
@@ -110,14 +228,14 @@ def _rendition_size(width: int, height: int) -> tuple[int, int]:
     return _even(round(width * scale)), _even(round(height * scale))
 
 
-def playable_mp4(source, destination) -> None:
+def playable_mp4(path: str, content_type: str, destination: str, limits: Limits) -> None:
     """Write an H.264 (yuv420p) / AAC MP4 with the index at the front (`+faststart`), the
     original's rotation kept as a display matrix, and no container metadata."""
+    src, in_video = open_video(path, content_type, limits)
     with (
-        _open(source) as src,
+        src,
         av.open(destination, mode="w", format="mp4", options={"movflags": "+faststart"}) as out,
     ):
-        in_video = src.streams.video[0]
         in_audio = src.streams.audio[0] if src.streams.audio else None
         rate = in_video.average_rate or in_video.guessed_rate or Fraction(30)
         out_video = out.add_stream("libx264", rate=rate)
@@ -141,6 +259,7 @@ def playable_mp4(source, destination) -> None:
             for packet in src.demux(*streams):
                 for frame in packet.decode():
                     if packet.stream is in_video:
+                        _within_limits(frame, video_index + 1, limits)
                         if not rotation_set:
                             if frame.rotation:
                                 out_video.set_display_rotation(frame.rotation)

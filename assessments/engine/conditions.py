@@ -47,3 +47,44 @@ def holds(condition: Condition, facts: set[str] | frozenset[str]) -> bool:
 
 def referenced_facts(condition: Condition) -> set[str]:
     return {fact for required, forbidden in condition for fact in required | forbidden}
+
+
+class Index:
+    """Many compiled conditions tested against one set of facts at once.
+
+    Each term is filed under one of its required facts (the one fewest terms need), so a test
+    looks only at the terms whose key fact is present: a C-level set intersection, then a few
+    subset tests. ``matches(facts)`` returns the positions of the conditions that hold.
+    """
+
+    __slots__ = ("_always", "_by_fact", "_keys")
+
+    def __init__(self, conditions: list[Condition] | tuple[Condition, ...]) -> None:
+        counts: dict[str, int] = {}
+        for condition in conditions:
+            for required, _ in condition:
+                for fact in required:
+                    counts[fact] = counts.get(fact, 0) + 1
+        by_fact: dict[str, list] = {}
+        always = []
+        for position, condition in enumerate(conditions):
+            for required, forbidden in condition:
+                if not required:
+                    always.append((position, forbidden))
+                    continue
+                key = min(required, key=lambda fact: (counts[fact], fact))
+                by_fact.setdefault(key, []).append((position, required, forbidden))
+        self._by_fact = {key: tuple(terms) for key, terms in by_fact.items()}
+        self._keys = frozenset(by_fact)
+        self._always = tuple(always)
+
+    def matches(self, facts: set[str] | frozenset[str]) -> set[int]:
+        found: set[int] = set()
+        for key in self._keys.intersection(facts):
+            for position, required, forbidden in self._by_fact[key]:
+                if position not in found and required <= facts and facts.isdisjoint(forbidden):
+                    found.add(position)
+        for position, forbidden in self._always:
+            if position not in found and facts.isdisjoint(forbidden):
+                found.add(position)
+        return found

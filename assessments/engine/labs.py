@@ -92,11 +92,19 @@ def interpret_lab(
     gestational_weeks: float | None = None,
     birth_weight_g: float | None = None,
     field: str = "",
+    ruleset: str = "1.0.0",
 ) -> dict:
     """Flag one numeric result against the section 4 thresholds for this infant.
 
     ``field`` prefixes the path named in a ``CaseError`` (the engine passes ``results[2].``).
+    ``ruleset="2.0.0"`` compares the value converted to the canonical unit (invariant I3: 2.2
+    mmol/L glucose is 39.6 mg/dL, below 40) and knows sodium and bilirubin; 1.0.0 compares in the
+    reported unit, as it always has.
     """
+    if ruleset == "2.0.0":
+        return _interpret_2(test, value, unit, age_hours, gestational_weeks, birth_weight_g, field)
+    if ruleset != "1.0.0":
+        raise CaseError("ruleset", f"unknown ruleset version {ruleset!r}", ("1.0.0", "2.0.0"))
     _check_test_and_unit(test, unit, field)
     value = check_number(value, f"{field}value")
     _check_context(age_hours, gestational_weeks, birth_weight_g)
@@ -187,3 +195,24 @@ def lab_thresholds(
         "not_interpreted": lab.get("not_interpreted"),
         "notes": notes,
     }
+
+
+def _interpret_2(test, value, unit, age_hours, gestational_weeks, birth_weight_g, field) -> dict:
+    from .facts_2 import interpret_2
+    from .vocabulary import NUMERIC_TESTS_2, UNITS_BY_TEST_2
+
+    units = {name: codes(options) for name, options in UNITS_BY_TEST_2.items()}
+    if not isinstance(test, str) or test not in units:
+        raise CaseError(f"{field}test", "not a numeric lab test code", NUMERIC_TESTS_2)
+    if not isinstance(unit, str) or unit not in units[test]:
+        raise CaseError(f"{field}unit", f"unknown unit for {test}", units[test])
+    value = check_number(value, f"{field}value")
+    _check_context(age_hours, gestational_weeks, birth_weight_g)
+    return interpret_2(
+        test,
+        value,
+        unit,
+        hours=age_hours,
+        gestational_weeks=gestational_weeks,
+        birth_weight_g=birth_weight_g,
+    )

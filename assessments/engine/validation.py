@@ -107,6 +107,11 @@ RESULT_FIELDS = {
 CASE_FIELDS = ("infant", "episodes", "results")
 
 
+def _hashable(value: object) -> bool:
+    """A value that can be a code: a list or an object where one code is expected is refused."""
+    return not isinstance(value, list | dict | set)
+
+
 def _check_record(record: object, fields: dict, path: str) -> dict:
     if not isinstance(record, dict):
         raise CaseError(path, f"expected an object, got {type(record).__name__}")
@@ -118,13 +123,13 @@ def _check_record(record: object, fields: dict, path: str) -> dict:
             continue
         kind = spec[0]
         if kind == "choice":
-            if value not in spec[1]:
+            if not _hashable(value) or value not in spec[1]:
                 raise CaseError(f"{path}.{name}", f"unknown value {value!r}", spec[2])
         elif kind == "list":
             if not isinstance(value, list):
                 raise CaseError(f"{path}.{name}", "expected a list", spec[2])
             for index, item in enumerate(value):
-                if item not in spec[1]:
+                if not _hashable(item) or item not in spec[1]:
                     raise CaseError(f"{path}.{name}[{index}]", f"unknown value {item!r}", spec[2])
         elif kind == NUMBER:
             check_number(value, f"{path}.{name}")
@@ -148,7 +153,7 @@ def _check_result(result: object, path: str) -> dict:
     if not isinstance(result, dict):
         raise CaseError(path, f"expected an object, got {type(result).__name__}")
     test = result.get("test")
-    if test not in RESULT_FIELDS:
+    if not _hashable(test) or test not in RESULT_FIELDS:
         raise CaseError(f"{path}.test", f"unknown test code {test!r}", codes(TEST))
     _check_record(result, RESULT_FIELDS[test], path)
     if test in UNITS_BY_TEST:
@@ -176,4 +181,194 @@ def validate_case(case: object) -> tuple[dict, list[dict], list[dict]]:
     results = _check_list(case.get("results"), "results")
     for index, result in enumerate(results):
         _check_result(result, f"results[{index}]")
+    return infant, episodes, results
+
+
+# Contract 2 (section 0b): every 1.0.0 field, the new fields, and the wider vocabularies. The
+# checked case is returned normalised (one spelling per meaning), never the caller's objects.
+from .vocabulary import (  # noqa: E402
+    ASSOCIATED_2,
+    EEG_INTERPRETATION_2,
+    FAMILY_HISTORY_2,
+    FONTANELLE_2,
+    HEAD_2,
+    MATERNAL_DRUG_EXPOSURE_2,
+    MEDICATION_DRUG_2,
+    MEDICATION_RESPONSE_2,
+    MOVEMENT_TYPE_2,
+    NEURO_EXAM_2,
+    NEURO_EXAM_ABNORMAL_TONE,
+    SIZE_FOR_GESTATIONAL_AGE_2,
+    SIZE_FOR_GESTATIONAL_AGE_ALIASES,
+    SKIN_SIGNS_2,
+    STUDY_INTERPRETATION_2,
+    TEST_2,
+    UNITS_BY_TEST_2,
+)
+
+_SIZES_2 = (*codes(SIZE_FOR_GESTATIONAL_AGE_2), *SIZE_FOR_GESTATIONAL_AGE_ALIASES)
+_NEURO_2 = (*codes(NEURO_EXAM_2), NEURO_EXAM_ABNORMAL_TONE)
+INFANT_FIELDS_2 = {
+    **INFANT_FIELDS,
+    "maternal_drug_exposure": ("drugs", frozenset(codes(MATERNAL_DRUG_EXPOSURE_2)),
+                               codes(MATERNAL_DRUG_EXPOSURE_2)),
+    "size_for_gestational_age": ("choice", frozenset(_SIZES_2), _SIZES_2),
+    "skin_signs": _list_of(SKIN_SIGNS_2),
+    "head": _one_of(HEAD_2),
+    "fontanelle": _one_of(FONTANELLE_2),
+    "neuro_exam": ("neuro", frozenset(_NEURO_2), _NEURO_2),
+    "family_history": _list_of(FAMILY_HISTORY_2),
+    "medications": ("medications",),
+}  # fmt: skip
+EPISODE_FIELDS_2 = {
+    **EPISODE_FIELDS,
+    "age_hours": (NUMBER,),
+    "temperature_c": ("temperature",),
+    "movement_type": _one_of(MOVEMENT_TYPE_2),
+    "associated": _list_of(ASSOCIATED_2),
+    "clinician_reviewed": (BOOL,),
+}
+MEDICATION_FIELDS_2 = {
+    "drug": _one_of(MEDICATION_DRUG_2),
+    "age_hours": (NUMBER,),
+    "response": _one_of(MEDICATION_RESPONSE_2),
+}
+_EEG_RESULT_2 = {
+    **_RESULT_COMMON,
+    "test": _one_of(TEST_2),
+    "interpretation": _one_of(EEG_INTERPRETATION_2),
+    "captured_typical_event": (BOOL,),
+    "captured_event_types": _list_of(MOVEMENT_TYPE_2),
+}
+_NUMERIC_RESULT_2 = {**_NUMERIC_RESULT, "test": _one_of(TEST_2)}
+_STUDY_RESULT_2 = {
+    **_RESULT_COMMON,
+    "test": _one_of(TEST_2),
+    "interpretation": _one_of(STUDY_INTERPRETATION_2),
+}
+RESULT_FIELDS_2 = {
+    **{test: _NUMERIC_RESULT_2 for test in UNITS_BY_TEST_2},
+    "critical_sample": {**_RESULT_COMMON, "test": _one_of(TEST_2)},
+    "eeg": _EEG_RESULT_2,
+    "video_eeg": _EEG_RESULT_2,
+    **{test: _STUDY_RESULT_2 for test in ("mri_brain", "cranial_ultrasound", "infection_workup")},
+    # An order code standing for its results (sodium, bilirubin_total) carries no value itself.
+    **{test: {**_RESULT_COMMON, "test": _one_of(TEST_2)} for test in ("electrolytes", "bilirubin")},
+}
+# A recorded temperature outside this range is a typing error, not a measurement.
+TEMPERATURE_RANGE_C = (25.0, 45.0)
+
+
+def _refuse_kind(value: object, path: str, allowed: tuple) -> None:
+    raise CaseError(path, f"expected one value, got {type(value).__name__} {value!r}", allowed)
+
+
+def _check_value_2(name: str, value: object, spec: tuple, path: str) -> object:
+    """Check one contract-2 value; return it normalised."""
+    kind = spec[0]
+    field = f"{path}.{name}"
+    if kind == "choice":
+        if not _hashable(value):
+            _refuse_kind(value, field, spec[2])
+        if value not in spec[1]:
+            raise CaseError(field, f"unknown value {value!r}", spec[2])
+        if name == "size_for_gestational_age":
+            return SIZE_FOR_GESTATIONAL_AGE_ALIASES.get(value, value)
+        return value
+    if kind in ("list", "drugs", "neuro"):
+        if kind == "drugs" and isinstance(value, bool):
+            return ["other"] if value else []
+        if kind == "neuro" and isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise CaseError(field, f"expected a list, got {type(value).__name__}", spec[2])
+        for index, item in enumerate(value):
+            if not _hashable(item) or item not in spec[1]:
+                raise CaseError(f"{field}[{index}]", f"unknown value {item!r}", spec[2])
+        return sorted(set(value), key=spec[2].index)
+    if kind == NUMBER:
+        return check_number(value, field)
+    if kind == "temperature":
+        low, high = TEMPERATURE_RANGE_C
+        number = check_number(value, field)
+        if not low <= number <= high:
+            raise CaseError(field, f"expected degrees Celsius between {low:g} and {high:g}")
+        return number
+    if kind == BOOL:
+        if not isinstance(value, bool):
+            raise CaseError(field, f"expected true or false, got {value!r}")
+        return value
+    if kind == IDENTIFIER:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise CaseError(field, f"expected a string or integer, got {value!r}")
+        return value
+    if kind == "unit":
+        return value  # checked against the test's units by _check_result_2
+    if kind == "medications":
+        if not isinstance(value, list):
+            raise CaseError(field, f"expected a list, got {type(value).__name__}")
+        return [
+            _check_record_2(item, MEDICATION_FIELDS_2, f"{field}[{index}]")
+            for index, item in enumerate(value)
+        ]
+    raise CaseError(field, "unsupported field")  # pragma: no cover - every spec kind is above
+
+
+def _check_record_2(record: object, fields: dict, path: str) -> dict:
+    if not isinstance(record, dict):
+        raise CaseError(path, f"expected an object, got {type(record).__name__}")
+    checked = {}
+    for name, value in record.items():
+        spec = fields.get(name)
+        if spec is None:
+            raise CaseError(f"{path}.{name}", "unknown field", tuple(fields))
+        if value is None:
+            checked[name] = None
+        # Fast paths for the common answers; everything else (and every refusal) goes through
+        # _check_value_2, which names the field and the allowed values.
+        elif value.__class__ is str and spec[0] == "choice" and name != "size_for_gestational_age":
+            if value not in spec[1]:
+                raise CaseError(f"{path}.{name}", f"unknown value {value!r}", spec[2])
+            checked[name] = value
+        elif value.__class__ is bool and spec[0] == BOOL:
+            checked[name] = value
+        else:
+            checked[name] = _check_value_2(name, value, spec, path)
+    return checked
+
+
+def _check_result_2(result: object, path: str) -> dict:
+    if not isinstance(result, dict):
+        raise CaseError(path, f"expected an object, got {type(result).__name__}")
+    test = result.get("test")
+    if not _hashable(test) or test not in RESULT_FIELDS_2:
+        raise CaseError(f"{path}.test", f"unknown test code {test!r}", codes(TEST_2))
+    checked = _check_record_2(result, RESULT_FIELDS_2[test], path)
+    if test in UNITS_BY_TEST_2:
+        unit = checked.get("unit")
+        allowed = codes(UNITS_BY_TEST_2[test])
+        if unit is not None and (not _hashable(unit) or unit not in allowed):
+            raise CaseError(f"{path}.unit", f"unknown unit {unit!r} for {test}", allowed)
+        if checked.get("value") is not None and unit is None:
+            raise CaseError(f"{path}.unit", f"a {test} value needs its unit", allowed)
+    return checked
+
+
+def validate_case_2(case: object) -> tuple[dict, list[dict], list[dict]]:
+    """Check a contract-1 or contract-2 case; return its normalised infant, episodes, results."""
+    if not isinstance(case, dict):
+        raise CaseError("case", f"expected an object, got {type(case).__name__}", CASE_FIELDS)
+    for name in case:
+        if name not in CASE_FIELDS:
+            raise CaseError(str(name), "unknown field", CASE_FIELDS)
+    infant = case.get("infant")
+    infant = {} if infant is None else _check_record_2(infant, INFANT_FIELDS_2, "infant")
+    episodes = [
+        _check_record_2(episode, EPISODE_FIELDS_2, f"episodes[{index}]")
+        for index, episode in enumerate(_check_list(case.get("episodes"), "episodes"))
+    ]
+    results = [
+        _check_result_2(result, f"results[{index}]")
+        for index, result in enumerate(_check_list(case.get("results"), "results"))
+    ]
     return infant, episodes, results

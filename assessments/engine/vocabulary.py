@@ -279,3 +279,164 @@ VOCABULARIES: dict[str, Vocabulary] = {
 def codes(vocabulary: Vocabulary) -> tuple[str, ...]:
     """The codes of a vocabulary, in order."""
     return tuple(code for code, _ in vocabulary)
+
+
+# Contract 2 (CLINICAL_CRITERIA.md section 0b, ruleset 2.0.0). The 1.0.0 vocabularies above stay as
+# they are (the database's choices are built from them and ruleset 1.0.0 is replayed against them);
+# each ``*_2`` vocabulary extends its 1.0.0 namesake, in the same order, for contract-2 cases.
+MATERNAL_DRUG_EXPOSURE_2: Vocabulary = (
+    ("opioids", "Opioids (for example morphine, heroin, oxycodone)"),
+    ("methadone_or_buprenorphine", "Methadone or buprenorphine"),
+    ("benzodiazepines", "Benzodiazepines"),
+    ("ssri_snri", "Antidepressants (SSRI or SNRI)"),
+    ("stimulants", "Stimulants (for example cocaine, amphetamines)"),
+    ("alcohol", "Alcohol"),
+    ("nicotine", "Nicotine"),
+    ("other", "Other"),
+)
+
+SIZE_FOR_GESTATIONAL_AGE_2: Vocabulary = (
+    ("sga", "Small for gestational age"),
+    ("aga", "Appropriate for gestational age"),
+    ("lga", "Large for gestational age"),
+)
+# The 1.0.0 words are still accepted and read as the same sizes.
+SIZE_FOR_GESTATIONAL_AGE_ALIASES = {"small": "sga", "appropriate": "aga", "large": "lga"}
+
+SKIN_SIGNS_2: Vocabulary = (
+    ("hypomelanotic_macules", "Pale patches of skin (ash-leaf spots)"),
+    ("cafe_au_lait_macules", "Light brown patches (cafe-au-lait spots)"),
+    ("facial_angiofibromas", "Small red bumps on the face (angiofibromas)"),
+    ("port_wine_stain", "A port-wine stain"),
+    ("other", "Other"),
+)
+
+HEAD_2: Vocabulary = (
+    ("normal", "Normal size"),
+    ("microcephaly", "Small head (microcephaly)"),
+    ("macrocephaly", "Large head (macrocephaly)"),
+    ("rapidly_growing", "Head growing fast"),
+)
+
+FONTANELLE_2: Vocabulary = (
+    ("normal", "Normal"),
+    ("bulging", "Bulging"),
+    ("sunken", "Sunken"),
+)
+
+NEURO_EXAM_2: Vocabulary = (
+    ("normal", "Normal"),
+    ("hypertonia", "Increased muscle tone"),
+    ("hypotonia", "Reduced muscle tone"),
+    ("focal_deficit", "Weakness or abnormality on one side"),
+    ("exaggerated_nose_tap_startle", "Exaggerated startle to nose tapping"),
+    ("abnormal_other", "Other abnormal finding"),
+    ("not_done", "Not examined"),
+)
+# The 1.0.0 single value, still accepted: tone abnormal, direction unknown.
+NEURO_EXAM_ABNORMAL_TONE = "abnormal_tone"
+
+FAMILY_HISTORY_2: Vocabulary = (
+    *FAMILY_HISTORY[:-1],
+    ("tuberous_sclerosis", "Tuberous sclerosis"),
+    ("consanguinity", "Parents related by blood"),
+    FAMILY_HISTORY[-1],
+)
+
+MEDICATION_DRUG_2: Vocabulary = (
+    ("benzodiazepine", "Benzodiazepine (for example lorazepam, midazolam)"),
+    ("phenobarbital", "Phenobarbital"),
+    ("levetiracetam", "Levetiracetam"),
+    ("phenytoin", "Phenytoin or fosphenytoin"),
+    ("dextrose", "Glucose (dextrose)"),
+    ("calcium", "Calcium"),
+    ("magnesium", "Magnesium"),
+    ("pyridoxine", "Pyridoxine (vitamin B6)"),
+    ("other", "Other"),
+)
+
+MEDICATION_RESPONSE_2: Vocabulary = (
+    ("stopped", "The movements stopped"),
+    ("reduced", "The movements lessened"),
+    ("no_change", "No change"),
+    ("worse", "The movements got worse"),
+    ("unknown", "Not known"),
+)
+
+MOVEMENT_TYPE_2: Vocabulary = (
+    *MOVEMENT_TYPE,
+    ("pedalling_or_boxing", "Cycling or boxing movements"),
+    ("oral_automatisms", "Chewing, sucking or lip-smacking movements"),
+)
+
+ASSOCIATED_2: Vocabulary = (
+    *ASSOCIATED,
+    ("high_pitched_cry", "A high-pitched cry"),
+    ("vomiting", "Vomiting"),
+    ("inconsolable_crying", "Cannot be settled"),
+    ("jaundice", "Yellow skin or eyes"),
+    ("arching_or_opisthotonus", "Arching of the back and neck"),
+)
+
+TEST_2: Vocabulary = (
+    *TEST,
+    ("sodium", "Sodium"),
+    ("bilirubin_total", "Total bilirubin"),
+    ("electrolytes", "Electrolytes (sodium, potassium)"),
+    ("bilirubin", "Bilirubin"),
+    ("infection_workup", "Infection work-up (blood culture, urine, spinal fluid)"),
+    ("cranial_ultrasound", "Head ultrasound"),
+)
+
+UNITS_BY_TEST_2: dict[str, Vocabulary] = {
+    **UNITS_BY_TEST,
+    "sodium": (("mmol/L", "millimoles per litre"),),
+    "bilirubin_total": (("mg/dL", "milligrams per decilitre"), ("umol/L", "micromoles per litre")),
+}
+NUMERIC_TESTS_2: tuple[str, ...] = tuple(UNITS_BY_TEST_2)
+
+EEG_INTERPRETATION_2: Vocabulary = (
+    ("normal", "Normal"),
+    ("electrographic_seizures", "Seizures recorded on the EEG"),
+    ("epileptiform", "Epileptiform discharges"),
+    ("hypsarrhythmia", "Hypsarrhythmia"),
+    ("other_abnormal", "Other abnormality"),
+)
+
+STUDY_INTERPRETATION_2: Vocabulary = (
+    ("normal", "Normal"),
+    ("abnormal", "Abnormal"),
+)
+
+CAUSE_2: Vocabulary = (
+    *CAUSE,
+    ("infection_sepsis_meningitis", "Infection (sepsis or meningitis)"),
+    ("drug_exposure_or_withdrawal", "Drug exposure or withdrawal"),
+)
+
+SUPPORT_2: Vocabulary = (
+    ("strong", "Strong support"),
+    ("moderate", "Moderate support"),
+    ("weak", "Weak support"),
+    ("none", "No support"),
+)
+
+VOCABULARIES_2: dict[str, Vocabulary] = {
+    **VOCABULARIES,
+    "movement_type": MOVEMENT_TYPE_2,
+    "associated": ASSOCIATED_2,
+    "neuro_exam": NEURO_EXAM_2,
+    "family_history": FAMILY_HISTORY_2,
+    "size_for_gestational_age": SIZE_FOR_GESTATIONAL_AGE_2,
+    "maternal_drug_exposure": MATERNAL_DRUG_EXPOSURE_2,
+    "skin_signs": SKIN_SIGNS_2,
+    "head": HEAD_2,
+    "fontanelle": FONTANELLE_2,
+    "medication_drug": MEDICATION_DRUG_2,
+    "medication_response": MEDICATION_RESPONSE_2,
+    "test": TEST_2,
+    "eeg_interpretation": EEG_INTERPRETATION_2,
+    "study_interpretation": STUDY_INTERPRETATION_2,
+    "cause": CAUSE_2,
+    "support": SUPPORT_2,
+}

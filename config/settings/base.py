@@ -216,6 +216,31 @@ VIDEO_OPEN_UPLOADS_PER_USER = env.int("VIDEO_OPEN_UPLOADS_PER_USER", default=3)
 VIDEO_OPEN_UPLOAD_BYTES_PER_CLINIC = env.int(
     "VIDEO_OPEN_UPLOAD_BYTES_PER_CLINIC", default=8 * 1024**3
 )
+# The largest video the clinic processes (episodes.transcoding.Limits): refused at upload when its
+# headers declare more, and stopped while decoding when its pictures show more.
+VIDEO_MAX_LONG_EDGE = env.int("VIDEO_MAX_LONG_EDGE", default=4096)
+VIDEO_MAX_SHORT_EDGE = env.int("VIDEO_MAX_SHORT_EDGE", default=2160)
+VIDEO_MAX_SECONDS = env.int("VIDEO_MAX_SECONDS", default=10 * 60)
+VIDEO_MAX_FRAMES = env.int("VIDEO_MAX_FRAMES", default=36_000)
+# Caregivers' files are only ever opened in a child process under these limits
+# (episodes.sandbox.run_limited). The upload request reads the headers only; processing decodes
+# (CPU time counts every thread, so it may exceed the wall time; the wall time stays under the
+# processing lease so no second worker takes a video over while the first still works on it).
+VIDEO_INSPECT_LIMITS = {
+    "cpu_seconds": env.int("VIDEO_INSPECT_CPU_SECONDS", default=5),
+    "wall_seconds": env.int("VIDEO_INSPECT_WALL_SECONDS", default=10),
+    "memory_bytes": env.int("VIDEO_INSPECT_MEMORY_BYTES", default=1024**3),
+}
+VIDEO_PROCESS_LIMITS = {
+    "cpu_seconds": env.int("VIDEO_PROCESS_CPU_SECONDS", default=20 * 60),
+    "wall_seconds": env.int("VIDEO_PROCESS_WALL_SECONDS", default=14 * 60),
+    "memory_bytes": env.int("VIDEO_PROCESS_MEMORY_BYTES", default=3 * 1024**3),
+}
+# With no broker (the demo) tasks run in-process: video processing then runs on a background
+# thread that waits for the sandbox, so the upload request does not wait for the decoding.
+VIDEO_PROCESS_IN_BACKGROUND_WITHOUT_BROKER = env.bool(
+    "VIDEO_PROCESS_IN_BACKGROUND_WITHOUT_BROKER", default=True
+)
 # Resumable (tus) uploads in progress; on the media volume so finished files move, not copy.
 VIDEO_UPLOAD_PARTIAL_DIR = env(
     "VIDEO_UPLOAD_PARTIAL_DIR", default=str(Path(MEDIA_ROOT).parent / "uploads-partial")

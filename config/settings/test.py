@@ -18,6 +18,9 @@ MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 VIDEO_UPLOAD_PARTIAL_DIR = str(VAR_DIR / "test-uploads-partial")
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py: celery_worker).
 CELERY_TASK_ALWAYS_EAGER = env.bool("TEST_TASKS_EAGER", default=True)
+# Tests check a video's processing right after its upload (tests/episodes: the background thread
+# is tested on its own).
+VIDEO_PROCESS_IN_BACKGROUND_WITHOUT_BROKER = False
 LOGGING["root"]["level"] = "WARNING"
 # Django's test client authenticates without a request in login(); see tests/backends.py.
 AUTHENTICATION_BACKENDS = [

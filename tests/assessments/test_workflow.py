@@ -82,7 +82,7 @@ def test_a_stored_assessment_reproduces_from_its_input(family, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         log(family["infant"], family["parent"], EMERGENCY_PATTERN)
     assessment = Assessment.objects.get()
-    assert score(assessment.input_case) == assessment.result
+    assert score(assessment.input_case, ruleset=assessment.ruleset_version) == assessment.result
 
 
 def test_unanswered_questions_reach_the_engine_as_unknown(

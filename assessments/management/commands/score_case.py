@@ -1,11 +1,12 @@
-"""`python manage.py score_case CASE.json` (`-` reads standard input) prints the result."""
+"""`python manage.py score_case CASE.json [--ruleset 1.0.0|2.0.0]` (`-` reads standard input)
+prints the result; both contracts are accepted (contract 1 is a subset of contract 2)."""
 
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.engine import CaseError, score
+from assessments.engine import LATEST_RULESET_VERSION, RULESETS, CaseError, score
 
 INVALID_INPUT = 2
 
@@ -15,6 +16,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the case as JSON; '-' reads standard input")
+        parser.add_argument(
+            "--ruleset",
+            default=LATEST_RULESET_VERSION,
+            choices=sorted(RULESETS),
+            help=f"the ruleset version to score with (default {LATEST_RULESET_VERSION})",
+        )
 
     def handle(self, *args, **options):
         path = options["file"]
@@ -37,7 +44,7 @@ class Command(BaseCommand):
                 returncode=INVALID_INPUT,
             ) from error
         try:
-            result = score(case)
+            result = score(case, ruleset=options["ruleset"])
         except CaseError as error:
             raise CommandError(f"invalid case: {error}", returncode=INVALID_INPUT) from error
         self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))

@@ -5,8 +5,13 @@ infant: every reassure-and-monitor condition of section 3 holds. Tests change on
 """
 
 import copy
+from functools import partial
 
 from assessments.engine import TRIAGE_LEVELS
+from assessments.engine import score as score_any
+
+# The 1.0.0 tests score with ruleset 1.0.0 explicitly (the default is the latest ruleset).
+score_1 = partial(score_any, ruleset="1.0.0")
 
 INFANT = {
     "age_days": 10,

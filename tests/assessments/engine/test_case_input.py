@@ -3,7 +3,7 @@ and the engine contract: unknown is never normal, and a value outside a vocabula
 
 import pytest
 
-from assessments.engine import CaseError, score
+from assessments.engine import CaseError
 from tests.assessments.engine.cases import (
     JITTERY_EPISODE,
     SLEEP_JERKS_EPISODE,
@@ -12,6 +12,7 @@ from tests.assessments.engine.cases import (
     glucose,
     rank,
 )
+from tests.assessments.engine.cases import score_1 as score
 
 HOLD_THE_LEG = "Hold the leg gently during the next episode: does the shaking stop?"
 WOKEN = "Was the baby woken during an episode? Did the movements stop?"

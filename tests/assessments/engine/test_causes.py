@@ -3,7 +3,7 @@ and a case carrying one of its "points away" features, which must show in its ``
 
 import pytest
 
-from assessments.engine import CAUSES, score
+from assessments.engine import CAUSES
 from tests.assessments.engine.cases import (
     CLONIC_EPISODE,
     SLEEP_JERKS_EPISODE,
@@ -14,6 +14,7 @@ from tests.assessments.engine.cases import (
     glucose,
     normal_video_eeg,
 )
+from tests.assessments.engine.cases import score_1 as score
 
 LOW_TOTAL_CALCIUM = {"test": "total_calcium", "value": 7.0, "unit": "mg/dL"}
 NORMAL_CALCIUM = [

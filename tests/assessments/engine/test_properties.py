@@ -7,8 +7,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.engine import interpret_lab, score, vocabulary
+from assessments.engine import interpret_lab, vocabulary
 from tests.assessments.engine.cases import rank
+from tests.assessments.engine.cases import score_1 as score
 
 codes = vocabulary.codes
 VOCABULARY_FIELDS = (

