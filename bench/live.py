@@ -1,41 +1,31 @@
-"""Figures that need real processes: the API under gunicorn with 2 workers and a threaded load
-generator on loopback, a 1 GiB tus upload with the worker's memory watched, episode-to-assessment
-latency through a Celery worker on Redis, and referral booking with 2 worker processes."""
+"""Figures that need real processes: gunicorn with 2 workers on loopback under wrk (bench/load.py)
+for the API's search and caregiver POST (information rows), and referral booking with 2 worker
+processes. The goal rows that need them are in bench/ratios.py."""
 
-import http.client
-import itertools
 import json
 import multiprocessing
 import os
 import random
 import socket
 import subprocess
-import sys
-import threading
 import time
-from base64 import b64encode
 from datetime import timedelta
 from pathlib import Path
 
 from django.db import connection
 from django.utils import timezone
-from web import BENCH_CLINIC, percentile, staff_of
+from load import load, request
+from rows import info_row
+from web import BENCH_CLINIC, staff_of
 
-from assessments.models import Assessment
 from clinics.models import Role
 from clinics.services import api_token_issue
-from episodes.services import episode_log
 from patients.models import Guardianship, Infant
 from workups.models import NeurologySlot, Referral, ReferralStatus, ReferralUrgency
 from workups.services import referral_book
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-API_TARGET_P95_MS = 50
-API_TARGET_READS_PER_S = 300
-UPLOAD_BYTES = 1024**3
-UPLOAD_TARGET_GROWTH_MB = 100
-ASSESSMENT_TARGET_P95_MS = 500
 
 
 def free_port() -> int:
@@ -47,9 +37,10 @@ def free_port() -> int:
 class Gunicorn:
     """`gunicorn config.wsgi -w 2` on a free loopback port, for the length of a `with`."""
 
-    def __init__(self, workers: int = 2):
+    def __init__(self, workers: int = 2, settings: str | None = None):
         self.port = free_port()
         self.workers = workers
+        self.env = {**os.environ, **({"DJANGO_SETTINGS_MODULE": settings} if settings else {})}
 
     def __enter__(self):
         self.process = subprocess.Popen(
@@ -66,7 +57,7 @@ class Gunicorn:
                 "warning",
             ],
             cwd=ROOT,
-            env=os.environ,
+            env=self.env,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -88,144 +79,7 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
-def request(port: int, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def load(port: int, make_request, *, seconds: float, concurrency: int) -> dict:
-    """Run `make_request(n) -> (method, path, body, headers)` from `concurrency` threads for
-    `seconds`; requests/s, p50 and p95 in ms; any non-2xx answer is an error."""
-    latencies: list[float] = []
-    errors: list[int] = []
-    counter = itertools.count()
-    stop = time.monotonic() + seconds
-
-    def run():
-        while time.monotonic() < stop:
-            method, path, body, headers = make_request(next(counter))
-            started = time.perf_counter()
-            status, _ = request(port, method, path, body, headers)
-            latencies.append((time.perf_counter() - started) * 1000)
-            if not 200 <= status < 300:
-                errors.append(status)
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=run) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": percentile(latencies, 0.5),
-        "p95": percentile(latencies, 0.95),
-        "errors": len(errors),
-        "statuses": sorted(set(errors)),
-    }
-
-
-def _api_rows(name: str, result: dict, *, reads: bool) -> list[dict]:
-    suffix = f" [{result['errors']} errors {result['statuses']}]" if result["errors"] else ""
-    rows = [
-        {
-            "figure": f"API {name} p95 ms{suffix}",
-            "value": round(result["p95"], 1),
-            "target": API_TARGET_P95_MS,
-            "ratio": round(API_TARGET_P95_MS / result["p95"], 2),
-        },
-        {
-            "figure": f"API {name} requests/s",
-            "value": round(result["rps"]),
-            "target": API_TARGET_READS_PER_S if reads else "",
-            "ratio": round(result["rps"] / API_TARGET_READS_PER_S, 2) if reads else "",
-        },
-    ]
-    return rows
-
-
-def bench_api(seconds: float = 10, concurrency: int = 4) -> list[dict]:
-    doctor = staff_of(Role.PEDIATRICIAN)
-    _, staff_key = api_token_issue(user=doctor)
-    staff_headers = {"Authorization": f"Token {staff_key}"}
-    infants = list(
-        Infant.objects.filter(clinic__slug=BENCH_CLINIC)
-        .order_by("id")
-        .values_list("uuid", flat=True)
-    )
-    rng = random.Random(7)
-    names = list(
-        Infant.objects.filter(clinic__slug=BENCH_CLINIC).values_list("family_name", flat=True)[:500]
-    )
-    searches = [rng.choice(names)[:4] for _ in range(200)] + [f"L000-{n:06d}" for n in range(50)]
-    guardianships = list(
-        Guardianship.objects.filter(infant__clinic__slug=BENCH_CLINIC)
-        .select_related("caregiver", "infant")
-        .order_by("id")[:200]
-    )
-    caregivers = [(api_token_issue(user=g.caregiver)[1], g.infant.uuid) for g in guardianships]
-    rows = []
-    with Gunicorn() as server:
-        for path in ("/api/v1/infants/?search=Mara", f"/api/v1/episodes/?infant={infants[0]}"):
-            status, body = request(server.port, "GET", path, headers=staff_headers)
-            assert status == 200, (path, status, body[:300])
-
-        def search(n):
-            return (
-                "GET",
-                f"/api/v1/infants/?search={searches[n % len(searches)]}",
-                None,
-                staff_headers,
-            )
-
-        def episode_list(n):
-            return (
-                "GET",
-                f"/api/v1/episodes/?infant={infants[n % len(infants)]}",
-                None,
-                staff_headers,
-            )
-
-        def episode_post(n):
-            key, infant = caregivers[n % len(caregivers)]
-            body = json.dumps(
-                {
-                    "infant": str(infant),
-                    "started_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
-                    "duration_s": 20,
-                    "state": "awake_crying_or_handled",
-                    "movement_type": "fine_tremor",
-                    "stops_with_gentle_restraint": "yes",
-                }
-            )
-            headers = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
-            return "POST", "/api/v1/episodes/", body, headers
-
-        for name, make, reads in (
-            ("GET /infants/?search=", search, True),
-            ("GET /episodes/?infant=", episode_list, True),
-            ("POST /episodes/ (caregiver)", episode_post, False),
-        ):
-            load(server.port, make, seconds=1, concurrency=concurrency)  # warm both workers
-            result = load(server.port, make, seconds=seconds, concurrency=concurrency)
-            rows += _api_rows(name, result, reads=reads)
-    return rows
-
-
-def _rss_kb(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-class _VideoBytes:
+class VideoBytes:
     """A 1 GiB body read in chunks: an MP4 signature, then zeros (never held in memory)."""
 
     HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 8168
@@ -247,146 +101,57 @@ class _VideoBytes:
         return chunk
 
 
-def bench_upload() -> list[dict]:
-    guardianship = (
+def bench_api_info(seconds: float = 8) -> list[dict]:
+    """The infant search and a caregiver's episode POST under wrk: absolute figures."""
+    _, staff_key = api_token_issue(user=staff_of(Role.PEDIATRICIAN))
+    staff = {"Authorization": f"Token {staff_key}"}
+    rng = random.Random(7)
+    names = list(
+        Infant.objects.filter(clinic__slug=BENCH_CLINIC).values_list("family_name", flat=True)[:500]
+    )
+    terms = [rng.choice(names)[:4] for _ in range(200)] + [f"L000-{n:06d}" for n in range(50)]
+    searches = [("GET", f"/api/v1/infants/?search={term}", staff, None) for term in terms]
+    started_at = (timezone.now() - timedelta(minutes=5)).isoformat()
+    posts = []
+    for guardianship in (
         Guardianship.objects.filter(infant__clinic__slug=BENCH_CLINIC)
         .select_related("caregiver", "infant")
-        .order_by("-id")
-        .first()
-    )
-    _, key = api_token_issue(user=guardianship.caregiver)
-    episode = episode_log(
-        infant=guardianship.infant,
-        reported_by=guardianship.caregiver,
-        started_at=timezone.now() - timedelta(hours=1),
-        movement_type="fine_tremor",
-    )
-    auth = {"Authorization": f"Token {key}", "Tus-Resumable": "1.0.0"}
-    metadata = ",".join(
-        f"{name} {b64encode(value.encode()).decode()}"
-        for name, value in (("episode", str(episode.uuid)), ("filename", "bench.mp4"))
-    )
+        .order_by("id")[:200]
+    ):
+        body = {
+            "infant": str(guardianship.infant.uuid),
+            "started_at": started_at,
+            "duration_s": 20,
+            "state": "awake_crying_or_handled",
+            "movement_type": "fine_tremor",
+            "stops_with_gentle_restraint": "yes",
+        }
+        headers = {
+            "Authorization": f"Token {api_token_issue(user=guardianship.caregiver)[1]}",
+            "Content-Type": "application/json",
+        }
+        posts.append(("POST", "/api/v1/episodes/", headers, json.dumps(body)))
+    rows = []
     with Gunicorn() as server:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
-        conn.request(
-            "POST",
-            "/api/v1/uploads/",
-            headers={**auth, "Upload-Length": str(UPLOAD_BYTES), "Upload-Metadata": metadata},
-        )
-        response = conn.getresponse()
-        response.read()
-        assert response.status == 201, response.status
-        location = response.getheader("Location")
-        conn.close()
-        pids = server.worker_pids()
-        baseline = {pid: _rss_kb(pid, "VmRSS") for pid in pids}
-        peak = dict(baseline)
-        done = threading.Event()
-
-        def watch():
-            while not done.is_set():
-                for pid in pids:
-                    peak[pid] = max(peak[pid], _rss_kb(pid, "VmRSS"))
-                time.sleep(0.05)
-
-        watcher = threading.Thread(target=watch)
-        watcher.start()
-        started = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
-        conn.request(
-            "PATCH",
-            location,
-            body=_VideoBytes(UPLOAD_BYTES),
-            headers={
-                **auth,
-                "Content-Type": "application/offset+octet-stream",
-                "Upload-Offset": "0",
-                "Content-Length": str(UPLOAD_BYTES),
-            },
-            encode_chunked=False,
-        )
-        response = conn.getresponse()
-        response.read()
-        elapsed = time.perf_counter() - started
-        done.set()
-        watcher.join()
-        hwm_growth = max(_rss_kb(pid, "VmHWM") - baseline[pid] for pid in pids)
-        conn.close()
-        assert response.status == 204, response.status
-    growth_mb = max(max(peak[pid] - baseline[pid] for pid in pids), hwm_growth, 0) / 1024
-    return [
-        {
-            "figure": "1 GiB tus upload: seconds",
-            "value": round(elapsed, 1),
-            "target": "",
-            "ratio": "",
-        },
-        {
-            "figure": "1 GiB tus upload: web worker memory growth MB",
-            "value": round(growth_mb, 1),
-            "target": UPLOAD_TARGET_GROWTH_MB,
-            "ratio": round(UPLOAD_TARGET_GROWTH_MB / max(growth_mb, 0.1), 2),
-        },
-    ]
-
-
-def bench_assessment_latency(episodes: int = 40) -> list[dict]:
-    """Episode logged (committed) -> assessment stored, through `celery worker -P solo`. The
-    queue is emptied first: the API benchmark's episodes left one nudge each."""
-    subprocess.run(["redis-cli", "-n", "12", "flushdb"], check=True, capture_output=True)
-    worker = subprocess.Popen(
-        [str(VENV_BIN / "celery"), "-A", "config", "worker", "-P", "solo", "--loglevel", "warning"],
-        cwd=ROOT,
-        env=os.environ,
-    )
-    try:
-        guardianships = list(
-            Guardianship.objects.filter(infant__clinic__slug="load-001")
-            .select_related("caregiver", "infant")
-            .order_by("id")[: episodes + 5]
-        )
-        latencies = []
-        for n, guardianship in enumerate(guardianships):
-            infant = guardianship.infant
-            before = Assessment.objects.filter(infant=infant).order_by("-id").values("id").first()
-            started = time.perf_counter()
-            episode_log(
-                infant=infant,
-                reported_by=guardianship.caregiver,
-                started_at=timezone.now() - timedelta(minutes=10),
-                movement_type="fine_tremor",
-                state="awake_crying_or_handled",
+        status, body = request(server.port, *searches[0][:2], headers=staff)
+        assert status == 200, (status, body[:300])
+        for name, requests in (("search", searches), ("episode_post", posts)):
+            load(server.port, requests, seconds=1)
+            result = load(server.port, requests, seconds=seconds)
+            label = {
+                "search": "GET /api/v1/infants/?search=",
+                "episode_post": "POST /api/v1/episodes/ (caregiver)",
+            }[name]
+            note = result["generator"] + (
+                f", {result['errors']} errors" if result["errors"] else ""
             )
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                latest = (
-                    Assessment.objects.filter(infant=infant).order_by("-id").values("id").first()
-                )
-                if latest != before:
-                    break
-                time.sleep(0.005)
-            else:
-                raise RuntimeError("no assessment within 30 s: is the worker running?")
-            if n >= 5:  # the first few warm the worker up
-                latencies.append((time.perf_counter() - started) * 1000)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-    p95 = percentile(latencies, 0.95)
-    return [
-        {
-            "figure": "episode logged -> assessment stored p50 ms (Celery, Redis)",
-            "value": round(percentile(latencies, 0.5), 1),
-            "target": "",
-            "ratio": "",
-        },
-        {
-            "figure": "episode logged -> assessment stored p95 ms (Celery, Redis)",
-            "value": round(p95, 1),
-            "target": ASSESSMENT_TARGET_P95_MS,
-            "ratio": round(ASSESSMENT_TARGET_P95_MS / p95, 2),
-        },
-    ]
+            rows += [
+                info_row(
+                    f"info.api_{name}_rps", f"{label} requests/s", round(result["rps"]), note=note
+                ),
+                info_row(f"info.api_{name}_p95_ms", f"{label} p95 ms", round(result["p95"], 1)),
+            ]
+    return rows
 
 
 def _book(referral_ids: list[int], queue) -> None:
@@ -440,14 +205,9 @@ def bench_booking(referrals: int = 400, workers: int = 2) -> list[dict]:
         process.join()
     elapsed = time.perf_counter() - started
     return [
-        {
-            "figure": f"referral bookings/s ({workers} workers, {booked} booked)",
-            "value": round(booked / elapsed, 1),
-            "target": "",
-            "ratio": "",
-        }
+        info_row(
+            "info.referral_bookings_per_s",
+            f"referral bookings/s ({workers} workers, {booked} booked)",
+            round(booked / elapsed, 1),
+        )
     ]
-
-
-if __name__ == "__main__":
-    sys.exit("run bench/run.py")

@@ -1,12 +1,18 @@
-"""Run every benchmark, print one table (figure, value, target, ratio), write bench/results.json.
+"""Run every benchmark, print one table, write bench/results.json.
 
-A new benchmark is a function returning a row ``{"figure", "value", "target", "ratio"}`` (or a
-list of them), added to ``BENCHMARKS``.
+Each row: ``id``, ``figure``, ``value``, ``baseline``, ``ratio``, ``goal``, ``met`` and the
+per-round raw figures (``rounds``); bench/rows.py builds them. The goal rows (bench/ratios.py)
+are ratios against baselines measured in the same run, interleaved; the information rows
+(absolute figures, query counts) have no baseline. A new benchmark is a function returning a
+list of rows, added to the list in ``main``.
 
 Before the benchmarks: PostgreSQL and Redis are started if they are not running (as .ci/run does),
 the database ``tremor_bench`` is created and migrated if missing, and ``generate_load_data`` fills
-it (resumable: a run that finds the data carries on or does nothing). Redis database 12 holds the
-broker queue and the rate-limit counters of the run. ``BENCH_QUICK=1`` runs a smaller network.
+it (resumable: a run that finds the data carries on or does nothing), with one 100-infant clinic
+beside the network for the dashboard's scale baseline. Redis database 12 holds the broker queue,
+the task results and the rate-limit counters of the run. ``BENCH_QUICK=1`` runs a smaller network;
+``BENCH_ONLY=api_vs_drf,dashboard_scale`` runs only those benchmarks (by row id prefix or function
+name), ``BENCH_ROUNDS`` and ``BENCH_ROUND_SECONDS`` set the rounds.
 """
 
 import json
@@ -25,9 +31,9 @@ BENCH_DB = os.environ.get("BENCH_DB", "tremor_bench")
 BENCH_REDIS = "redis://127.0.0.1:6379/12"
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 SIZE = (
-    ["--infants", "10000", "--clinics", "4"]
+    ["--infants", "10000", "--clinics", "4", "--small-clinic", "100"]
     if QUICK
-    else ["--infants", "100000", "--clinics", "20"]
+    else ["--infants", "100000", "--clinics", "20", "--small-clinic", "100"]
 )
 MEDIA = Path("/tmp") / f"{BENCH_DB}-media"
 
@@ -37,6 +43,7 @@ os.environ.update(
         "DJANGO_DEBUG": "False",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
         "CELERY_BROKER_URL": BENCH_REDIS,
+        "CELERY_RESULT_BACKEND": BENCH_REDIS,
         "REDIS_URL": BENCH_REDIS,
         "MEDIA_ROOT": str(MEDIA / "media"),
         "VIDEO_UPLOAD_PARTIAL_DIR": str(MEDIA / "partial"),
@@ -127,38 +134,48 @@ def main() -> list[dict]:
     import django
 
     django.setup()
-    from engine import bench_engine
-    from live import bench_api, bench_assessment_latency, bench_booking, bench_upload
-    from web import bench_dashboard, bench_query_counts
+    from live import bench_api_info, bench_booking
+    from ratios import (
+        bench_api_vs_drf,
+        bench_assessment_vs_noop,
+        bench_dashboard_scale,
+        bench_engine_vs_json,
+        bench_upload_rss_growth,
+        bench_video_realtime,
+    )
+    from rows import info_row, markdown, table
+    from web import bench_query_counts
 
     benchmarks = [
-        bench_dashboard,
-        bench_api,
+        bench_api_vs_drf,
+        bench_dashboard_scale,
+        bench_engine_vs_json,
+        bench_upload_rss_growth,
+        bench_assessment_vs_noop,
+        bench_video_realtime,
+        bench_api_info,
         bench_query_counts,
-        bench_upload,
-        bench_engine,
-        bench_assessment_latency,
         bench_booking,
     ]
+    only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
+    if only:
+        benchmarks = [b for b in benchmarks if any(name in b.__name__ for name in only)]
     rows = []
     for benchmark in benchmarks:
         print(f"running {benchmark.__name__}...", file=sys.stderr)
-        result = benchmark()
-        rows += result if isinstance(result, list) else [result]
+        rows += benchmark()
+    load_average = os.getloadavg()[0]
     rows.append(
-        {
-            "figure": "make bench wall time s (data included)",
-            "value": round(time.monotonic() - started),
-            "target": 1200,
-            "ratio": round(1200 / (time.monotonic() - started), 2),
-        }
+        info_row(
+            "info.wall_time_s",
+            "make bench wall time s (data generation included; goal < 1500)",
+            round(time.monotonic() - started),
+            note=f"load average {load_average:.1f} at the end",
+        )
     )
-    width = max(len(row["figure"]) for row in rows)
-    print(f"{'figure':<{width}}  {'value':>12}  {'target':>10}  {'ratio':>6}")
-    for row in rows:
-        value, target, ratio = (str(row[key]) for key in ("value", "target", "ratio"))
-        print(f"{row['figure']:<{width}}  {value:>12}  {target:>10}  {ratio:>6}")
+    print(table(rows))
     (BENCH_DIR / "results.json").write_text(json.dumps(rows, indent=2) + "\n")
+    (BENCH_DIR / "results.md").write_text(markdown(rows) + "\n")
     return rows
 
 

@@ -8,6 +8,7 @@ instead of two. A full page, or an offset past the end, still counts, so `count`
 `previous` are exactly what they were.
 """
 
+from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 from rest_framework.pagination import LimitOffsetPagination
 
@@ -45,3 +46,51 @@ class CountWithPagePagination(LastPageCountsItselfPagination):
         if self.offset == 0:
             return page, 0
         return page, self.get_count(queryset)
+
+
+class CountWithPagePaginator(Paginator):
+    """Django's Paginator for the pages, reading the total with the page: `COUNT(*) OVER ()`.
+
+    Where the list is filtered and sorted on computed values (the dashboard: open alerts, triage,
+    waiting time), PostgreSQL reads every matching row to sort them anyway, and a separate
+    `COUNT(*)` read them all a second time. The page asked for is read first with the total
+    beside each row; only a page past the end (or an invalid number) needs `count` on its own,
+    and then Django's own validation answers as before."""
+
+    def get_page(self, number):
+        return self._page_with_total(number) or super().get_page(number)
+
+    def page(self, number):
+        return self._page_with_total(number) or super().page(number)
+
+    def _page_with_total(self, number):
+        if "count" in self.__dict__ or self.orphans:
+            return None
+        try:
+            wanted = self.validate_number_without_count(number)
+        except InvalidPage:
+            return None
+        bottom = (wanted - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(_total_rows=Window(Count("*")))[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if rows:
+            self.__dict__["count"] = rows[0]._total_rows
+            return self._get_page(rows, wanted, self)
+        if wanted == 1:
+            self.__dict__["count"] = 0
+        return None
+
+    def validate_number_without_count(self, number) -> int:
+        """validate_number's checks that do not need the total."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number

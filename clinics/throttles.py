@@ -50,7 +50,8 @@ class _CaregiverThrottle(_SettingsRateThrottle):
 
     def get_cache_key(self, request, view):
         user = request.user
-        if not user.is_authenticated or is_clinic_staff(user) or not self.counts(request):
+        # counts() first: a GET is never counted, so it needs no membership lookup here.
+        if not self.counts(request) or not user.is_authenticated or is_clinic_staff(user):
             return None
         return self.cache_format % {"scope": self.scope, "ident": user.pk}
 

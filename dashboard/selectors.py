@@ -4,7 +4,7 @@ starts from `infants_visible_to`."""
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -34,8 +34,12 @@ class DashboardFilters:
 def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]:
     """The clinic's infants with open concerns: unanswered alerts first, then by triage, then by
     how long they have waited since their assessment."""
+    # Who has an open alert is read once per query as a set (PostgreSQL hashes the few open
+    # alerts) rather than probed per infant: the filter and the sort see every infant of the
+    # clinic. Open orders are many, so they stay an indexed probe per infant.
+    alerted = TriageAlert.objects.unacknowledged().values("infant_id")
+    critical = CriticalAlert.objects.unacknowledged().values("infant_id")
     open_alerts = TriageAlert.objects.unacknowledged().filter(infant=OuterRef("pk"))
-    open_critical = CriticalAlert.objects.unacknowledged().filter(infant=OuterRef("pk"))
     open_orders = TestOrder.objects.open().filter(infant=OuterRef("pk"))
     last_episode = (
         Episode.objects.filter(infant=OuterRef("pk")).order_by("-started_at").values("started_at")
@@ -44,11 +48,19 @@ def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]
     infants = (
         infants_visible_to(user)
         .annotate(
-            has_triage_alert=Exists(open_alerts),
-            has_critical_result=Exists(open_critical),
-            oldest_open_alert_at=Subquery(
-                open_alerts.order_by("created_at").values("created_at")[:1]
+            has_triage_alert=Q(pk__in=alerted),
+            has_critical_result=Q(pk__in=critical),
+            has_pending_orders=Exists(open_orders),
+        )
+        .annotate(
+            # Only infants with an open alert have an oldest one: no probe for the others.
+            oldest_open_alert_at=Case(
+                When(
+                    has_triage_alert=True,
+                    then=Subquery(open_alerts.order_by("created_at").values("created_at")[:1]),
+                )
             ),
+            # Shown on the page only, so PostgreSQL reads them for its 50 rows.
             last_episode_at=Subquery(last_episode[:1]),
             pending_orders=Coalesce(
                 Subquery(open_orders.values("infant").annotate(n=Count("id")).values("n")[:1]),
@@ -60,7 +72,7 @@ def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]
         .filter(
             Q(current_triage_rank__gte=CONCERN_FROM_RANK)
             | Q(has_open_alert=True)
-            | Q(pending_orders__gt=0)
+            | Q(has_pending_orders=True)
         )
         .select_related("assigned_clinician")
     )
@@ -77,7 +89,7 @@ def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]
     if filters.alerts_only:
         infants = infants.filter(has_open_alert=True)
     if filters.pending_results:
-        infants = infants.filter(pending_orders__gt=0)
+        infants = infants.filter(has_pending_orders=True)
     if filters.referral == "none":
         infants = infants.filter(referral_status__isnull=True)
     elif filters.referral:

@@ -1,11 +1,11 @@
 from datetime import timedelta
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from assessments.models import Assessment, Triage
 from clinics.models import AuditAction, AuditChannel, Role
+from clinics.pagination import CountWithPagePaginator
 from clinics.permissions import SIGNED_IN, STAFF, requires_roles
 from clinics.selectors import has_role, membership_for
 from clinics.services import audit_record
@@ -49,7 +49,7 @@ def dashboard(request):
         pending_results=cleaned.get("pending_results", False),
         referral=cleaned.get("referral", ""),
     )
-    page = Paginator(dashboard_infants(request.user, filters), PAGE_SIZE).get_page(
+    page = CountWithPagePaginator(dashboard_infants(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = list(page.object_list)

@@ -6,6 +6,7 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.fields import IsoDateTimeField
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from clinics.filters import FieldFilterBackend
 from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import CLINICIANS, SIGNED_IN, DeclaredRoles
 from clinics.serializers import FastOutputMixin
@@ -35,6 +37,7 @@ from episodes.models import (
     EPISODE_CHOICE_FIELDS,
     EPISODE_LIST_FIELDS,
     Episode,
+    EpisodeVideo,
     Oscillation,
 )
 from episodes.selectors import episodes_visible_to, upload_sessions_of, videos_visible_to
@@ -200,6 +203,7 @@ class EpisodeListApi(generics.ListAPIView):
     required_roles = SIGNED_IN
     throttle_classes = [CaregiverWriteThrottle]
     serializer_class = EpisodeOutputSerializer
+    filter_backends = [FieldFilterBackend]
     filterset_class = EpisodeFilter
 
     InputSerializer = type("InputSerializer", (serializers.Serializer,), _episode_input_fields())
@@ -208,9 +212,41 @@ class EpisodeListApi(generics.ListAPIView):
     def get_queryset(self):
         return _episodes_for(self.request.user)
 
+    # Serialised from the episode's relations and properties, not from one column each.
+    _DERIVED = ("videos", "video_available", "next_step_advice")
+
+    def _page_rows(self) -> tuple[list[dict], bool]:
+        """The page as `.values()` rows of the serializer's columns (one query, no model
+        instances), each with its videos: read in a second query only when a row has any."""
+        queryset = self.filter_queryset(episodes_visible_to(self.request.user).recent())
+        queryset = queryset.annotate(
+            video_available=Exists(EpisodeVideo.objects.filter(episode=OuterRef("pk")))
+        ).values(
+            "pk",
+            "video_available",
+            "infant__caregiver_advice",
+            "infant__assessed_at",
+            *self.OutputSerializer.values_keys(exclude=self._DERIVED),
+        )
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        videos = {row["pk"]: [] for row in rows if row["video_available"]}
+        if videos:
+            for video in EpisodeVideo.objects.filter(episode_id__in=videos):
+                videos[video.episode_id].append(video)
+        for row in rows:
+            row["videos"] = videos.get(row["pk"], [])
+            row["next_step_advice"] = Episode.advice_after(
+                caregiver_advice=row["infant__caregiver_advice"],
+                assessed_at=row["infant__assessed_at"],
+                logged_at=row["created_at"],
+            )
+        return rows, page is not None
+
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        rows = response.data["results"] if isinstance(response.data, dict) else response.data
+        rows, paginated = self._page_rows()
+        data = self.get_serializer(rows, many=True).data
+        response = self.get_paginated_response(data) if paginated else Response(data)
         # A list read is audited like the infant list: one row naming what was shown.
         audit_record(
             actor=request.user,
@@ -219,8 +255,8 @@ class EpisodeListApi(generics.ListAPIView):
             channel=AuditChannel.API,
             request=request,
             detail={
-                "infant_ids": sorted({str(row["infant"]) for row in rows}),
-                "episode_ids": [str(row["id"]) for row in rows],
+                "infant_ids": sorted({str(row["infant"]) for row in data}),
+                "episode_ids": [str(row["id"]) for row in data],
             },
         )
         return response

@@ -244,8 +244,17 @@ class Episode(BaseModel):
     def next_step_advice(self) -> str:
         """The advice of the infant's assessment once this episode has been scored."""
         infant = self.infant
-        if infant.caregiver_advice and infant.assessed_at and infant.assessed_at >= self.created_at:
-            return infant.caregiver_advice
+        return self.advice_after(
+            caregiver_advice=infant.caregiver_advice,
+            assessed_at=infant.assessed_at,
+            logged_at=self.created_at,
+        )
+
+    @staticmethod
+    def advice_after(*, caregiver_advice: str, assessed_at, logged_at) -> str:
+        """`next_step_advice` from its three inputs (the list API reads them as values)."""
+        if caregiver_advice and assessed_at and assessed_at >= logged_at:
+            return caregiver_advice
         return (
             "A clinician will review this episode and any video you sent. "
             "If the shaking comes back, record it and log it here."

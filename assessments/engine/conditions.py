@@ -73,18 +73,23 @@ class Index:
                     always.append((position, forbidden))
                     continue
                 key = min(required, key=lambda fact: (counts[fact], fact))
-                by_fact.setdefault(key, []).append((position, required, forbidden))
+                # The key fact is known present; only the rest is tested (None: nothing to test).
+                rest = required - {key} or None
+                by_fact.setdefault(key, []).append((position, rest, forbidden or None))
         self._by_fact = {key: tuple(terms) for key, terms in by_fact.items()}
         self._keys = frozenset(by_fact)
         self._always = tuple(always)
 
     def matches(self, facts: set[str] | frozenset[str]) -> set[int]:
         found: set[int] = set()
+        add = found.add
+        by_fact = self._by_fact
+        isdisjoint = facts.isdisjoint
         for key in self._keys.intersection(facts):
-            for position, required, forbidden in self._by_fact[key]:
-                if position not in found and required <= facts and facts.isdisjoint(forbidden):
-                    found.add(position)
+            for position, rest, forbidden in by_fact[key]:
+                if (rest is None or rest <= facts) and (forbidden is None or isdisjoint(forbidden)):
+                    add(position)
         for position, forbidden in self._always:
-            if position not in found and facts.isdisjoint(forbidden):
-                found.add(position)
+            if isdisjoint(forbidden):
+                add(position)
         return found

@@ -171,29 +171,34 @@ def episode_facts(episode: dict) -> set[str]:
         facts.update(("movement_unknown", "rhythmic"))
     if get("distribution") is None and get("symmetry") is None:
         facts.add("side_unknown")
-    rate = get("rate_hz_est")
-    if rate is not None:
-        if rate >= 6:
-            facts.add("rate_fast")
-        if 1 <= rate <= 5:
-            facts.add("rate_1_5")
-        if 1 <= rate <= 3:
-            facts.add("rate_1_3")
-    autonomic = get("autonomic")
-    if autonomic is None:
-        facts.add("autonomic_unknown")
-    elif not autonomic:
-        facts.add("autonomic_none")
-    else:
-        facts.update(_AUTONOMIC_FACTS[sign] for sign in autonomic)
-    associated = get("associated")
-    if associated is None:
-        facts.add("associated_unknown")
-    elif not associated:
-        facts.add("associated_none")
-    else:
-        facts.update(_ASSOCIATED_FACTS[sign] for sign in associated)
+    facts.update(rate_facts(get("rate_hz_est")))
+    facts.update(list_facts(get("autonomic"), _AUTONOMIC_FACTS, "autonomic"))
+    facts.update(list_facts(get("associated"), _ASSOCIATED_FACTS, "associated"))
     return facts
+
+
+def rate_facts(rate: float | None) -> list[str]:
+    """The clinician's rate estimate against the windows of section 1."""
+    if rate is None:
+        return []
+    found = []
+    if rate >= 6:
+        found.append("rate_fast")
+    if 1 <= rate <= 5:
+        found.append("rate_1_5")
+    if 1 <= rate <= 3:
+        found.append("rate_1_3")
+    return found
+
+
+def list_facts(answer: list | None, table: dict, name: str) -> list[str]:
+    """A list answer: ``<name>_unknown`` when absent, ``<name>_none`` when empty, else each
+    sign's fact."""
+    if answer is None:
+        return [name + "_unknown"]
+    if not answer:
+        return [name + "_none"]
+    return [table[sign] for sign in answer]
 
 
 _W = AGE_WINDOWS

@@ -16,8 +16,9 @@ Three things are new against 1.0.0 (CLINICAL_CRITERIA.md section 0b):
 import math
 from functools import lru_cache
 
+from .facts import _AUTONOMIC_FACTS, list_facts, rate_facts
 from .facts import EPISODE_TABLES as EPISODE_TABLES_1
-from .labs import check_number
+from .labs import check_number, select_thresholds
 from .ruleset_2_0_0 import (
     AGE,
     CANONICAL,
@@ -37,12 +38,6 @@ _MOVEMENT_FACTS_2 = {
 EPISODE_TABLES = {**EPISODE_TABLES_1, "movement_type": _MOVEMENT_FACTS_2}
 # Caregiver movement words that stay beside a clinician's rating (extra semiology, not a rating).
 _KEPT_WITH_RATING = frozenset({"pedalling_or_boxing", "oral_automatisms"})
-_AUTONOMIC_FACTS = {
-    "apnea": "apnea",
-    "cyanosis_or_color_change": "cyanosis",
-    "heart_rate_change": "heart_rate_change",
-    "drooling": "drooling",
-}
 _ASSOCIATED_FACTS = {code: "assoc:" + code for code, _ in ASSOCIATED_2}
 _FEVER = TEMPERATURE_C["fever_at_or_above"]
 _HYPOTHERMIA = TEMPERATURE_C["hypothermia_below"]
@@ -71,33 +66,15 @@ def episode_facts(episode: dict) -> set[str]:
         facts.update(("movement_unknown", "rhythmic"))
     if get("distribution") is None and get("symmetry") is None:
         facts.add("side_unknown")
-    if rate is not None:
-        if rate >= 6:
-            facts.add("rate_fast")
-        if 1 <= rate <= 5:
-            facts.add("rate_1_5")
-        if 1 <= rate <= 3:
-            facts.add("rate_1_3")
+    facts.update(rate_facts(rate))
     if clinician_clonic:
         # The clinician's clonic rating outranks the caregiver's tremor: no benign-tremor pattern,
         # and S11 (same day; E1 in a neonate) whatever the holding test showed.
         facts.update(("clinician_clonic", "clonic", "rhythmic"))
     if get("stops_with_gentle_restraint") in ("yes", "partially", "no", "worsens"):
         facts.add("restraint_answered")
-    autonomic = get("autonomic")
-    if autonomic is None:
-        facts.add("autonomic_unknown")
-    elif not autonomic:
-        facts.add("autonomic_none")
-    else:
-        facts.update(_AUTONOMIC_FACTS[sign] for sign in autonomic)
-    associated = get("associated")
-    if associated is None:
-        facts.add("associated_unknown")
-    elif not associated:
-        facts.add("associated_none")
-    else:
-        facts.update(_ASSOCIATED_FACTS[sign] for sign in associated)
+    facts.update(list_facts(get("autonomic"), _AUTONOMIC_FACTS, "autonomic"))
+    facts.update(list_facts(get("associated"), _ASSOCIATED_FACTS, "associated"))
     temperature = get("temperature_c")
     if temperature is None:
         facts.add("temperature_unknown")
@@ -312,31 +289,15 @@ def canonical_value(test: str, value: float, unit: str) -> float:
 
 
 def applicable_thresholds(test, hours, gestational_weeks, birth_weight_g) -> tuple[list, list]:
-    """The thresholds that apply to this infant at ``hours``, in the order they are tested."""
-    thresholds = _THRESHOLDS_BY_TEST.get(test, [])
-    notes: list[str] = []
-    if test == "glucose":
-        critical, *goals = thresholds
-        if hours is None:
-            notes.append("age at sampling unknown: the stricter goal for after 48 h applies")
-            hours = _W["hours_48"]
-        goal = next(
-            g for g in goals if hours >= g.hours[0] and (g.hours[1] is None or hours < g.hours[1])
-        )
-        return [critical, goal], notes
-    if test == "total_calcium":
-        small = (gestational_weeks is not None and gestational_weeks < 37) or (
-            birth_weight_g is not None and birth_weight_g < _W["very_low_birth_weight_below_g"]
-        )
-        if gestational_weeks is None and birth_weight_g is None:
-            notes.append("gestation and birth weight unknown: the term threshold applies")
-        return [thresholds[1] if small else thresholds[0]], notes
-    if test == "ionized_calcium":
-        if birth_weight_g is None:
-            notes.append("birth weight unknown: the threshold for 1500 g or more applies")
-        small = birth_weight_g is not None and birth_weight_g < _W["very_low_birth_weight_below_g"]
-        return [thresholds[1] if small else thresholds[0]], notes
-    return list(thresholds), notes
+    """The 2.0.0 thresholds that apply to this infant at ``hours``, in the order they are tested."""
+    return select_thresholds(
+        test,
+        _THRESHOLDS_BY_TEST.get(test, []),
+        lambda threshold: threshold.hours,
+        hours,
+        gestational_weeks,
+        birth_weight_g,
+    )
 
 
 def interpret_2(test, value, unit, *, hours, gestational_weeks, birth_weight_g) -> dict:

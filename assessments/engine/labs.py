@@ -57,16 +57,19 @@ def _in_hours(window: list, age_hours: float | None) -> bool:
     return (low is None or age_hours >= low) and (high is None or age_hours < high)
 
 
-def _applicable(test, age_hours, gestational_weeks, birth_weight_g) -> tuple[list, list[str]]:
-    """The thresholds that apply to this infant, in the order they are tested, and the notes."""
-    thresholds = LABS[test]["thresholds"]
+def select_thresholds(
+    test, thresholds, hours_of, age_hours, gestational_weeks, birth_weight_g
+) -> tuple[list, list[str]]:
+    """The thresholds of ``test`` that apply to this infant, in the order they are tested, and
+    the notes saying which default applied; ``hours_of(threshold)`` is its age window in hours.
+    Shared by every ruleset (1.0.0 keeps its thresholds as dicts, 2.0.0 as records)."""
     notes: list[str] = []
     if test == "glucose":
         critical, *goals = thresholds
         if age_hours is None:
             notes.append("age at sampling unknown: the stricter goal for after 48 h applies")
             age_hours = AGE_WINDOWS["hours_48"]
-        goal = next(goal for goal in goals if _in_hours(goal["hours"], age_hours))
+        goal = next(goal for goal in goals if _in_hours(hours_of(goal), age_hours))
         return [critical, goal], notes
     if test == "total_calcium":
         small = (gestational_weeks is not None and gestational_weeks < _PRETERM_BELOW_WEEKS) or (
@@ -81,6 +84,18 @@ def _applicable(test, age_hours, gestational_weeks, birth_weight_g) -> tuple[lis
         small = birth_weight_g is not None and birth_weight_g < _VLBW_BELOW_G
         return [thresholds[1] if small else thresholds[0]], notes
     return list(thresholds), notes
+
+
+def _applicable(test, age_hours, gestational_weeks, birth_weight_g) -> tuple[list, list[str]]:
+    """The 1.0.0 thresholds that apply to this infant, in the order they are tested."""
+    return select_thresholds(
+        test,
+        LABS[test]["thresholds"],
+        lambda threshold: threshold["hours"],
+        age_hours,
+        gestational_weeks,
+        birth_weight_g,
+    )
 
 
 def interpret_lab(

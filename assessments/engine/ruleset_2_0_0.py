@@ -155,6 +155,12 @@ EPISODE_PATTERNS = (
     P("awake_myoclonic", {"all": ["awake", "myoclonic"]}),
     P("restraint_question", {"all": ["maybe_awake", "restraint_unknown", "rhythmic"]}),
     P("spasm_cluster", {"all": ["clusters", {"any": ["spasm", "waking_event"]}]}),
+    # A spasm whose clustering nobody has answered may be a cluster: unknown is never normal.
+    P("spasm_maybe_cluster", {"all": ["spasm", "!no_clusters", "!clusters"]}),
+    P("startle_stiffening", {"all": ["tonic", "sudden_stimulus"]},
+      "stiffening set off by a sudden noise or touch", ("18",)),
+    P("unexplained_tonic", {"all": ["tonic", "!startle", "!sudden_stimulus"]},
+      "sustained stiffening not locked to a startle", ("2", "18")),
     P("brief_jerks", {"any": ["myoclonic", "startle", "spasm", "single", "jerking_unspecified"]}),
     P("jerk_cluster_awake",
       {"all": ["clusters", "brief_jerks", {"any": ["awake", "waking_event"]}, "!focal",
@@ -196,7 +202,7 @@ CASE_PATTERNS = (
     P("suspected_hyperekplexia",
       {"any": ["nose_tap_startle",
                {"all": ["any:startle", "any:assoc:generalized_stiffness"]},
-               {"all": ["any:startle", "any:tonic"]},
+               {"all": ["any:startle", "any:tonic"]}, "any:startle_stiffening",
                {"all": ["any:startle", "neuro_hypertonia"]},
                {"all": ["any:startle", "family:startle_disorder"]}]},
       "exaggerated startle with stiffness or a nose-tap response (hyperekplexia)", ("18",),
@@ -280,6 +286,8 @@ CRITERIA = (
        {"any": ["assoc:poor_feeding", "assoc:lethargy", "hypothermia"]}),
     _c("PJA10", _PJ, "against", 2, "coarse, high-amplitude tremor", ["8"], "coarse_tremor"),
     _c("PJA11", _PJ, "against", 2, "fever", ["2"], "fever"),
+    _c("PJA12", _PJ, "against", 4, "tetany, stridor or apnea with twitching (a metabolic"
+       " cause)", ["22", "24"], "clinical_tetany"),
     # startle_moro
     _c("SM1", _SM, "for", 3, "single brief startle", ["1", "17"], {"any": ["startle", "single"]}),
     _c("SM2", _SM, "for", 3, "right after a sudden noise, position change or loss of support",
@@ -540,7 +548,8 @@ RULES = (
       {"any": ["eeg_electrographic", {"all": ["eeg_epileptiform", "eeg_captured"]}]}, _C),
     R("S1", _SAME_DAY, "Clusters of spasm-like or brief symmetric jerks while awake, on waking or"
       " with crying, from birth to 24 months (corrected)", ("31", "32"),
-      {"all": ["maybe_le_24m", {"any": ["spasm_cluster", "jerk_cluster_awake"]}]}, _E, True),
+      {"all": ["maybe_le_24m", {"any": ["spasm_cluster", "jerk_cluster_awake",
+                                        "spasm_maybe_cluster"]}]}, _E, True),
     R("S2", _SAME_DAY, "Jitteriness before 72 h of age without a current glucose, or with a"
       " hypoglycemia risk factor or poor feeding", ("19", "20", "21"),
       {"all": ["tremor", "maybe_lt_72h",
@@ -597,6 +606,9 @@ RULES = (
       {"all": ["maybe_neonate", {"any": ["assoc:jaundice", "bilirubin_current"]},
                {"any": ["assoc:lethargy", "assoc:high_pitched_cry",
                         "assoc:arching_or_opisthotonus"]}]}, _E),
+    R("S19", _SAME_DAY, "Sustained stiffening not locked to a startle, up to 24 months: EEG"
+      " (tonic seizures and hyperekplexia to tell apart; engine policy)", ("2", "18"),
+      {"all": ["unexplained_tonic", "maybe_le_24m"]}, _E, True),
     R("P1", _SAME_DAY, "Engine policy: an epileptiform or hypsarrhythmic EEG needs a clinician"
       " today", ("31", "37"), {"any": ["eeg_epileptiform", "eeg_hypsarrhythmia"]}, _C),
     R("R1", _ROUTINE, "Benign-pattern jitteriness beyond about 2 months (corrected)",
@@ -715,7 +727,7 @@ TESTS = (
                                {"all": ["any_seizure_pattern", "any:maybe_neonate"]}]}),
     X("bilirubin", {"any": ["neonate_unwell", "bilirubin_signs"]}),
     X("infection_workup", {"any": ["rule:E6", "rule:S13"]}),
-    X("eeg", {"any": ["any:asleep_focal", "suspected_hyperekplexia"]}),
+    X("eeg", {"any": ["any:asleep_focal", "suspected_hyperekplexia", "rule:S19"]}),
     X("video_eeg", {"all": [{"any": [_SEIZURE_WORKUP, "any:spasm_cluster",
                                      "any:jerk_cluster_awake", "any:spasm", "regression",
                                      "rule:S10", "rule:S11", "rule:E8"]},
@@ -828,8 +840,7 @@ LEVEL_STEPS = {
     ),
     "reassure_monitor": (
         A("reassure.step.common", "This kind of shaking is common in young babies."),
-        A("reassure.step.why", "It is usually harmless, because the brain is still"
-          " growing."),
+        A("reassure.step.why", "It is usually harmless. The brain is still growing."),
         A("reassure.step.fades", "It often fades as your baby grows."),
         A("reassure.step.video", "Film one episode and keep the log for the next check-up."),
     ),
@@ -838,7 +849,7 @@ LEVEL_STEPS = {
 WARNING_SIGNS = (
     A("warning.not_stopped_by_holding", "See a doctor today if the shaking does not stop when"
       " you hold the leg.", (), "any:restraint_fails_awake"),
-    A("warning.sleepy_after", "See a doctor today if your baby is very sleepy or floppy"
+    A("warning.sleepy_after", "See a doctor today if your baby is floppy or hard to wake"
       " after it.", (), "any:sleepy_after"),
     A("warning.feeding", "See a doctor today if your baby feeds poorly.", (),
       "any:assoc:poor_feeding"),

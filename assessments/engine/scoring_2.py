@@ -37,20 +37,31 @@ def _compiled(entries):
     return tuple((entry, compile_condition(entry.when)) for entry in entries)
 
 
+def _negate(node):
+    if isinstance(node, str):
+        return node[1:] if node.startswith("!") else "!" + node
+    ((operator, children),) = node.items()
+    return {"all" if operator == "any" else "any": [_negate(child) for child in children]}
+
+
+def _inline(node, definitions):
+    """A condition with every pattern it names replaced by that pattern's own condition."""
+    if isinstance(node, str):
+        name = node.removeprefix("!")
+        if name in definitions:
+            expanded = _inline(definitions[name], definitions)
+            return _negate(expanded) if node.startswith("!") else expanded
+        return node
+    ((operator, children),) = node.items()
+    return {operator: [_inline(child, definitions) for child in children]}
+
+
 def _layers(patterns) -> tuple[tuple[tuple, Index], ...]:
-    """Patterns grouped so each group needs only facts of earlier groups; one index per group."""
-    ids = {pattern.id for pattern in patterns}
-    depth: dict[str, int] = {}
-    for pattern in patterns:
-        needed = referenced_facts(compile_condition(pattern.when)) & ids
-        depth[pattern.id] = 1 + max((depth[name] for name in needed), default=-1)
-    layers = []
-    for level in range(max(depth.values(), default=-1) + 1):
-        group = tuple(p for p in patterns if depth[p.id] == level)
-        layers.append(
-            (tuple(p.id for p in group), Index([compile_condition(p.when) for p in group]))
-        )
-    return tuple(layers)
+    """All patterns of one kind tested in one pass: a pattern that names another is compiled
+    with that pattern's condition written in, so no pattern waits for another."""
+    definitions = {pattern.id: pattern.when for pattern in patterns}
+    conditions = [compile_condition(_inline(p.when, definitions)) for p in patterns]
+    return ((tuple(p.id for p in patterns), Index(conditions)),)
 
 
 def _apply(layers, facts: set[str], into: set[str] | None = None) -> None:
@@ -71,14 +82,37 @@ def _split(entries):
     )
 
 
+def _referenced(entries) -> frozenset[str]:
+    return frozenset(
+        fact for entry in entries for fact in referenced_facts(compile_condition(entry.when))
+    )
+
+
+# Case facts an episode-scope condition can name: only these join each episode's context.
+_PATTERN_SHARED = _referenced(data.EPISODE_PATTERNS) - AGE_FACTS - LAB_FACTS
+_ENTRY_SHARED = (
+    _referenced(e for e in (*data.CRITERIA, *data.RULES, *data.RED_FLAGS) if e.scope == "episode")
+    - AGE_FACTS
+    - LAB_FACTS
+)
 _INFANT_LAYERS = _layers(data.INFANT_PATTERNS)
 _EPISODE_LAYERS = _layers(data.EPISODE_PATTERNS)
 _CASE_LAYERS = _layers(data.CASE_PATTERNS)
-# Criteria, triage rules and red flags are tested in one pass (one index per scope).
-_ENTRIES = _split((*data.CRITERIA, *data.RULES, *data.RED_FLAGS))
-_ORDER = {
-    (type(entry), entry.id): order
-    for order, entry in enumerate((*data.CRITERIA, *data.RULES, *data.RED_FLAGS))
+# Criteria, triage rules and red flags are tested in one pass (one index per scope); each entry
+# keeps its place in the ruleset so results list them in the ruleset's order.
+_IN_ORDER = (*data.CRITERIA, *data.RULES, *data.RED_FLAGS)
+_ENTRIES = _split(_IN_ORDER)
+_PLACE = {id(entry): place for place, entry in enumerate(_IN_ORDER)}
+_EPISODE_PLACES = tuple(_PLACE[id(entry)] for entry in _ENTRIES[0][0])
+_CASE_PLACES = tuple(_PLACE[id(entry)] for entry in _ENTRIES[1][0])
+_OVERRIDABLE_POSITIONS = frozenset(
+    position
+    for position, entry in enumerate(_ENTRIES[0][0])
+    if getattr(entry, "overridable", False)
+)
+_KIND = {
+    id(entry): 0 if isinstance(entry, Criterion) else 1 if isinstance(entry, Rule) else 2
+    for entry in _IN_ORDER
 }
 _TESTS = tuple(sorted(data.TESTS, key=lambda entry: _TEST_ORDER[entry.test]))
 _TEST_INDEX = Index([compile_condition(entry.when) for entry in _TESTS])
@@ -88,8 +122,22 @@ _WARNINGS = _compiled(data.WARNING_SIGNS)
 _SIGNS = _compiled(data.EMERGENCY_SIGNS)
 _FLEXION = compile_condition(data.FLEXION_STEP.when)
 _CAUSE_ORDER = {cause: order for order, cause in enumerate(data.CAUSES)}
-_ANY: dict[str, str] = {}
-_ALL: dict[str, str] = {}
+
+
+class _Prefixed(dict):
+    """``"any:" + fact`` for every fact, each string built once."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, fact: str) -> str:
+        name = self[fact] = self.prefix + fact
+        return name
+
+
+_ANY = _Prefixed("any:")
+_ALL = _Prefixed("all:")
 
 DATA = {
     "version": data.VERSION,
@@ -129,20 +177,6 @@ DATA = {
 }
 DIGEST = canonical_digest(DATA)
 _RULESET = {"version": data.VERSION, "digest": DIGEST}
-
-
-def _any(fact: str) -> str:
-    name = _ANY.get(fact)
-    if name is None:
-        name = _ANY[fact] = "any:" + fact
-    return name
-
-
-def _all(fact: str) -> str:
-    name = _ALL.get(fact)
-    if name is None:
-        name = _ALL[fact] = "all:" + fact
-    return name
 
 
 # --- EEG and the per-event-type override --------------------------------------------------------
@@ -301,7 +335,7 @@ def case_facts(case: object) -> dict:
     ages = [age_facts(h, weeks) for h in hours]
     windows = [lab_facts(labs, h) for h in hours]
     covered, uncovered_after = _coverage(episodes, own, hours, recordings)
-    shared = frozenset(facts)
+    shared = _PATTERN_SHARED.intersection(facts)
     per_episode = []
     for index in range(len(episodes)):
         mine = own[index]
@@ -321,8 +355,8 @@ def case_facts(case: object) -> dict:
     if per_episode:
         facts.add("has_episodes")
         union = set().union(*per_episode)
-        facts.update(_any(fact) for fact in union)
-        facts.update(_all(fact) for fact in set.intersection(*per_episode))
+        facts.update(map(_ANY.__getitem__, union))
+        facts.update(map(_ALL.__getitem__, set.intersection(*per_episode)))
         if all(covered):
             facts.add("all_covered")
             facts.add("benign_pattern_confirmed")
@@ -347,7 +381,7 @@ def case_facts(case: object) -> dict:
 
 
 def _contexts(state: dict) -> list[set[str]]:
-    shared = state["facts"] - _EPISODE_ONLY
+    shared = _ENTRY_SHARED.intersection(state["facts"])
     return [mine | shared for mine in state["per_episode"]]
 
 
@@ -357,22 +391,28 @@ def _evaluate(facts, contexts, covered) -> tuple[list, list, list]:
     (episode_entries, episode_index), (case_entries, case_index) = _ENTRIES
     found: dict[int, list[int]] = {}
     for number, context in enumerate(contexts):
-        for position in episode_index.matches(context):
-            entry = episode_entries[position]
-            if covered[number] and getattr(entry, "overridable", False):
-                continue
-            found.setdefault(position, []).append(number)
-    held = [(episode_entries[position], episodes) for position, episodes in found.items()]
+        matched = episode_index.matches(context)
+        if covered[number]:
+            matched -= _OVERRIDABLE_POSITIONS
+        for position in matched:
+            episodes = found.get(position)
+            if episodes is None:
+                found[position] = [number]
+            else:
+                episodes.append(number)
+    held = [
+        (_EPISODE_PLACES[position], episode_entries[position], episodes)
+        for position, episodes in found.items()
+    ]
     everyone = list(range(len(contexts)))
     for position in case_index.matches(facts):
         entry = case_entries[position]
-        held.append((entry, everyone if entry.scope == "all" else []))
-    held.sort(key=lambda pair: _ORDER[type(pair[0]), pair[0].id])
-    criteria, rules, flags = [], [], []
-    for pair in held:
-        kind = type(pair[0])
-        (criteria if kind is Criterion else rules if kind is Rule else flags).append(pair)
-    return criteria, rules, flags
+        held.append((_CASE_PLACES[position], entry, everyone if entry.scope == "all" else []))
+    held.sort()
+    parts: tuple[list, list, list] = ([], [], [])
+    for _, entry, episodes in held:
+        parts[_KIND[id(entry)]].append((entry, episodes))
+    return parts
 
 
 def _support(score: float, reasons: list) -> str:

@@ -4,6 +4,8 @@ Every field may be null or absent. Anything present must be of the right type an
 fields, one of the codes of ``vocabulary.py``: the engine never guesses what an unknown value means.
 """
 
+import math
+
 from .errors import CaseError
 from .labs import check_number
 from .vocabulary import (
@@ -332,6 +334,8 @@ def _check_record_2(record: object, fields: dict, path: str) -> dict:
             checked[name] = value
         elif value.__class__ is bool and spec[0] == BOOL:
             checked[name] = value
+        elif value.__class__ in (int, float) and spec[0] == NUMBER and 0 <= value < math.inf:
+            checked[name] = float(value)
         else:
             checked[name] = _check_value_2(name, value, spec, path)
     return checked

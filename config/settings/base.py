@@ -106,6 +106,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # jit_above_cost, and compiling took ~40 ms of a 70 ms query that runs in 15 ms without it
     # (docs/scaling.md). Short OLTP queries never gain from it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+
+def postgres_prepared_statements(database: dict) -> None:
+    """Server-side binding with prepared statements (psycopg 3): a statement run twice on a
+    connection is parsed and planned once. The episode list's page query spent 1.3 ms planning
+    and 0.24 ms executing (docs/scaling.md). DJANGO_DB_PREPARE_THRESHOLD=off turns it off
+    (needed behind a connection pooler in transaction mode)."""
+    threshold = env("DJANGO_DB_PREPARE_THRESHOLD", default="1")
+    if database["ENGINE"] != "django.db.backends.postgresql" or threshold == "off":
+        return
+    database.setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": int(threshold)}
+    )
+
+
+postgres_prepared_statements(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "clinics.User"

@@ -12,6 +12,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # As in base.py: JIT compilation cost more than the dashboard query it compiled.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+postgres_prepared_statements(DATABASES["default"])
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 

@@ -275,3 +275,34 @@ def test_listing_episodes_is_audited_with_what_was_shown(token_client):
     assert event.actor == parent
     assert event.detail["infant_ids"] == [str(infant.uuid)]
     assert event.detail["episode_ids"] == [str(episode.uuid)]
+
+
+@pytest.mark.django_db
+def test_episode_list_rows_read_as_values_match_the_episode_serialised(token_client):
+    """The list reads its page as `.values()` rows; each row must be exactly what the detail
+    endpoint serialises from the model instance (videos, advice and clinic time zone included)."""
+    from episodes.models import EpisodeVideo
+
+    infant = InfantFactory(caregiver_advice="Feed and watch.", assessed_at=timezone.now())
+    doctor = staff(clinic=infant.clinic)
+    with_video = EpisodeFactory(
+        infant=infant, autonomic=["apnea"], started_at=timezone.now() - timedelta(hours=3)
+    )
+    EpisodeVideo.objects.create(
+        episode=with_video,
+        uploaded_by=with_video.reported_by,
+        original="videos/a.mp4",
+        content_type="video/mp4",
+        size_bytes=10,
+        sha256="0" * 64,
+        duration_s=3.5,
+    )
+    EpisodeFactory(infant=infant, started_at=timezone.now() - timedelta(hours=1))
+    client = token_client(doctor)
+    rows = client.get(URL, {"infant": infant.uuid}).json()["results"]
+    assert len(rows) == 2
+    for row in rows:
+        assert row == client.get(f"{URL}{row['id']}/").json()
+    assert rows[1]["videos"][0]["duration_s"] == 3.5
+    assert rows[1]["video_available"] is True
+    assert rows[0]["videos"] == []

@@ -362,12 +362,22 @@ class Command(BaseCommand):
         parser.add_argument("--episodes-per-infant", type=int, default=10)
         parser.add_argument("--clinics", type=int, default=20)
         parser.add_argument("--seed", type=int, default=20261125)
+        parser.add_argument(
+            "--small-clinic",
+            type=int,
+            default=0,
+            metavar="INFANTS",
+            help="one more clinic of this many infants (the dashboard's scale baseline)",
+        )
 
-    def handle(self, *args, infants, episodes_per_infant, clinics, seed, **options):
+    def handle(self, *args, infants, episodes_per_infant, clinics, seed, small_clinic, **options):
         writer = _Writer()
         per_clinic = [
             infants // clinics + (1 if i < infants % clinics else 0) for i in range(clinics)
         ]
+        if small_clinic:
+            per_clinic.append(small_clinic)
+            clinics += 1
         done = set(
             Clinic.objects.filter(
                 slug__in=[CLINIC_SLUG.format(i) for i in range(clinics)]

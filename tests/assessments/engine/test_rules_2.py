@@ -106,6 +106,19 @@ FIRES = [
         "same_day",
         case_2(ep(STARTLE_2, clusters="yes", trigger="crying_or_hunger"), age_days=150),
     ),
+    # A spasm whose clustering is unknown may be a cluster (unknown is never normal).
+    ("S1", "same_day", case_2(ep(SPASMS_2, clusters=None), age_days=150)),
+    # S19: sustained stiffening not locked to a startle.
+    (
+        "S19",
+        "same_day",
+        case_2(
+            ep(
+                JITTERY_2, movement_type="tonic_stiffening", oscillation="sustained", trigger="none"
+            ),
+            age_days=20,
+        ),
+    ),
     # S2: no glucose within the window of the latest episode.
     ("S2", "same_day", case_2(ep(JITTERY_2, age_hours=30), age_days=1.5)),
     (
@@ -289,6 +302,8 @@ DOES_NOT_FIRE = [
         ),
     ),
     ("S2", case_2(ep(JITTERY_2, age_hours=80), age_days=3.5)),
+    ("S1", case_2(ep(SPASMS_2, clusters="no"), age_days=150)),
+    ("S19", case_2(ep(STARTLE_2, movement_type="tonic_stiffening", oscillation=None), age_days=20)),
     (
         "S6",
         case_2(

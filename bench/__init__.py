@@ -1,0 +1,1 @@
+"""Benchmarks (bench/run.py) and the benchmark-only settings and baseline endpoints."""
