@@ -24,11 +24,22 @@ class AssessmentReviewForm(forms.Form):
         required=False,
         help_text="Required when overriding: what the engine could not know.",
     )
+    family_note = forms.CharField(
+        label="Note for the family (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+        help_text="Shown in the family's portal, in plain words.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field("decision"), Field("triage"), Field("leading_cause"), Field("reason")
+            Field("decision"),
+            Field("triage"),
+            Field("leading_cause"),
+            Field("reason"),
+            Field("family_note"),
         )
         self.helper.add_input(Submit("submit", "Record review"))

@@ -142,6 +142,8 @@ class AssessmentReview(BaseModel):
     triage = models.CharField(max_length=20, choices=Triage.choices, blank=True)
     leading_cause = models.CharField(max_length=48, choices=Cause.choices, blank=True)
     reason = models.TextField(blank=True)
+    # Written for the family and shown in the portal; the reason above is for clinicians.
+    family_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.advice import advice_as_text, advice_for_level
 from assessments.cases import build_case
 from assessments.engine import RULESET_VERSION, score
 from assessments.models import (
@@ -18,7 +19,7 @@ from assessments.models import (
 )
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
 from clinics.selectors import has_role
-from clinics.services import notify
+from clinics.services import notifications_settle, notify
 from config.faults import fault_checkpoint
 from patients.models import AssessmentRequest, Guardianship, Infant
 from patients.services import infant_record_audit, infant_record_standing, infant_request_assessment
@@ -153,6 +154,7 @@ def triage_alert_acknowledge(*, alert: TriageAlert, user: User, request=None) ->
             object_uuid=alert.uuid,
             request=request,
         )
+        notifications_settle(dedupe_key_prefix=f"triage-alert:{alert.assessment.uuid}")
     return alert
 
 
@@ -165,11 +167,13 @@ def assessment_review(
     triage: str = "",
     leading_cause: str = "",
     reason: str = "",
+    family_note: str = "",
     request=None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> AssessmentReview:
     """A pediatrician agrees with or overrides the engine; an override needs a reason and is kept
-    beside the engine's result. Reviewing acknowledges the assessment's open alert."""
+    beside the engine's result, and a changed triage changes the advice the family sees.
+    Reviewing acknowledges the assessment's open alert."""
     if decision == ReviewDecision.AGREE:
         triage, leading_cause = "", ""
     review = AssessmentReview(
@@ -179,6 +183,7 @@ def assessment_review(
         triage=triage,
         leading_cause=leading_cause,
         reason=reason.strip(),
+        family_note=family_note.strip(),
     )
     if decision == ReviewDecision.OVERRIDE:
         errors = {}
@@ -194,12 +199,13 @@ def assessment_review(
     latest = Assessment.objects.for_infant(infant).latest_first().first()
     if decision == ReviewDecision.OVERRIDE and latest == assessment:
         effective = triage or assessment.triage
+        advice = advice_as_text(advice_for_level(effective)) if triage else ""
         infant_record_standing(
             infant=infant,
             triage=effective,
             triage_rank=Triage.rank(effective),
             leading_cause=leading_cause or assessment.leading_cause,
-            advice=infant.caregiver_advice,
+            advice=advice or infant.caregiver_advice,
             at=infant.assessed_at or assessment.created_at,
         )
     infant_record_audit(

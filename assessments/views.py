@@ -69,7 +69,7 @@ def assessment_detail(request, infant_uuid, assessment_uuid):
                         form.add_error(field if field in form.fields else None, message)
             else:
                 messages.success(request, "Review recorded.")
-                return redirect("assessments:detail", infant.uuid, assessment.uuid)
+                return redirect("dashboard:case", infant.uuid)
     else:
         audit_record(
             actor=request.user,

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from clinics.models import Notification, Role
-from clinics.selectors import membership_for
+from clinics.selectors import family_clinic_for, membership_for
 
 # (label, url name) shown in the navigation bar, by role; "caregiver" has no membership.
 NAVIGATION = {
@@ -52,10 +52,21 @@ def navigation(request) -> dict:
         if request.user.is_authenticated
         else 0
     )
+    # A clinician's own unacknowledged critical results follow them on every page.
+    my_critical = (
+        list(
+            request.user.critical_alerts.filter(acknowledged_at__isnull=True)
+            .select_related("infant", "result__order")
+            .order_by("created_at")[:5]
+        )
+        if membership is not None and membership.role in (Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
+        else []
+    )
     return {
+        "my_open_critical_alerts": my_critical,
         "unread_notifications": unread,
         "current_membership": membership,
         "current_role": role if request.user.is_authenticated else None,
-        "current_clinic": membership.clinic if membership else None,
+        "current_clinic": membership.clinic if membership else family_clinic_for(request.user),
         "nav_items": items,
     }

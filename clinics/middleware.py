@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from clinics.models import AuditAction, AuditChannel
-from clinics.selectors import has_second_factor, membership_for, needs_second_factor
+from clinics.selectors import (
+    family_clinic_for,
+    has_second_factor,
+    membership_for,
+    needs_second_factor,
+)
 from clinics.services import audit_record
 
 LAST_ACTIVITY_SESSION_KEY = "staff_last_activity"
@@ -88,15 +93,19 @@ class StaffSecondFactorMiddleware:
 
 
 class ClinicTimeZoneMiddleware:
-    """Staff see every time in their clinic's time zone."""
+    """Everyone sees every time in their clinic's time zone: staff their own clinic's, families
+    the zone of the clinic caring for their child."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         membership = membership_for(request.user) if hasattr(request, "user") else None
-        if membership is not None:
-            timezone.activate(ZoneInfo(membership.clinic.time_zone))
+        clinic = membership.clinic if membership is not None else None
+        if clinic is None and hasattr(request, "user"):
+            clinic = family_clinic_for(request.user)
+        if clinic is not None:
+            timezone.activate(ZoneInfo(clinic.time_zone))
         else:
             timezone.deactivate()
         try:

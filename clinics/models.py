@@ -78,6 +78,8 @@ class Clinic(BaseModel):
     slug = models.SlugField(unique=True)
     time_zone = models.CharField(max_length=64, default="UTC")
     phone = models.CharField(max_length=40, blank=True)
+    # The number the portal's emergency button dials (the local emergency services).
+    emergency_number = models.CharField(max_length=20, default="911")
 
     class Meta:
         ordering = ["name"]

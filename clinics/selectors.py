@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinics.models import Membership, Notification, Role, StaffInvitation, User
+from clinics.models import Clinic, Membership, Notification, Role, StaffInvitation, User
 
 # URL kwarg name -> the visibility selector of the objects it names (user -> QuerySet).
 URL_OBJECTS: dict[str, Callable[[User], QuerySet]] = {}
@@ -83,3 +83,20 @@ url_objects(
     staff_invitation_uuid=staff_invitations_managed_by,
     notification_uuid=notifications_of,
 )
+
+
+def family_clinic_for(user: User) -> Clinic | None:
+    """The clinic caring for a caregiver's children (the first child's, if several clinics):
+    its time zone and phone numbers are the ones the portal shows. Cached for the request."""
+    if not getattr(user, "is_authenticated", False) or membership_for(user) is not None:
+        return None
+    if not hasattr(user, "_family_clinic"):
+        user._family_clinic = (
+            Clinic.objects.filter(
+                infants__guardianships__caregiver=user,
+                infants__guardianships__revoked_at__isnull=True,
+            )
+            .order_by("infants__guardianships__created_at")
+            .first()
+        )
+    return user._family_clinic

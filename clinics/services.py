@@ -651,3 +651,11 @@ def membership_deactivate(
         detail={"is_active": False, "sessions_ended": sessions, "tokens_revoked": tokens},
     )
     return membership
+
+
+def notifications_settle(*, dedupe_key_prefix: str) -> int:
+    """An alert someone has answered no longer waits in anyone's notifications: every unread
+    notification of that event (and of its escalations) is marked read."""
+    return Notification.objects.filter(
+        dedupe_key__startswith=dedupe_key_prefix, read_at__isnull=True
+    ).update(read_at=timezone.now(), updated_at=timezone.now())

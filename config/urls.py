@@ -18,7 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("fhir/", include("interop.urls")),
-    path("portal/", include("episodes.portal_urls")),
+    path("portal/", include("dashboard.portal_urls")),
     path("episodes/", include("episodes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.

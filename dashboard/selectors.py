@@ -14,7 +14,13 @@ from clinics.models import AuditEvent, User
 from episodes.models import Episode
 from patients.models import Infant
 from patients.selectors import infants_visible_to
-from workups.models import CriticalAlert, Referral, TestOrder
+from workups.models import (
+    ORDER_FOR_ENGINE_CODE,
+    CriticalAlert,
+    OrderedTest,
+    Referral,
+    TestOrder,
+)
 
 # An infant is an open concern from a routine visit upwards, or while an alert is unanswered.
 CONCERN_FROM_RANK = Triage.rank(Triage.ROUTINE_VISIT)
@@ -32,8 +38,8 @@ class DashboardFilters:
 
 
 def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]:
-    """The clinic's infants with open concerns: unanswered alerts first, then by triage, then by
-    how long they have waited since their assessment."""
+    """The clinic's infants with open concerns: unacknowledged critical results first, then
+    unanswered triage alerts, then by triage, then by how long they have waited."""
     # Who has an open alert is read once per query as a set (PostgreSQL hashes the few open
     # alerts) rather than probed per infant: the filter and the sort see every infant of the
     # clinic. Open orders are many, so they stay an indexed probe per infant.
@@ -95,7 +101,8 @@ def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]
     elif filters.referral:
         infants = infants.filter(referral_status=filters.referral)
     return infants.order_by(
-        F("has_open_alert").desc(),
+        F("has_critical_result").desc(),
+        F("has_triage_alert").desc(),
         F("current_triage_rank").desc(),
         Coalesce("oldest_open_alert_at", "assessed_at").asc(nulls_last=True),
         "id",
@@ -307,6 +314,7 @@ def lab_readings(infant: Infant, tests: tuple[str, ...]) -> tuple[list[dict], st
         readings.append(
             {
                 "at": result.collected_at,
+                "age_hours": result.age_hours_at_collection,
                 "value": result.normalised_value,
                 "flag": result.flag or "normal",
                 "thresholds": [
@@ -317,3 +325,32 @@ def lab_readings(infant: Infant, tests: tuple[str, ...]) -> tuple[list[dict], st
             }
         )
     return readings, unit
+
+
+@dataclass(frozen=True)
+class RecommendedTest:
+    code: str  # the engine's code, which the one-click order posts
+    label: str  # the clinical name
+    on_order: str = ""  # the open order's status, if one exists
+
+
+def recommended_tests(infant: Infant, assessment) -> list[RecommendedTest]:
+    """The latest assessment's recommended tests by clinical name, each saying whether it is
+    already on order."""
+    if assessment is None:
+        return []
+    open_orders = {order.test: order for order in TestOrder.objects.open().filter(infant=infant)}
+    rows = []
+    for code in dict.fromkeys(assessment.recommended_tests):
+        test = ORDER_FOR_ENGINE_CODE.get(code)
+        if test is None:
+            continue
+        order = open_orders.get(test)
+        rows.append(
+            RecommendedTest(
+                code=code,
+                label=OrderedTest(test).label,
+                on_order=order.get_status_display().lower() if order else "",
+            )
+        )
+    return rows

@@ -18,8 +18,11 @@ from dashboard.selectors import (
     dashboard_infants,
     dashboard_triage_counts,
     lab_readings,
+    recommended_tests,
     unacknowledged_alert_count,
 )
+from episodes.movement_charts import case_video
+from episodes.selectors import videos_visible_to
 from patients.selectors import infants_visible_to
 from patients.services import infant_read_record
 from workups.models import ReferralStatus
@@ -114,12 +117,20 @@ def case(request, infant_uuid):
                 duration_per_day(recent, end=today),
             ],
             "lab_charts": [
-                lab_chart(title, readings, unit=unit)
+                lab_chart(title, readings, unit=unit, hours_of_life=infant.is_neonate)
                 for title, tests in LAB_CHARTS
                 for readings, unit in [lab_readings(infant, tests)]
                 if readings
             ],
+            "recommended": recommended_tests(infant, latest),
+            "open_critical": list(
+                infant.critical_alerts.unacknowledged().select_related("result__order", "recipient")
+            ),
             "print_view": request.GET.get("print") == "1",
             "can_act": has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN),
+            "case_video": case_video(
+                videos_visible_to(request.user).filter(episode__infant=infant),
+                can_review=has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN),
+            ),
         },
     )

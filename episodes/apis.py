@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.fields import IsoDateTimeField
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from clinics.filters import FieldFilterBackend
 from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import CLINICIANS, SIGNED_IN, DeclaredRoles
+from clinics.selectors import is_clinic_staff
 from clinics.serializers import FastOutputMixin
 from clinics.services import audit_record
 from clinics.throttles import CaregiverWriteThrottle, UploadThrottle
@@ -36,8 +37,10 @@ from episodes.media import stored_file_response
 from episodes.models import (
     EPISODE_CHOICE_FIELDS,
     EPISODE_LIST_FIELDS,
+    AnalysisQuality,
     Episode,
     EpisodeVideo,
+    MovementPattern,
     Oscillation,
 )
 from episodes.selectors import episodes_visible_to, upload_sessions_of, videos_visible_to
@@ -70,6 +73,75 @@ def _as_drf_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
+class MovementBurstSerializer(serializers.Serializer):
+    start_s = serializers.FloatField()
+    end_s = serializers.FloatField()
+    peak_frequency_hz = serializers.FloatField(allow_null=True)
+
+
+class MovementSignalSerializer(serializers.Serializer):
+    rate_hz = serializers.FloatField(allow_null=True, help_text="Samples a second.")
+    values = serializers.ListField(
+        child=serializers.FloatField(),
+        help_text="Displacement of the main moving region, as a share of its size.",
+    )
+
+
+class MovementSpectrumSerializer(serializers.Serializer):
+    frequencies_hz = serializers.ListField(child=serializers.FloatField())
+    power = serializers.ListField(child=serializers.FloatField(), help_text="Peak = 1.")
+
+
+class MovementReviewSuggestionSerializer(serializers.Serializer):
+    oscillation = serializers.ChoiceField(choices=Oscillation.choices)
+    rate_hz_est = serializers.FloatField(allow_null=True)
+
+
+class MovementOutputSerializer(serializers.Serializer):
+    """What the movement analysis measured in the video (staff only): a measurement for the
+    clinician to confirm, never a conclusion."""
+
+    id = serializers.UUIDField(source="uuid")
+    algorithm_version = serializers.CharField()
+    input_sha256 = serializers.CharField(help_text="SHA-256 of the file that was analysed.")
+    quality = serializers.ChoiceField(choices=AnalysisQuality.choices)
+    quality_reasons = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Why a clip is poor or unusable: too short, too dark, camera moving too much, "
+        "no movement found, not a readable video.",
+    )
+    analysed_seconds = serializers.FloatField()
+    frame_rate = serializers.FloatField(allow_null=True)
+    dominant_frequency_hz = serializers.FloatField(
+        allow_null=True, help_text="The spectral peak; null unless quality is good."
+    )
+    rhythmicity = serializers.FloatField(
+        allow_null=True, help_text="0-1: the spectral peak's share of the 0.4-15 Hz power."
+    )
+    waveform_asymmetry = serializers.FloatField(
+        allow_null=True,
+        help_text="0 equal rise and fall (tremor) .. 1 a fast and a slow phase (clonic); "
+        "rhythmic movements only.",
+    )
+    amplitude_index = serializers.FloatField(
+        allow_null=True, help_text="Peak-to-peak displacement over the moving region's size."
+    )
+    side_asymmetry = serializers.FloatField(
+        allow_null=True,
+        help_text="-1 only the left of the picture moves .. 0 both equally .. 1 only the right.",
+    )
+    bursts = MovementBurstSerializer(many=True)
+    bursts_clustered = serializers.BooleanField()
+    pattern = serializers.ChoiceField(
+        choices=MovementPattern.choices, allow_null=True, source="pattern_or_none"
+    )
+    summary = serializers.CharField(help_text="The figures in words.")
+    review_suggestion = MovementReviewSuggestionSerializer(allow_null=True)
+    signal = MovementSignalSerializer()
+    spectrum = MovementSpectrumSerializer()
+    created_at = serializers.DateTimeField()
+
+
 class VideoOutputSerializer(FastOutputMixin, serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     state = serializers.CharField()
@@ -86,6 +158,24 @@ class VideoOutputSerializer(FastOutputMixin, serializers.Serializer):
     audio_codec = serializers.CharField()
     created_at = serializers.DateTimeField()
     links = serializers.SerializerMethodField()
+    movement = serializers.SerializerMethodField()
+
+    @extend_schema_field(MovementOutputSerializer(allow_null=True))
+    def get_movement(self, video) -> dict | None:
+        """The newest movement analysis, for clinic staff only (null for caregivers and until
+        the analysis has run)."""
+        if not self._for_staff():
+            return None
+        analysis = video.movement_analysis
+        return None if analysis is None else MovementOutputSerializer(analysis).data
+
+    def _for_staff(self) -> bool:
+        cache = self.context.setdefault("_movement_for_staff", {})
+        request = self.context.get("request")
+        if "staff" not in cache:
+            user = getattr(request, "user", None)
+            cache["staff"] = bool(user is not None and is_clinic_staff(user))
+        return cache["staff"]
 
     def get_links(self, video) -> dict:
         request = self.context.get("request")
@@ -188,7 +278,7 @@ def _episodes_for(user):
     return (
         episodes_visible_to(user)
         .select_related("infant", "reported_by")
-        .prefetch_related("videos")
+        .prefetch_related("videos__movement_analyses")
         .recent()
     )
 

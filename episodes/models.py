@@ -301,6 +301,9 @@ class EpisodeVideo(BaseModel):
     audio_codec = models.CharField(max_length=40, blank=True)
     poster = models.FileField(upload_to=_video_path, max_length=300, blank=True)
     rendition = models.FileField(upload_to=_video_path, max_length=300, blank=True)
+    # The movement analysis' own lease, taken once the video is ready (same rules as above).
+    analysis_started_at = models.DateTimeField(null=True, blank=True)
+    analysis_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -315,6 +318,13 @@ class EpisodeVideo(BaseModel):
 
     def __str__(self) -> str:
         return f"Video {self.uuid} ({self.get_state_display()})"
+
+    @property
+    def movement_analysis(self) -> "MovementAnalysis | None":
+        """The newest analysis (the current algorithm version once it has run); reads the
+        prefetched rows when the caller prefetched `movement_analyses`."""
+        analyses = self.movement_analyses.all()
+        return max(analyses, key=lambda a: (a.created_at, a.pk), default=None)
 
     @property
     def playable_file(self):
@@ -372,3 +382,130 @@ class UploadSession(BaseModel):
     @property
     def is_complete(self) -> bool:
         return self.offset == self.length
+
+
+class MovementPattern(models.TextChoices):
+    TREMOR_LIKE = "tremor_like", "Tremor-like"
+    CLONIC_LIKE = "clonic_like", "Clonic-like"
+    MYOCLONIC_LIKE = "myoclonic_like", "Myoclonic-like"
+    SPASM_LIKE = "spasm_like", "Spasm-like"
+    NO_RHYTHMIC_MOVEMENT = "no_rhythmic_movement", "No rhythmic movement"
+
+
+class AnalysisQuality(models.TextChoices):
+    GOOD = "good", "Good"
+    POOR = "poor", "Poor"
+    UNUSABLE = "unusable", "Unusable"
+
+
+class MovementAnalysis(BaseModel):
+    """What the movement analysis (episodes/movement) measured in a video's original, with the
+    algorithm version and the digest of the bytes it read. A measurement, never a conclusion:
+    a clinician decides whether to use it in the review. The database refuses to change one; a
+    new algorithm version adds a new row."""
+
+    video = models.ForeignKey(
+        EpisodeVideo, on_delete=models.CASCADE, related_name="movement_analyses"
+    )
+    input_sha256 = models.CharField(max_length=64)
+    algorithm_version = models.CharField(max_length=20)
+    quality = models.CharField(max_length=10, choices=AnalysisQuality.choices)
+    quality_reasons = models.JSONField(default=list, blank=True)
+    analysed_seconds = models.FloatField(default=0)
+    frame_rate = models.FloatField(null=True, blank=True)
+    dominant_frequency_hz = models.FloatField(null=True, blank=True)
+    rhythmicity = models.FloatField(null=True, blank=True)
+    waveform_asymmetry = models.FloatField(null=True, blank=True)
+    amplitude_index = models.FloatField(null=True, blank=True)
+    side_asymmetry = models.FloatField(null=True, blank=True)
+    bursts = models.JSONField(default=list, blank=True)
+    bursts_clustered = models.BooleanField(default=False)
+    pattern = models.CharField(
+        max_length=24, choices=MovementPattern.choices, blank=True, default=""
+    )
+    # For plotting: the displacement signal (share of the moving region's size) and the spectrum.
+    signal = models.JSONField(default=dict, blank=True)
+    spectrum = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["video", "algorithm_version"], name="movement_analysis_once_per_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quality__in=AnalysisQuality.values),
+                name="movement_analysis_quality_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pattern__in=[*MovementPattern.values, ""]),
+                name="movement_analysis_pattern_valid",
+            ),
+            # A poor or unusable clip gives no pattern and no frequency.
+            models.CheckConstraint(
+                condition=models.Q(quality="good")
+                | models.Q(pattern="", dominant_frequency_hz__isnull=True),
+                name="movement_analysis_only_good_clips_measured",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Movement analysis {self.algorithm_version} of video {self.video_id}"
+
+    @property
+    def is_rhythmic(self) -> bool:
+        return self.pattern in (MovementPattern.TREMOR_LIKE, MovementPattern.CLONIC_LIKE)
+
+    @property
+    def pattern_or_none(self) -> str | None:
+        return self.pattern or None
+
+    def as_result(self) -> dict:
+        """The figures as episodes/movement returned them (for its wording functions)."""
+        return {name: getattr(self, name) for name in MOVEMENT_RESULT_FIELDS} | {
+            "pattern": self.pattern or None
+        }
+
+    @property
+    def summary(self) -> str:
+        from episodes.movement.words import describe  # plain Python, no models
+
+        return describe(self.as_result())
+
+    @property
+    def review_suggestion(self) -> dict | None:
+        """What "Use in review" puts in the clinician review form, for the clinician to confirm
+        or change; None when the analysis suggests nothing."""
+        if self.quality != AnalysisQuality.GOOD or not self.pattern:
+            return None
+        rate = round(self.dominant_frequency_hz, 1) if self.is_rhythmic else None
+        oscillation = {
+            MovementPattern.TREMOR_LIKE: Oscillation.EQUAL,
+            MovementPattern.CLONIC_LIKE: Oscillation.FAST_SLOW,
+            MovementPattern.SPASM_LIKE: Oscillation.SPASM_1_2S,
+            MovementPattern.MYOCLONIC_LIKE: (
+                Oscillation.REPETITIVE_BRIEF_JERKS if len(self.bursts) > 1 else Oscillation.SINGLE
+            ),
+        }.get(self.pattern)
+        if oscillation is None:
+            return None
+        return {"oscillation": str(oscillation), "rate_hz_est": rate}
+
+
+MOVEMENT_RESULT_FIELDS = (
+    "algorithm_version",
+    "quality",
+    "quality_reasons",
+    "analysed_seconds",
+    "frame_rate",
+    "dominant_frequency_hz",
+    "rhythmicity",
+    "waveform_asymmetry",
+    "amplitude_index",
+    "side_asymmetry",
+    "bursts",
+    "bursts_clustered",
+    "pattern",
+    "signal",
+    "spectrum",
+)

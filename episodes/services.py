@@ -15,10 +15,11 @@ from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from clinics.models import AuditAction, AuditChannel, Clinic, User
 from config.faults import fault_checkpoint
-from episodes import transcoding
+from episodes import movement, transcoding
 from episodes.intake import (
     ACCEPTED_VIDEO_TYPES,
     CHUNK_BYTES,
@@ -38,9 +39,11 @@ from episodes.intake import (
 from episodes.models import (
     EPISODE_CHOICE_FIELDS,
     EPISODE_LIST_FIELDS,
+    MOVEMENT_RESULT_FIELDS,
     Episode,
     EpisodeVideo,
     IdempotencyKey,
+    MovementAnalysis,
     UploadSession,
     VideoState,
 )
@@ -568,7 +571,117 @@ def video_process(*, video_uuid) -> EpisodeVideo | None:
                 getattr(video, name).delete(save=False)
         return None
     video.refresh_from_db()
+    if video.state == VideoState.READY:
+        _enqueue_analysis(video.uuid)
     return video
+
+
+def _enqueue_analysis(video_uuid) -> None:
+    from episodes.tasks import video_analyse_task  # tasks import services
+
+    try:
+        video_analyse_task.delay(str(video_uuid))
+    except OperationalError:  # the broker is down: the sweep analyses the video later
+        logger.warning("could not queue the movement analysis of video %s", video_uuid)
+
+
+def _analysis_claim(video_uuid) -> EpisodeVideo | None:
+    """Take the analysis lease of a ready video that has no analysis of the current algorithm
+    version; a lease held by a live worker is left alone. The lease leaves `updated_at` (the
+    time the video became ready, from which the sweep's grace counts) as it is."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.VIDEO_PROCESSING_LEASE_SECONDS)
+    with transaction.atomic():
+        video = (
+            EpisodeVideo.objects.select_for_update()
+            .filter(uuid=video_uuid, state=VideoState.READY)
+            .exclude(movement_analyses__algorithm_version=movement.ALGORITHM_VERSION)
+            .first()
+        )
+        if video is None:
+            return None
+        if video.analysis_started_at and video.analysis_started_at > now - lease:
+            return None
+        video.analysis_started_at = now
+        video.analysis_attempts += 1
+        video.save(update_fields=["analysis_started_at", "analysis_attempts"])
+        return video
+
+
+def movement_measure(path: str) -> dict:
+    """The movement analysis of the file at `path` (episodes/movement) with its summary in
+    words, run within the video processing limits. Raises movement.Unreadable."""
+    result = movement.analyse_file(path)
+    result["summary"] = movement.describe(result)
+    return result
+
+
+def video_analyse(*, video_uuid) -> MovementAnalysis | None:
+    """Measure the movement in a ready video's original and keep the result, once per algorithm
+    version. It is a measurement for the clinician: no triage, review or episode field changes.
+    Storage errors (OSError) release the lease and propagate so the task retries."""
+    video = _analysis_claim(video_uuid)
+    if video is None:
+        return None
+    claimed_at = video.analysis_started_at
+    if video.analysis_attempts > settings.VIDEO_PROCESSING_MAX_ATTEMPTS:
+        result = movement.unusable(f"gave up after {video.analysis_attempts - 1} attempts")
+    else:
+        try:
+            with _local_original(video) as path:
+                try:
+                    result = movement_measure(path)
+                except movement.Unreadable as exc:
+                    result = movement.unusable(str(exc))
+        except OSError:
+            EpisodeVideo.objects.filter(pk=video.pk, analysis_started_at=claimed_at).update(
+                analysis_started_at=None
+            )
+            raise
+    analysis = MovementAnalysis(
+        video=video,
+        input_sha256=video.sha256,
+        **{name: result[name] for name in MOVEMENT_RESULT_FIELDS},
+    )
+    analysis.pattern = analysis.pattern or ""
+    with transaction.atomic():
+        current = EpisodeVideo.objects.select_for_update().get(pk=video.pk)
+        if current.analysis_started_at != claimed_at:
+            return None  # the lease expired and another worker took the video over
+        analysis.full_clean(exclude=["video"], validate_constraints=False)
+        try:
+            with transaction.atomic():
+                analysis.save()
+        except IntegrityError:
+            return None  # another worker stored this version first
+        current.analysis_started_at = None
+        current.analysis_attempts = 0
+        current.save(update_fields=["analysis_started_at", "analysis_attempts"])
+    logger.info(
+        "movement analysis %s of video %s: %s %s",
+        analysis.algorithm_version,
+        video.uuid,
+        analysis.quality,
+        analysis.pattern or "-",
+    )
+    return analysis
+
+
+def videos_needing_analysis(*, now=None) -> list:
+    """Ready videos without an analysis of the current algorithm version whose message was
+    lost or whose worker died holding the lease (a new version makes every video due)."""
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.VIDEO_PROCESSING_LEASE_SECONDS)
+    grace = timedelta(seconds=settings.VIDEO_SWEEP_GRACE_SECONDS)
+    return list(
+        EpisodeVideo.objects.filter(state=VideoState.READY)
+        .exclude(movement_analyses__algorithm_version=movement.ALGORITHM_VERSION)
+        .filter(
+            Q(analysis_started_at__isnull=True, updated_at__lt=now - grace)
+            | Q(analysis_started_at__lt=now - lease)
+        )
+        .values_list("uuid", flat=True)
+    )
 
 
 def videos_needing_processing(*, now=None) -> list:

@@ -2,7 +2,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from clinics.selectors import has_role
 from clinics.throttles import CaregiverWriteThrottle, page_throttle_refusal
 from episodes.forms import EpisodeLogForm, EpisodeReviewForm
 from episodes.models import Episode
+from episodes.movement_charts import panel
 from episodes.selectors import episodes_visible_to
 from episodes.services import episode_clinician_review, episode_log
 from patients.selectors import infants_visible_to
@@ -21,7 +21,7 @@ from patients.services import infant_record_audit
 PORTAL_RECENT_EPISODES = 5
 
 
-def _audit_episode_view(request, episode: Episode) -> None:
+def episode_view_audit(request, episode: Episode) -> None:
     infant_record_audit(
         actor=request.user,
         action=AuditAction.VIEW,
@@ -33,30 +33,13 @@ def _audit_episode_view(request, episode: Episode) -> None:
     )
 
 
-def _episode_for(request, episode_uuid) -> Episode:
+def episode_visible_or_404(request, episode_uuid) -> Episode:
     return get_object_or_404(
         episodes_visible_to(request.user)
         .select_related("infant__clinic", "reported_by", "reviewed_by")
-        .prefetch_related("videos"),
+        .prefetch_related("videos__movement_analyses"),
         uuid=episode_uuid,
     )
-
-
-@requires_roles(*SIGNED_IN)
-def portal_home(request):
-    """A parent's children, each with their latest episodes."""
-    infants = infants_visible_to(request.user).prefetch_related(
-        Prefetch(
-            "episodes",
-            queryset=Episode.objects.recent().prefetch_related("videos"),
-            to_attr="episode_list",
-        )
-    )
-    children = [
-        {"infant": infant, "episodes": infant.episode_list[:PORTAL_RECENT_EPISODES]}
-        for infant in infants
-    ]
-    return render(request, "episodes/portal_home.html", {"children": children})
 
 
 @requires_roles(*SIGNED_IN)
@@ -91,17 +74,6 @@ def portal_episode_log(request, infant_uuid):
         )
 
 
-@requires_roles(*SIGNED_IN)
-def portal_episode(request, episode_uuid):
-    episode = _episode_for(request, episode_uuid)
-    _audit_episode_view(request, episode)
-    return render(
-        request,
-        "episodes/portal_episode.html",
-        {"episode": episode, "upload_endpoint": reverse("api:upload-list")},
-    )
-
-
 @requires_roles(*STAFF)
 def staff_episode_list(request, infant_uuid):
     infant = get_object_or_404(
@@ -128,13 +100,21 @@ def staff_episode_list(request, infant_uuid):
 
 @requires_roles(*STAFF, write=CLINICIANS)
 def staff_episode_detail(request, episode_uuid):
-    episode = _episode_for(request, episode_uuid)
+    episode = episode_visible_or_404(request, episode_uuid)
     can_review = has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
     initial = {
         "oscillation": episode.oscillation,
         "rate_hz_est": episode.rate_hz_est,
         "clinician_notes": episode.clinician_notes,
     }
+    review_url = reverse("episodes:detail", kwargs={"episode_uuid": episode.uuid})
+    videos = [
+        (video, panel(video, review_url=review_url if can_review else None))
+        for video in episode.videos.all()
+    ]
+    suggested = _movement_suggestion(request, videos) if can_review else None
+    if suggested:
+        initial.update(suggested)
     form = EpisodeReviewForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
@@ -148,9 +128,27 @@ def staff_episode_detail(request, episode_uuid):
             messages.success(request, "Review saved.")
             return redirect("episodes:detail", episode_uuid=episode.uuid)
     else:
-        _audit_episode_view(request, episode)
+        episode_view_audit(request, episode)
     return render(
         request,
         "episodes/staff_episode_detail.html",
-        {"episode": episode, "form": form, "can_review": can_review},
+        {
+            "episode": episode,
+            "infant": episode.infant,
+            "form": form,
+            "can_review": can_review,
+            "videos": videos,
+            "movement_suggested": bool(suggested),
+        },
     )
+
+
+def _movement_suggestion(request, videos) -> dict | None:
+    """ "Use in review": the review form starts from what the movement analysis measured, for the
+    clinician to confirm or change before saving. Nothing is saved by following the link."""
+    wanted = request.GET.get("use_movement")
+    for _, movement in videos:
+        analysis = movement.analysis
+        if wanted and analysis is not None and str(analysis.uuid) == wanted:
+            return analysis.review_suggestion
+    return None

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 from clinics.forms import NewAccountForm
 from clinics.models import Clinic, Role, User
@@ -154,13 +155,29 @@ class InfantForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
+PHONE_FIELD = {
+    "max_length": 40,
+    "validators": [
+        RegexValidator(r"^\+?[0-9 ()-]{6,39}$", "Digits, spaces, brackets and dashes only.")
+    ],
+    "widget": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+}
+
+
 class InvitationForm(ServiceErrorsMixin, forms.Form):
     email = forms.EmailField(label="Caregiver's email")
+    phone = forms.CharField(
+        label="Caregiver's phone", help_text="The number the nurses will call.", **PHONE_FIELD
+    )
     relationship = forms.ChoiceField(choices=Relationship.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Send invitation")
+
+
+class CaregiverPhoneForm(ServiceErrorsMixin, forms.Form):
+    phone = forms.CharField(label="Phone", required=False, **PHONE_FIELD)
 
 
 class MilestoneEntryForm(ServiceErrorsMixin, forms.Form):

@@ -282,6 +282,11 @@ class Infant(BaseModel):
         return _days_display(self.age_days)
 
     @property
+    def open_critical_result_count(self) -> int:
+        """Critical results (work-ups' CriticalAlert) nobody has acknowledged yet."""
+        return self.critical_alerts.filter(acknowledged_at__isnull=True).count()
+
+    @property
     def corrected_age_display(self) -> str:
         corrected = self.corrected_age_days
         if corrected is None:
@@ -373,6 +378,8 @@ class Invitation(InvitationLink):
     accept after signing in) and become a guardian."""
 
     infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="invitations")
+    # The number the nurses call; copied to the caregiver's account on acceptance.
+    phone = models.CharField(max_length=40, blank=True)
     relationship = models.CharField(max_length=16, choices=Relationship.choices)
 
     def __str__(self) -> str:

@@ -261,11 +261,13 @@ def invitation_send(
     email: str,
     relationship: Relationship,
     invited_by: User,
+    phone: str = "",
     request=None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> Invitation:
     """Invite a caregiver by email: a single-use link valid for 72 hours. Only the token's digest
-    is stored; the email goes out once the invitation is committed."""
+    is stored; the email goes out once the invitation is committed. The phone number given is
+    the one the nurses will call."""
     email = email.strip().lower()
     if Guardianship.objects.active().filter(infant=infant, caregiver__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already a caregiver of this infant."})
@@ -273,6 +275,7 @@ def invitation_send(
     invitation = Invitation(
         infant=infant,
         email=email,
+        phone=phone.strip(),
         relationship=relationship,
         token_digest=digest,
         expires_at=expires_at,
@@ -326,7 +329,37 @@ def _invitation_use(*, invitation: Invitation, caregiver: User, request, channel
     invitation.used_at = timezone.now()
     invitation.accepted_by = caregiver
     invitation.save(update_fields=["used_at", "accepted_by", "updated_at"])
+    if invitation.phone and not caregiver.phone:
+        caregiver.phone = invitation.phone
+        caregiver.save(update_fields=["phone"])
     return guardianship
+
+
+@transaction.atomic
+def caregiver_phone_update(
+    *,
+    guardianship: Guardianship,
+    phone: str,
+    updated_by: User,
+    request=None,
+    channel: AuditChannel = AuditChannel.WEB,
+) -> User:
+    """Staff keep a caregiver's phone number right (a wrong number found on a call)."""
+    caregiver = guardianship.caregiver
+    caregiver.phone = phone.strip()
+    caregiver.full_clean(validate_unique=False, exclude=["password"])
+    caregiver.save(update_fields=["phone"])
+    infant_record_audit(
+        actor=updated_by,
+        action=AuditAction.UPDATE,
+        resource="caregiver",
+        channel=channel,
+        infant=guardianship.infant,
+        object_uuid=guardianship.uuid,
+        request=request,
+        detail={"phone": "changed"},
+    )
+    return caregiver
 
 
 @transaction.atomic

@@ -26,6 +26,11 @@ urlpatterns = [
         name="caregiver-revoke",
     ),
     path(
+        "infants/<uuid:infant_id>/caregivers/<uuid:guardianship_id>/phone/",
+        views.caregiver_phone_edit,
+        name="caregiver-phone",
+    ),
+    path(
         "infants/<uuid:infant_id>/invitations/<uuid:invitation_id>/revoke/",
         views.invitation_withdraw,
         name="invitation-revoke",

@@ -16,6 +16,7 @@ from clinics.selectors import has_role, membership_for
 from patients.development import MILESTONE_WINDOWS
 from patients.forms import (
     AcceptInvitationForm,
+    CaregiverPhoneForm,
     DevelopmentOverrideForm,
     InfantForm,
     InfantSearchForm,
@@ -31,6 +32,7 @@ from patients.selectors import (
 )
 from patients.services import (
     InvitationRefused,
+    caregiver_phone_update,
     guardianship_revoke,
     infant_development_override,
     infant_read_record,
@@ -155,6 +157,7 @@ def caregiver_invite(request, infant_id):
                 infant=infant,
                 email=form.cleaned_data["email"],
                 relationship=form.cleaned_data["relationship"],
+                phone=form.cleaned_data["phone"],
                 invited_by=request.user,
                 request=request,
             )
@@ -175,6 +178,23 @@ def caregiver_revoke(request, infant_id, guardianship_id):
     )
     guardianship_revoke(guardianship=guardianship, revoked_by=request.user, request=request)
     messages.success(request, f"{guardianship.caregiver} no longer has access to this record.")
+    return redirect("patients:infant-detail", infant_id=infant.uuid)
+
+
+@require_POST
+@requires_roles(*STAFF)
+def caregiver_phone_edit(request, infant_id, guardianship_id):
+    infant = _visible_infant(request, infant_id)
+    guardianship = get_object_or_404(
+        infant.guardianships.active().select_related("caregiver"), uuid=guardianship_id
+    )
+    form = CaregiverPhoneForm(request.POST)
+    if form.is_valid():
+        caregiver_phone_update(guardianship=guardianship, phone=form.cleaned_data["phone"],
+                               updated_by=request.user, request=request)  # fmt: skip
+        messages.success(request, f"Phone number of {guardianship.caregiver} saved.")
+    else:
+        messages.error(request, " ".join(form.errors.get("phone", ["Check the number."])))
     return redirect("patients:infant-detail", infant_id=infant.uuid)
 
 

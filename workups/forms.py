@@ -5,6 +5,7 @@ from django import forms
 from workups.models import (
     ORDER_TRANSITIONS,
     FollowUpKind,
+    FollowUpOutcome,
     FollowUpStatus,
     OrderedTest,
     OrderStatus,
@@ -111,8 +112,14 @@ class FollowUpCompleteForm(forms.Form):
     outcome_note = forms.CharField(max_length=2000)
 
 
+class FollowUpCallForm(forms.Form):
+    outcome = forms.ChoiceField(choices=FollowUpOutcome.choices)
+    note = forms.CharField(max_length=500, required=False)
+
+
 class FollowUpAddForm(forms.Form):
     kind = forms.ChoiceField(choices=FollowUpKind.choices)
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.ROUTINE, required=False)
     description = forms.CharField(max_length=300, label="What to do")
     due_at = forms.DateTimeField(widget=DATETIME_INPUT, label="Due", help_text="Clinic time.")
     assignee = forms.ChoiceField(required=False, label="Assign to")

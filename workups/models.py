@@ -196,12 +196,6 @@ class TestOrder(BaseModel):
         return sorted(ORDER_TRANSITIONS[self.status] - {OrderStatus.RESULTED})
 
     @property
-    def call_script(self) -> str:
-        return CALL_SCRIPTS.get(self.kind, "").format(
-            clinic=self.infant.clinic.name, infant=self.infant.given_name
-        )
-
-    @property
     def is_overdue(self) -> bool:
         return self.status in OPEN_ORDER_STATUSES and self.due_by < timezone.now()
 
@@ -315,6 +309,8 @@ class CriticalAlert(BaseModel):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # What the clinician did about the value, recorded with the acknowledgement.
+    action_taken = models.CharField(max_length=300, blank=True)
 
     objects = CriticalAlertQuerySet.as_manager()
 
@@ -477,6 +473,7 @@ class Appointment(BaseModel):
 
 
 class FollowUpKind(models.TextChoices):
+    CALL_FAMILY_NOW = "call_family_now", "Call the family now"
     CALL_CAREGIVER = "call_caregiver", "Call the caregiver"
     CHASE_RESULT = "chase_result", "Chase a result"
     CONFIRM_APPOINTMENT = "confirm_appointment", "Confirm an appointment"
@@ -484,31 +481,79 @@ class FollowUpKind(models.TextChoices):
     REVIEW_UPLOAD = "review_upload", "Review an upload"
 
 
-# What the nurse says on the phone, by kind of task; the caregiver's name and the infant's are
-# filled in on the worklist.
-CALL_SCRIPTS = {
-    FollowUpKind.CALL_CAREGIVER: (
-        "Hello, this is the nurse from {clinic} about {infant}. How has {infant} been since the "
-        "last episode? Any shaking while awake that does not stop when you hold the leg, eyes "
-        "rolling or fixed, pauses in breathing or colour change? If so, call emergency services."
+@dataclass(frozen=True)
+class CallScript:
+    """What the nurse says on the phone and what to ask, by kind of task."""
+
+    say: str
+    ask: tuple[str, ...] = ()
+
+
+# {clinic} and {infant} are filled in on the worklist.
+CALL_SCRIPTS: dict[str, CallScript] = {
+    FollowUpKind.CALL_FAMILY_NOW: CallScript(
+        say=(
+            "Hello, this is the nurse from {clinic} about {infant}. The doctor wants {infant} "
+            "seen in the emergency department now. If you have not left yet, call the emergency "
+            "number or go now; do not wait for the shaking to stop."
+        ),
+        ask=(
+            "Where are you now: at home, on the way, or already at the emergency department?",
+            "Is {infant} breathing normally, and awake or rousable?",
+            "Has there been another episode since you logged it?",
+            "Do you have a way to get there now, or should we call the ambulance for you?",
+        ),
     ),
-    FollowUpKind.CHASE_RESULT: (
-        "Hello, this is the nurse from {clinic}. We are still waiting for {infant}'s test: "
-        "has the sample been taken, and where? We will call you with the result."
+    FollowUpKind.CALL_CAREGIVER: CallScript(
+        say="Hello, this is the nurse from {clinic} about {infant}.",
+        ask=(
+            "How has {infant} been since the last episode?",
+            "Any shaking while awake that does not stop when you hold the leg?",
+            "Eyes rolling or fixed, pauses in breathing, or a colour change? If so, call the "
+            "emergency number now.",
+        ),
     ),
-    FollowUpKind.CONFIRM_APPOINTMENT: (
-        "Hello, this is the nurse from {clinic}. {infant} has a neurology appointment booked: "
-        "can you confirm you will attend? Please bring any videos of the episodes."
+    FollowUpKind.CHASE_RESULT: CallScript(
+        say=(
+            "Hello, this is the nurse from {clinic}. We are still waiting for {infant}'s test; "
+            "we will call you with the result."
+        ),
+        ask=("Has the sample been taken, and where?", "Is a new appointment needed to take it?"),
     ),
-    FollowUpKind.REQUEST_VIDEO: (
-        "Hello, this is the nurse from {clinic}. A short video of {infant}'s next episode would "
-        "help the doctor a lot: hold the phone steady, film the whole body, and try holding "
-        "the leg gently to see whether the shaking stops. Upload it in the portal."
+    FollowUpKind.CONFIRM_APPOINTMENT: CallScript(
+        say=(
+            "Hello, this is the nurse from {clinic}. {infant} has a neurology appointment "
+            "booked. Please bring any videos of the episodes."
+        ),
+        ask=("Can you confirm you will attend?", "Do you need directions or a different time?"),
     ),
-    FollowUpKind.REVIEW_UPLOAD: (
-        "Review the video {infant}'s family sent and call them if anything is unclear."
+    FollowUpKind.REQUEST_VIDEO: CallScript(
+        say=(
+            "Hello, this is the nurse from {clinic}. A short video of {infant}'s next episode "
+            "would help the doctor a lot: hold the phone steady, film the whole body, and try "
+            "holding the leg gently to see whether the shaking stops. Upload it in the portal."
+        ),
+        ask=("Have there been episodes since the last log?", "Can you use the portal upload?"),
+    ),
+    FollowUpKind.REVIEW_UPLOAD: CallScript(
+        say="Review the video {infant}'s family sent and call them if anything is unclear.",
+        ask=("Was anything in the video unclear?",),
     ),
 }
+
+# Worklist order: the most pressing priority first (Priority values, most urgent first).
+PRIORITY_RANK = {Priority.STAT: 0, Priority.URGENT: 1, Priority.ROUTINE: 2}
+
+
+class FollowUpOutcome(models.TextChoices):
+    REACHED = "reached", "Reached"
+    NO_ANSWER = "no_answer", "No answer"
+    LEFT_MESSAGE = "left_message", "Left a message"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+
+
+# Only speaking to the family closes a call; the other outcomes are attempts and it stays open.
+CLOSING_OUTCOMES = (FollowUpOutcome.REACHED,)
 
 
 class FollowUpStatus(models.TextChoices):
@@ -522,17 +567,27 @@ class FollowUpQuerySet(models.QuerySet):
         return self.filter(status=FollowUpStatus.OPEN)
 
     def worklist(self):
-        """Open work first, the most overdue at the top."""
+        """Open work first, stat before urgent before routine, the most overdue at the top."""
         return (
             self.select_related("infant", "assignee", "created_by")
             .annotate(
                 is_closed=models.Case(
                     models.When(status=FollowUpStatus.OPEN, then=models.Value(0)),
                     default=models.Value(1),
-                )
+                ),
+                priority_rank=models.Case(
+                    *(
+                        models.When(priority=value, then=models.Value(rank))
+                        for value, rank in PRIORITY_RANK.items()
+                    ),
+                    default=models.Value(len(PRIORITY_RANK)),
+                ),
             )
-            .order_by("is_closed", "due_at", "id")
+            .order_by("is_closed", "priority_rank", "due_at", "id")
         )
+
+    def escalation_due(self, now):
+        return self.open().filter(escalate_at__lte=now, escalated_at__isnull=True)
 
 
 class FollowUpTask(BaseModel):
@@ -540,8 +595,15 @@ class FollowUpTask(BaseModel):
 
     infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="follow_ups")
     kind = models.CharField(max_length=24, choices=FollowUpKind.choices)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.ROUTINE)
     description = models.CharField(max_length=300)
     due_at = models.DateTimeField()
+    # Left undone until then, the task is put in front of the pediatrician (once).
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -572,10 +634,25 @@ class FollowUpTask(BaseModel):
                 name="followup_done_has_outcome",
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_at"], name="followup_open_due")]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="followup_open_due"),
+            models.Index(fields=["status", "escalate_at"], name="followup_open_escalate"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.infant}"
+
+    @property
+    def is_stat(self) -> bool:
+        return self.priority == Priority.STAT
+
+    @property
+    def call_script(self) -> CallScript:
+        script = CALL_SCRIPTS.get(self.kind, CallScript(say=""))
+        names = {"clinic": self.infant.clinic.name, "infant": self.infant.given_name}
+        return CallScript(
+            say=script.say.format(**names), ask=tuple(q.format(**names) for q in script.ask)
+        )
 
     @property
     def is_overdue(self) -> bool:
@@ -584,3 +661,27 @@ class FollowUpTask(BaseModel):
     @property
     def created_by_display(self) -> str:
         return str(self.created_by) if self.created_by_id else "Automatic sweep"
+
+
+class FollowUpAttempt(BaseModel):
+    """One call made for a follow-up: how it went, by whom, when."""
+
+    task = models.ForeignKey(FollowUpTask, on_delete=models.CASCADE, related_name="attempts")
+    outcome = models.CharField(max_length=16, choices=FollowUpOutcome.choices)
+    note = models.CharField(max_length=500, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=FollowUpOutcome.values),
+                name="followupattempt_outcome_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.task})"

@@ -15,12 +15,13 @@ from assessments.engine import CaseError, interpret_lab
 from assessments.models import Assessment, AssessmentTrigger, Triage
 from assessments.services import assessment_request
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
-from clinics.services import audit_record, notify
+from clinics.services import audit_record, notifications_settle, notify
 from config.faults import fault_checkpoint
 from episodes.models import Episode, EpisodeVideo
 from patients.models import Guardianship, Infant
 from patients.services import infant_record_audit
 from workups.models import (
+    CLOSING_OUTCOMES,
     OPEN_ORDER_STATUSES,
     ORDER_FOR_ENGINE_CODE,
     ORDER_TRANSITIONS,
@@ -31,7 +32,9 @@ from workups.models import (
     CriticalAlert,
     CriticalAlertEscalation,
     EscalationLevel,
+    FollowUpAttempt,
     FollowUpKind,
+    FollowUpOutcome,
     FollowUpStatus,
     FollowUpTask,
     NeurologySlot,
@@ -128,17 +131,22 @@ def orders_from_assessment(
     *,
     assessment: Assessment,
     ordered_by: User,
+    codes: list[str] | None = None,
     channel: AuditChannel = AuditChannel.WEB,
     request=None,
     now: datetime | None = None,
 ) -> list[TestOrder]:
-    """One click orders every test the assessment recommends that is not already on order for the
-    infant; the priority follows the assessment's triage."""
+    """One click orders every test the assessment recommends (or those of `codes` among them)
+    that is not already on order for the infant; the priority follows the assessment's triage."""
     priority = PRIORITY_FOR_TRIAGE.get(assessment.triage, Priority.ROUTINE)
     on_order = set(
         TestOrder.objects.open().filter(infant=assessment.infant).values_list("test", flat=True)
     )
-    wanted = [ORDER_FOR_ENGINE_CODE[code] for code in assessment.recommended_tests]
+    wanted = [
+        ORDER_FOR_ENGINE_CODE[code]
+        for code in assessment.recommended_tests
+        if code in ORDER_FOR_ENGINE_CODE and (codes is None or code in codes)
+    ]
     return [
         order_create(
             infant=assessment.infant,
@@ -379,15 +387,21 @@ def critical_alert_acknowledge(
     *,
     alert: CriticalAlert,
     acknowledged_by: User,
+    action_taken: str = "",
     channel: AuditChannel = AuditChannel.WEB,
     request=None,
 ) -> CriticalAlert:
-    """Acknowledging stops the escalation; a second acknowledgement changes nothing."""
+    """Acknowledging stops the escalation, records what was done about the value and settles
+    the alert's notifications; a second acknowledgement changes nothing."""
     alert = CriticalAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.acknowledged_at is None:
         alert.acknowledged_at = timezone.now()
         alert.acknowledged_by = acknowledged_by
-        alert.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+        alert.action_taken = action_taken.strip()[:300]
+        alert.save(
+            update_fields=["acknowledged_at", "acknowledged_by", "action_taken", "updated_at"]
+        )
+        notifications_settle(dedupe_key_prefix=f"critical-alert:{alert.uuid}:")
         infant_record_audit(
             actor=acknowledged_by,
             action=AuditAction.UPDATE,
@@ -396,7 +410,7 @@ def critical_alert_acknowledge(
             object_uuid=alert.uuid,
             channel=channel,
             request=request,
-            detail={"acknowledged": True},
+            detail={"acknowledged": True, "action_taken": alert.action_taken},
         )
     return alert
 
@@ -519,9 +533,44 @@ def referral_create(
         request=request,
         detail={"urgency": urgency},
     )
-    if not emergency:
+    if emergency:
+        follow_up_call_family_now(referral=referral, now=now)
+    else:
         transaction.on_commit(lambda: referral_book_task.delay(referral.pk), robust=True)
     return referral
+
+
+def follow_up_call_family_now(*, referral: Referral, now: datetime) -> FollowUpTask:
+    """An emergency referral is an instruction the family must hear now: a stat call goes to the
+    clinic's nurses, and comes back to the pediatrician if it is still undone after
+    FOLLOW_UP_STAT_ESCALATE_MINUTES."""
+    infant = referral.infant
+    task, created = follow_up_ensure(
+        infant=infant,
+        kind=FollowUpKind.CALL_FAMILY_NOW,
+        source_key=f"referral:{referral.uuid}:call-family-now",
+        description=(
+            "Emergency referral: call the family now and make sure they are going to the "
+            "emergency department."
+        ),
+        due_at=now,
+        created_by=referral.created_by,
+        priority=Priority.STAT,
+        escalate_at=now + timedelta(minutes=settings.FOLLOW_UP_STAT_ESCALATE_MINUTES),
+    )
+    if created:
+        notify(
+            recipients=_clinic_staff(infant.clinic, Role.NURSE),
+            kind=NotificationKind.ESCALATION,
+            title=f"Stat: call the family of {infant} now",
+            body=f"{referral.created_by} sent {infant.given_name} to the emergency department.",
+            link=reverse("workups:worklist") + f"#task-{task.uuid}",
+            clinic=infant.clinic,
+            infant_uuid=infant.uuid,
+            dedupe_key=f"follow-up:{task.uuid}:assigned",
+            send_sms=True,
+        )
+    return task
 
 
 @transaction.atomic
@@ -690,6 +739,8 @@ def follow_up_ensure(
     created_by: User | None = None,
     sweep: str = "",
     assignee: User | None = None,
+    priority: Priority = Priority.ROUTINE,
+    escalate_at: datetime | None = None,
 ) -> tuple[FollowUpTask, bool]:
     """One task per source_key, however often a sweep runs (also across concurrent runs)."""
     existing = FollowUpTask.objects.filter(source_key=source_key).first()
@@ -704,6 +755,8 @@ def follow_up_ensure(
         created_by=created_by,
         created_by_sweep=sweep,
         assignee=assignee,
+        priority=priority,
+        escalate_at=escalate_at,
     )
     task.full_clean(validate_unique=False)
     try:
@@ -719,7 +772,7 @@ def follow_up_ensure(
         clinic=infant.clinic,
         infant_uuid=infant.uuid,
         object_uuid=task.uuid,
-        detail={"kind": kind, "source": source_key},
+        detail={"kind": kind, "source": source_key, "priority": priority},
     )
     return task, True
 
@@ -738,6 +791,9 @@ def referral_escalate(*, referral: Referral, now: datetime) -> FollowUpTask:
         ),
         due_at=min(now + timedelta(hours=4), referral.deadline),
         sweep="referral_book",
+        priority=Priority.URGENT
+        if referral.urgency in (ReferralUrgency.SAME_DAY, ReferralUrgency.URGENT)
+        else Priority.ROUTINE,
     )
     notify(
         recipients=[referral.created_by],
@@ -966,6 +1022,110 @@ def follow_up_reassign(
     return task
 
 
+@transaction.atomic
+def follow_up_call_record(
+    *,
+    task: FollowUpTask,
+    outcome: FollowUpOutcome,
+    made_by: User,
+    note: str = "",
+    channel: AuditChannel = AuditChannel.WEB,
+    request=None,
+    now: datetime | None = None,
+) -> FollowUpAttempt:
+    """Every call is recorded with how it went; only reaching the family closes the task (a
+    stat call left unanswered keeps climbing to the pediatrician)."""
+    now = now or timezone.now()
+    task = FollowUpTask.objects.select_for_update().select_related("infant").get(pk=task.pk)
+    if outcome not in FollowUpOutcome.values:
+        raise ValidationError({"outcome": f"Allowed: {', '.join(FollowUpOutcome.values)}."})
+    if task.status != FollowUpStatus.OPEN:
+        raise ValidationError({"status": "This task is already closed."})
+    attempt = FollowUpAttempt(
+        task=task, outcome=outcome, note=note.strip()[:500], made_by=made_by, made_at=now
+    )
+    attempt.full_clean()
+    attempt.save()
+    if outcome in CLOSING_OUTCOMES:
+        task.status = FollowUpStatus.DONE
+        task.outcome_note = attempt.note or FollowUpOutcome(outcome).label
+        task.completed_at = now
+        task.save(update_fields=["status", "outcome_note", "completed_at", "updated_at"])
+    infant_record_audit(
+        actor=made_by,
+        action=AuditAction.UPDATE,
+        resource="follow_up",
+        infant=task.infant,
+        object_uuid=task.uuid,
+        channel=channel,
+        request=request,
+        detail={"call": outcome, "status": task.status},
+    )
+    return attempt
+
+
+def _escalation_target(task: FollowUpTask) -> list[User]:
+    """The pediatrician who asked for the call, else the infant's, else the clinic's."""
+    for person in (task.created_by, task.infant.assigned_clinician):
+        if (
+            person is not None
+            and Membership.objects.active()
+            .filter(user=person, clinic=task.infant.clinic, role=Role.PEDIATRICIAN)
+            .exists()
+        ):
+            return [person]
+    return _clinic_staff(task.infant.clinic, Role.PEDIATRICIAN) or _clinic_staff(
+        task.infant.clinic, Role.CLINIC_ADMIN
+    )
+
+
+def follow_ups_escalate(*, now: datetime) -> list[FollowUpTask]:
+    """A follow-up still open at its escalation time is put in front of the pediatrician, once:
+    the row lock and `escalated_at` make a rerun, or two workers at once, a no-op."""
+    escalated = []
+    for task_id in FollowUpTask.objects.escalation_due(now).values_list("pk", flat=True):
+        with transaction.atomic():
+            task = (
+                FollowUpTask.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("infant__clinic", "infant__assigned_clinician", "created_by")
+                .filter(pk=task_id)
+                .escalation_due(now)
+                .first()
+            )
+            if task is None:
+                continue
+            recipients = _escalation_target(task)
+            task.escalated_at = now
+            task.escalated_to = recipients[0] if recipients else None
+            task.save(update_fields=["escalated_at", "escalated_to", "updated_at"])
+            minutes = round((now - task.created_at).total_seconds() / 60)
+            notify(
+                recipients=recipients,
+                kind=NotificationKind.ESCALATION,
+                title=f"Not done after {minutes} min: {task.get_kind_display()} ({task.infant})",
+                body=(
+                    f"{task.description} Nobody has reached the family yet. Call them or "
+                    "send someone now."
+                ),
+                link=reverse("dashboard:case", args=[task.infant.uuid]),
+                clinic=task.infant.clinic,
+                infant_uuid=task.infant.uuid,
+                dedupe_key=f"follow-up:{task.uuid}:escalated",
+                send_sms=True,
+            )
+            infant_record_audit(
+                actor=None,
+                action=AuditAction.UPDATE,
+                resource="follow_up",
+                infant=task.infant,
+                object_uuid=task.uuid,
+                channel=AuditChannel.TASK,
+                detail={"escalated_to": [str(user.uuid) for user in recipients]},
+            )
+            escalated.append(task)
+    return escalated
+
+
 # Sweeps (Celery beat): each takes the clock as an argument ----------------------------------------
 
 SWEEP_REBOOK_AFTER = timedelta(minutes=10)
@@ -985,6 +1145,7 @@ def follow_ups_for_overdue_orders(*, now: datetime) -> int:
             ),
             due_at=now,
             sweep="overdue_orders",
+            priority=order.priority,
         )
         created += new
     return created
@@ -1116,6 +1277,7 @@ def follow_up_add(
     due_at: datetime,
     created_by: User,
     assignee: User | None = None,
+    priority: Priority = Priority.ROUTINE,
 ) -> FollowUpTask:
     """A follow-up a clinician adds by hand from the case page."""
     if due_at < timezone.now() - timedelta(minutes=5):
@@ -1128,5 +1290,6 @@ def follow_up_add(
         due_at=due_at,
         created_by=created_by,
         assignee=assignee,
+        priority=priority,
     )
     return task

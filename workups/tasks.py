@@ -7,6 +7,7 @@ from workups.services import (
     BOOKABLE_REFERRAL_STATUSES,
     appointment_reminders_send,
     critical_alerts_escalate,
+    follow_ups_escalate,
     follow_ups_sweep,
     referral_book,
 )
@@ -40,3 +41,8 @@ def appointment_reminders_task() -> int:
 @shared_task(name="workups.follow_ups_sweep")
 def follow_ups_sweep_task() -> dict:
     return follow_ups_sweep(now=timezone.now())
+
+
+@shared_task(name="workups.follow_ups_escalate")
+def follow_ups_escalate_task() -> int:
+    return len(follow_ups_escalate(now=timezone.now()))

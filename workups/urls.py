@@ -67,6 +67,11 @@ urlpatterns = [
         name="follow-up-complete",
     ),
     path(
+        "workups/follow-ups/<uuid:followup_uuid>/call/",
+        views.follow_up_call_page,
+        name="follow-up-call",
+    ),
+    path(
         "workups/follow-ups/<uuid:followup_uuid>/reassign/",
         views.follow_up_reassign_page,
         name="follow-up-reassign",

@@ -5,6 +5,7 @@ another clinic's object is a 404; the role check comes after the lookup."""
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -20,6 +21,7 @@ from patients.models import Guardianship
 from patients.selectors import infants_visible_to
 from workups.forms import (
     FollowUpAddForm,
+    FollowUpCallForm,
     FollowUpCompleteForm,
     FollowUpReassignForm,
     InfantPickForm,
@@ -30,7 +32,7 @@ from workups.forms import (
     SlotForm,
     WorklistFilterForm,
 )
-from workups.models import OrderStatus
+from workups.models import FollowUpAttempt, FollowUpOutcome, OrderStatus, Priority
 from workups.selectors import (
     appointments_upcoming_for_caregiver,
     appointments_visible_to,
@@ -46,6 +48,7 @@ from workups.services import (
     appointment_outcome_record,
     critical_alert_acknowledge,
     follow_up_add,
+    follow_up_call_record,
     follow_up_complete,
     follow_up_reassign,
     order_create,
@@ -130,7 +133,7 @@ def order_create_page(request, infant_id):
             _form_errors(form, error)
         else:
             messages.success(request, f"{order.get_test_display()} ordered.")
-            return redirect("workups:order-detail", order_uuid=order.uuid)
+            return redirect("dashboard:case", infant.uuid)
     latest = Assessment.objects.for_infant(infant).latest_first().first()
     return render(
         request,
@@ -146,9 +149,13 @@ def orders_from_assessment_page(request):
         Assessment.objects.filter(infant__in=infants_visible_to(request.user)),
         uuid=request.POST.get("assessment"),
     )
-    orders = orders_from_assessment(assessment=assessment, ordered_by=request.user, request=request)
-    messages.success(request, f"{len(orders)} test(s) ordered from the recommendations.")
-    return redirect("workups:order-list")
+    codes = request.POST.getlist("test") or None
+    orders = orders_from_assessment(
+        assessment=assessment, ordered_by=request.user, codes=codes, request=request
+    )
+    names = ", ".join(order.get_test_display() for order in orders) or "nothing new"
+    messages.success(request, f"Ordered from the recommendations: {names}.")
+    return redirect("dashboard:case", assessment.infant.uuid)
 
 
 def _order_page(request, order, transition_form=None, result_form=None):
@@ -157,6 +164,7 @@ def _order_page(request, order, transition_form=None, result_form=None):
         "workups/order_detail.html",
         {
             "order": order,
+            "infant": order.infant,
             "events": order.events.select_related("actor"),
             "transition_form": transition_form or OrderTransitionForm(order=order),
             "result_form": result_form or ResultForm(order=order),
@@ -204,8 +212,15 @@ def result_create_page(request, order_uuid):
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            level = messages.ERROR if result.is_critical else messages.SUCCESS
-            messages.add_message(request, level, f"Result recorded: {result.display_value}.")
+            if result.is_critical:
+                messages.error(
+                    request,
+                    f"Critical result recorded: {result.display_value}. The ordering "
+                    "pediatrician has been alerted by text message and must acknowledge it.",
+                    extra_tags="emergency",
+                )
+            else:
+                messages.success(request, f"Result recorded: {result.display_value}.")
             return redirect("workups:order-detail", order_uuid=order.uuid)
     return _order_page(request, order, result_form=form)
 
@@ -224,10 +239,17 @@ def alert_list(request):
 @requires_roles(*CLINICIANS)
 @require_POST
 def alert_acknowledge(request, critical_alert_uuid):
-    alert = get_object_or_404(critical_alerts_visible_to(request.user), uuid=critical_alert_uuid)
-    critical_alert_acknowledge(alert=alert, acknowledged_by=request.user, request=request)
+    alert = get_object_or_404(
+        critical_alerts_visible_to(request.user).select_related("infant"), uuid=critical_alert_uuid
+    )
+    critical_alert_acknowledge(
+        alert=alert,
+        acknowledged_by=request.user,
+        action_taken=request.POST.get("action_taken", ""),
+        request=request,
+    )
     messages.success(request, "Critical result acknowledged.")
-    return redirect("workups:alert-list")
+    return redirect("dashboard:case", alert.infant.uuid)
 
 
 # Referrals, appointments, slots ------------------------------------------------------------------
@@ -261,8 +283,18 @@ def referral_create_page(request, infant_id):
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, referral.instruction or "Referral made; booking a slot.")
-            return redirect("workups:referral-list")
+            if referral.instruction:
+                # Not a success: an infant is being sent to hospital. Say what is now happening.
+                messages.error(
+                    request,
+                    f"Emergency: {referral.instruction} A stat call to the family is at the top "
+                    "of the nurses' worklist; if it is not done within "
+                    f"{settings.FOLLOW_UP_STAT_ESCALATE_MINUTES} minutes, you will be alerted.",
+                    extra_tags="emergency",
+                )
+            else:
+                messages.success(request, "Referral made; booking a slot.")
+            return redirect("dashboard:case", infant.uuid)
     return render(request, "workups/referral_form.html", {"infant": infant, "form": form})
 
 
@@ -339,13 +371,14 @@ def worklist(request):
     tasks = (
         follow_ups_visible_to(request.user)
         .worklist()
-        .select_related("infant__clinic")
+        .select_related("infant__clinic", "escalated_to")
         .prefetch_related(
             Prefetch(
                 "infant__guardianships",
                 queryset=Guardianship.objects.active().select_related("caregiver"),
                 to_attr="active_guardians",
-            )
+            ),
+            Prefetch("attempts", queryset=FollowUpAttempt.objects.select_related("made_by")),
         )
     )
     if form.is_valid():
@@ -361,7 +394,12 @@ def worklist(request):
     return render(
         request,
         "workups/worklist.html",
-        {"tasks": tasks[:LIST_ROWS], "form": form, "assignees": assignees},
+        {
+            "tasks": tasks[:LIST_ROWS],
+            "form": form,
+            "assignees": assignees,
+            "outcomes": FollowUpOutcome.choices,
+        },
     )
 
 
@@ -384,6 +422,26 @@ def follow_up_complete_page(request, followup_uuid):
             messages.success(request, "Task done.")
     else:
         messages.error(request, "Write what happened before closing the task.")
+    return redirect("workups:worklist")
+
+
+@requires_roles(*STAFF)
+@require_POST
+def follow_up_call_page(request, followup_uuid):
+    """One click records how a call went; the nurse stays on the worklist."""
+    task = _visible_task(request, followup_uuid)
+    form = FollowUpCallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how the call went.")
+        return redirect("workups:worklist")
+    with errors_as_messages(request):
+        attempt = follow_up_call_record(task=task, made_by=request.user, request=request,
+                                        **form.cleaned_data)  # fmt: skip
+        messages.success(
+            request,
+            f"{attempt.get_outcome_display()} recorded for {task.infant.full_name}"
+            + ("; task closed." if attempt.task.status == "done" else "; the task stays open."),
+        )
     return redirect("workups:worklist")
 
 
@@ -423,10 +481,11 @@ def follow_up_add_page(request, infant_id):
             follow_up_add(
                 infant=infant, kind=data["kind"], description=data["description"],
                 due_at=data["due_at"], created_by=request.user, assignee=assignee,
+                priority=data["priority"] or Priority.ROUTINE,
             )  # fmt: skip
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, "Follow-up added to the worklist.")
-            return redirect("workups:worklist")
+            return redirect("dashboard:case", infant.uuid)
     return render(request, "workups/follow_up_form.html", {"infant": infant, "form": form})

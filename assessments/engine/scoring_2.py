@@ -114,6 +114,10 @@ _KIND = {
     id(entry): 0 if isinstance(entry, Criterion) else 1 if isinstance(entry, Rule) else 2
     for entry in _IN_ORDER
 }
+_BY_PLACE = tuple((entry, _KIND[id(entry)]) for entry in _IN_ORDER)
+_EPISODE_INDEX = _ENTRIES[0][1]
+_CASE_INDEX = _ENTRIES[1][1]
+_CASE_ALL = tuple(entry.scope == "all" for entry in _ENTRIES[1][0])
 _TESTS = tuple(sorted(data.TESTS, key=lambda entry: _TEST_ORDER[entry.test]))
 _TEST_INDEX = Index([compile_condition(entry.when) for entry in _TESTS])
 _QUESTION_INDEX = Index([compile_condition(entry.when) for entry in data.QUESTIONS])
@@ -122,6 +126,11 @@ _WARNINGS = _compiled(data.WARNING_SIGNS)
 _SIGNS = _compiled(data.EMERGENCY_SIGNS)
 _FLEXION = compile_condition(data.FLEXION_STEP.when)
 _CAUSE_ORDER = {cause: order for order, cause in enumerate(data.CAUSES)}
+# Per criterion: its cause's place, 0 for / 1 against, its weight (the differential's tally).
+_CRITERION_TALLY = {
+    id(c): (_CAUSE_ORDER[c.cause], 0 if c.direction == "for" else 1, c.weight)
+    for c in data.CRITERIA
+}
 
 
 class _Prefixed(dict):
@@ -388,30 +397,23 @@ def _contexts(state: dict) -> list[set[str]]:
 def _evaluate(facts, contexts, covered) -> tuple[list, list, list]:
     """Criteria, rules and red flags that hold, each as (entry, episodes) in the ruleset's order.
     A rule the override cancels does not hold for an episode the override covers."""
-    (episode_entries, episode_index), (case_entries, case_index) = _ENTRIES
     found: dict[int, list[int]] = {}
+    setdefault = found.setdefault
     for number, context in enumerate(contexts):
-        matched = episode_index.matches(context)
+        matched = _EPISODE_INDEX.matches(context)
         if covered[number]:
             matched -= _OVERRIDABLE_POSITIONS
         for position in matched:
-            episodes = found.get(position)
-            if episodes is None:
-                found[position] = [number]
-            else:
-                episodes.append(number)
-    held = [
-        (_EPISODE_PLACES[position], episode_entries[position], episodes)
-        for position, episodes in found.items()
-    ]
+            setdefault(position, []).append(number)
+    # Each place in the ruleset is one entry: sorting the places gives the ruleset's order.
+    held = {_EPISODE_PLACES[position]: episodes for position, episodes in found.items()}
     everyone = list(range(len(contexts)))
-    for position in case_index.matches(facts):
-        entry = case_entries[position]
-        held.append((_CASE_PLACES[position], entry, everyone if entry.scope == "all" else []))
-    held.sort()
+    for position in _CASE_INDEX.matches(facts):
+        held[_CASE_PLACES[position]] = everyone if _CASE_ALL[position] else []
     parts: tuple[list, list, list] = ([], [], [])
-    for _, entry, episodes in held:
-        parts[_KIND[id(entry)]].append((entry, episodes))
+    for place in sorted(held):
+        entry, kind = _BY_PLACE[place]
+        parts[kind].append((entry, held[place]))
     return parts
 
 
@@ -425,30 +427,28 @@ def _support(score: float, reasons: list) -> str:
 
 
 def _differential(held) -> list[dict]:
-    tally = {cause: [0, 0, [], []] for cause in data.CAUSES}
+    tally = [[0, 0, [], []] for _ in data.CAUSES]
     for criterion, episodes in held:
-        entry = tally[criterion.cause]
-        reason = {"id": criterion.id, "text": criterion.text, "episodes": episodes}
-        if criterion.direction == "for":
-            entry[0] += criterion.weight
-            entry[2].append(reason)
-        else:
-            entry[1] += criterion.weight
-            entry[3].append(reason)
-    ranked = []
-    for cause, (weight_for, weight_against, reasons_for, reasons_against) in tally.items():
-        raw = weight_for / (weight_for + weight_against + _SCORE_DAMPING)
-        ranked.append((-raw, _CAUSE_ORDER[cause], cause, reasons_for, reasons_against))
-    ranked.sort()
+        order, against, weight = _CRITERION_TALLY[id(criterion)]
+        entry = tally[order]
+        entry[against] += weight
+        entry[2 + against].append(
+            {"id": criterion.id, "text": criterion.text, "episodes": episodes}
+        )
+    ranked = sorted(
+        (weight_for / (weight_for + weight_against + _SCORE_DAMPING), -order, reasons_for,
+         reasons_against)
+        for order, (weight_for, weight_against, reasons_for, reasons_against) in enumerate(tally)
+    )  # fmt: skip
     return [
         {
-            "cause": cause,
-            "score": round(-negative, 2),
-            "support": _support(-negative, reasons_for),
+            "cause": data.CAUSES[-negative_order],
+            "score": round(raw, 2),
+            "support": _support(raw, reasons_for),
             "for": reasons_for,
             "against": reasons_against,
         }
-        for negative, _, cause, reasons_for, reasons_against in ranked
+        for raw, negative_order, reasons_for, reasons_against in reversed(ranked)
     ]
 
 

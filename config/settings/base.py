@@ -392,6 +392,9 @@ WORKUP_ORDER_DUE_HOURS = {"stat": 1, "urgent": 24, "routine": 24 * 7}
 # A critical result must be acknowledged within this many minutes, or it escalates (and again
 # after as many minutes more).
 CRITICAL_ALERT_ACK_MINUTES = env.int("CRITICAL_ALERT_ACK_MINUTES", default=30)
+# A stat follow-up (call the family of an infant sent to the emergency department) left undone
+# this long is put in front of the pediatrician.
+FOLLOW_UP_STAT_ESCALATE_MINUTES = env.int("FOLLOW_UP_STAT_ESCALATE_MINUTES", default=15)
 # Deadline of a neurology referral, by urgency (emergency is never booked: it goes to the ED now).
 REFERRAL_DEADLINE_HOURS = {"emergency": 0, "same_day": 24, "urgent": 24 * 7, "routine": 24 * 42}
 APPOINTMENT_REMINDER_HOURS = (24, 2)
@@ -400,6 +403,7 @@ FOLLOW_UP_VIDEO_AFTER_DAYS = 7
 CELERY_BEAT_SCHEDULE.update(
     {
         "escalate-critical-alerts": {"task": "workups.critical_alerts_escalate", "schedule": 60},
+        "escalate-stat-follow-ups": {"task": "workups.follow_ups_escalate", "schedule": 60},
         "send-appointment-reminders": {"task": "workups.appointment_reminders", "schedule": 60 * 5},
         "workup-follow-up-sweep": {"task": "workups.follow_ups_sweep", "schedule": 60 * 15},
     }

@@ -7,7 +7,9 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from assessments.advice import advice_from_result
 from assessments.engine import RULESET_DIGEST, RULESET_VERSION, score
 from assessments.models import Assessment, AssessmentTrigger, Triage, TriageAlert
 from assessments.services import assessment_review
@@ -125,11 +127,14 @@ def test_caregiver_sees_the_advice_in_the_portal_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         episode = log(family["infant"], family["parent"], EMERGENCY_PATTERN)
     sign_in_verified(client, family["parent"])
-    advice = Assessment.objects.get().caregiver_advice
-    assert advice
-    assert advice in client.get(reverse("portal:home")).content.decode()
+    advice = advice_from_result(Assessment.objects.get().result)
+    assert advice.is_emergency and advice.headline.text
+    lines = [advice.headline.text, *(step.text for step in advice.steps)]
+    home = client.get(reverse("portal:home")).content.decode()
     page = client.get(reverse("portal:episode", kwargs={"episode_uuid": episode.uuid}))
-    assert advice in page.content.decode()
+    for line in lines:
+        assert escape(line) in home
+        assert escape(line) in page.content.decode()
 
 
 def test_no_new_alert_while_triage_stays_the_same(family, django_capture_on_commit_callbacks):

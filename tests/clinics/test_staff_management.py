@@ -122,7 +122,7 @@ def test_data_migration_takes_django_admin_access_from_clinic_admins():
 
     from django.apps import apps
 
-    migration = import_module("clinics.migrations.0006_clinic_admins_leave_django_admin")
+    migration = import_module("clinics.migrations.0007_clinic_admins_leave_django_admin")
     admin = staff(Role.CLINIC_ADMIN)
     superuser = UserFactory(is_superuser=True, is_staff=True)
     User.objects.filter(pk=admin.pk).update(is_staff=True)

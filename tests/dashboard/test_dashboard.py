@@ -9,6 +9,7 @@ from clinics.models import AuditEvent, Role
 from patients.models import Infant
 from tests.assessments.test_workflow import BENIGN_PATTERN, EMERGENCY_PATTERN, log
 from tests.factories import EpisodeFactory, InfantFactory, caregiver_of, sign_in_verified, staff
+from tests.workups.factories import AssessmentFactory
 from workups.models import OrderedTest, Priority
 from workups.services import order_create, result_record
 
@@ -274,5 +275,52 @@ def test_case_page_shows_work_ups_and_glucose_against_thresholds(
     assert {"order", "result", "critical", "assessment"} <= kinds
     (chart,) = response.context["lab_charts"]
     assert chart.title == "Glucose" and chart.points[0].flag == "critical"
-    assert {tick.kind for tick in chart.ticks} >= {"critical"}
-    assert 'class="chart-point chart-point-critical"' in response.content.decode()
+    assert {band.kind for band in chart.bands} >= {"critical", "low"}
+    assert chart.x_title == "Hours of life" and chart.x_ticks[0].label == "30 h"
+    assert chart.points[0].value_label == "30"
+    html = response.content.decode()
+    assert 'class="chart-point chart-point-critical"' in html
+    assert "Glucose (mg/dL)</text>" in html and "Hours of life</text>" in html
+    assert 'data-testid="critical-banner"' in html
+
+
+@pytest.mark.django_db
+def test_a_critical_result_sorts_first_shows_banners_until_acknowledged_and_settles_notices(
+    client, doctor, django_capture_on_commit_callbacks
+):
+    from clinics.models import Notification
+    from workups.models import CriticalAlert
+
+    clinic = doctor.memberships.get().clinic
+    emergency = InfantFactory(clinic=clinic, current_triage="emergency", current_triage_rank=3)
+    TriageAlert.objects.create(
+        assessment=AssessmentFactory(infant=emergency, triage="emergency"),
+        infant=emergency,
+        triage="emergency",
+    )
+    infant = InfantFactory(clinic=clinic, born_at=timezone.now() - timedelta(hours=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        _critical_glucose(infant, doctor)
+    sign_in_verified(client, doctor)
+    rows = client.get(reverse("dashboard:index")).context["rows"]
+    assert [row.pk for row in rows[:2]] == [infant.pk, emergency.pk]
+    case_url = reverse("dashboard:case", args=[infant.uuid])
+    html = client.get(case_url).content.decode()
+    assert 'data-testid="critical-banner"' in html and 'data-testid="patient-banner"' in html
+    other = client.get(reverse("dashboard:case", args=[emergency.uuid])).content.decode()
+    assert 'data-testid="global-critical-banner"' in other
+    alert = CriticalAlert.objects.get(infant=infant)
+    assert Notification.objects.filter(recipient=doctor, read_at__isnull=True).exists()
+    response = client.post(
+        reverse("workups:alert-acknowledge", kwargs={"critical_alert_uuid": alert.uuid}),
+        {"action_taken": "IV dextrose started"},
+    )
+    assert response.url == case_url
+    alert.refresh_from_db()
+    assert alert.action_taken == "IV dextrose started"
+    assert not Notification.objects.filter(
+        dedupe_key__startswith=f"critical-alert:{alert.uuid}", read_at__isnull=True
+    ).exists()
+    html = client.get(case_url).content.decode()
+    assert 'data-testid="critical-banner"' not in html
+    assert 'data-testid="global-critical-banner"' not in html

@@ -9,7 +9,7 @@ def clinic_admins_leave_django_admin(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clinics", "0005_staff_invitation")]
+    dependencies = [("clinics", "0006_staff_invitation")]
 
     operations = [
         migrations.RunPython(clinic_admins_leave_django_admin, migrations.RunPython.noop),
