@@ -2,13 +2,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments.engine import CaseError
+from assessments.explanations import assessment_explanations
 from assessments.models import (
     Assessment,
     AssessmentTrigger,
@@ -51,9 +52,21 @@ class AssessmentOutputSerializer(serializers.Serializer):
     leading_cause = serializers.CharField()
     ruleset_version = serializers.CharField()
     ruleset_digest = serializers.CharField()
-    result = serializers.JSONField()
+    explanation = serializers.SerializerMethodField(
+        help_text="What to show people: support words (never a probability), criteria with the "
+        "episodes they came from, current and past red flags, open questions."
+    )
+    result = serializers.JSONField(
+        help_text="The engine's output as stored, for reproduction. Its scores order the causes; "
+        "they are not probabilities: show `explanation` instead."
+    )
     input_case = serializers.JSONField()
     reviews = ReviewOutputSerializer(many=True)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_explanation(self, assessment) -> dict:
+        explanations = self.context.get("explanations") or assessment_explanations([assessment])
+        return explanations[assessment.pk].as_dict()
 
 
 class CaregiverAssessmentOutputSerializer(serializers.Serializer):
@@ -88,7 +101,15 @@ class InfantAssessmentListApi(APIView):
             .prefetch_related("reviews__reviewer")[:50]
         )
         staff = is_clinic_staff(request.user)
-        serializer = AssessmentOutputSerializer if staff else CaregiverAssessmentOutputSerializer
+        if staff:
+            assessments = list(assessments)
+            data = AssessmentOutputSerializer(
+                assessments,
+                many=True,
+                context={"explanations": assessment_explanations(assessments)},
+            ).data
+        else:
+            data = CaregiverAssessmentOutputSerializer(assessments, many=True).data
         audit_record(
             actor=request.user,
             action=AuditAction.LIST,
@@ -98,7 +119,7 @@ class InfantAssessmentListApi(APIView):
             infant_uuid=infant.uuid,
             request=request,
         )
-        return Response(serializer(assessments, many=True).data)
+        return Response(data)
 
 
 class InfantAssessmentRunApi(APIView):

@@ -41,6 +41,8 @@ class Cause(models.TextChoices):
         "pathologic_startle_hyperekplexia",
         "Pathological startle (hyperekplexia)",
     )
+    INFECTION_SEPSIS_MENINGITIS = "infection_sepsis_meningitis", "Infection (sepsis or meningitis)"
+    DRUG_EXPOSURE_OR_WITHDRAWAL = "drug_exposure_or_withdrawal", "Drug exposure or withdrawal"
 
 
 class AssessmentTrigger(models.TextChoices):
@@ -48,6 +50,8 @@ class AssessmentTrigger(models.TextChoices):
     NEW_RESULT = "new_result", "New result"
     DEVELOPMENT_CHANGE = "development_change", "Development change"
     CLINICIAN_REQUEST = "clinician_request", "Clinician request"
+    RECORD_CHANGE = "record_change", "Infant record changed"
+    RULESET_CHANGE = "ruleset_change", "Re-assessed with a new ruleset"
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -101,29 +105,8 @@ class Assessment(BaseModel):
         return self.result.get("triage_rules", [])
 
     @property
-    def differential(self) -> list[dict]:
-        """The engine's differential with each cause's label, for display."""
-        labels = dict(Cause.choices)
-        return [
-            {
-                **row,
-                "label": labels.get(row["cause"], row["cause"]),
-                "percent": round(row["score"] * 100),
-            }
-            for row in self.result.get("differential", [])
-        ]
-
-    @property
-    def red_flags(self) -> list[str]:
-        return self.result.get("red_flags", [])
-
-    @property
     def recommended_tests(self) -> list[str]:
         return self.result.get("recommended_tests", [])
-
-    @property
-    def missing_information(self) -> list[str]:
-        return self.result.get("missing_information", [])
 
 
 class ReviewDecision(models.TextChoices):

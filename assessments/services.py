@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.advice import advice_as_text, advice_for_level
 from assessments.cases import build_case
-from assessments.engine import RULESET_VERSION, score
+from assessments.engine import RULESETS, score
 from assessments.models import (
     URGENT_TRIAGE,
     Assessment,
@@ -45,6 +45,19 @@ def _effective_triage(infant: Infant) -> str | None:
     return override.triage if override else latest.triage
 
 
+# The ruleset new assessments are made with; each assessment stores its own version and input,
+# and is replayed with them.
+ASSESSMENT_RULESET = "2.0.0"
+RULESETS_AVAILABLE = tuple(RULESETS)
+
+
+def ruleset_score(case: dict, *, ruleset: str) -> dict:
+    """Score a case with the named ruleset (a stored assessment is replayed with its own)."""
+    if ruleset not in RULESETS:
+        raise ValueError(f"unknown ruleset {ruleset!r}; available: {', '.join(RULESETS)}")
+    return score(case, ruleset=ruleset)
+
+
 @transaction.atomic
 def assessment_run(
     *,
@@ -52,12 +65,12 @@ def assessment_run(
     trigger: AssessmentTrigger,
     requested_by: User | None = None,
     channel: AuditChannel = AuditChannel.TASK,
+    ruleset: str = ASSESSMENT_RULESET,
 ) -> Assessment:
     """Score the infant's last 14 days of episodes and all results. When triage rises to same-day
     or emergency, the clinic's pediatricians are alerted and the caregivers advised at once."""
-    case = build_case(infant)
-    # The pages render ruleset 1.0.0 results; they move to 2.0.0 with the case builder.
-    result = score(case, ruleset=RULESET_VERSION)
+    case = build_case(infant, ruleset=ruleset)
+    result = ruleset_score(case, ruleset=ruleset)
     previous_triage = _effective_triage(infant)
     assessment = Assessment(
         infant=infant,
@@ -88,7 +101,7 @@ def assessment_run(
         channel=channel,
         infant=infant,
         object_uuid=assessment.uuid,
-        detail={"triage": assessment.triage, "ruleset": RULESET_VERSION},
+        detail={"triage": assessment.triage, "ruleset": assessment.ruleset_version},
     )
     if assessment.triage in URGENT_TRIAGE and Triage.rank(assessment.triage) > Triage.rank(
         previous_triage
@@ -226,7 +239,7 @@ def assessment_review(
 
 def assessment_preview(*, case: dict) -> dict:
     """Score an ad-hoc case without storing anything."""
-    return score(case, ruleset=RULESET_VERSION)
+    return ruleset_score(case, ruleset=ASSESSMENT_RULESET)
 
 
 def assessment_run_requested(*, infant_id: int) -> Assessment | None:
@@ -243,7 +256,10 @@ def assessment_run_requested(*, infant_id: int) -> Assessment | None:
             return None
         fault_checkpoint("assess_infant", pending.infant.uuid)
         assessment = assessment_run(
-            infant=pending.infant, trigger=pending.trigger, requested_by=pending.requested_by
+            infant=pending.infant,
+            trigger=pending.trigger,
+            requested_by=pending.requested_by,
+            ruleset=pending.ruleset or ASSESSMENT_RULESET,
         )
         pending.delete()
     return assessment
@@ -255,3 +271,16 @@ def assessments_pending(*, older_than: timedelta = timedelta(minutes=2)):
     return AssessmentRequest.objects.filter(requested_at__lt=cutoff).values_list(
         "infant_id", flat=True
     )
+
+
+@transaction.atomic
+def reassessment_request(*, infants: list[Infant], ruleset: str) -> None:
+    """Ask for each infant to be re-assessed with the ruleset, through the ordinary request rows
+    and task (a rise in triage alerts the clinicians and advises the caregivers as always)."""
+    if ruleset not in RULESETS_AVAILABLE:
+        raise ValueError(f"unknown ruleset {ruleset!r}; available: {', '.join(RULESETS_AVAILABLE)}")
+    for infant in infants:
+        infant_request_assessment(
+            infant=infant, trigger=AssessmentTrigger.RULESET_CHANGE, requested_by=None,
+            ruleset=ruleset,
+        )  # fmt: skip

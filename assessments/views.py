@@ -4,6 +4,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from assessments.explanations import assessment_explanation
 from assessments.forms import AssessmentReviewForm
 from assessments.models import Assessment, AssessmentTrigger
 from assessments.selectors import assessments_visible_to
@@ -87,6 +88,7 @@ def assessment_detail(request, infant_uuid, assessment_uuid):
         {
             "infant": infant,
             "assessment": assessment,
+            "explanation": assessment_explanation(assessment),
             "reviews": assessment.reviews.all(),
             "form": form if can_review else None,
         },

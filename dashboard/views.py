@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from assessments.explanations import assessment_explanation
 from assessments.models import Assessment, Triage
 from clinics.models import AuditAction, AuditChannel, Role
 from clinics.pagination import CountWithPagePaginator
@@ -109,6 +110,7 @@ def case(request, infant_uuid):
         {
             "infant": infant,
             "latest": latest,
+            "explanation": assessment_explanation(latest) if latest else None,
             "timeline": case_timeline(
                 infant, include_audit=has_role(request.user, Role.CLINIC_ADMIN)
             ),

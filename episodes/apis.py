@@ -37,6 +37,8 @@ from episodes.media import stored_file_response
 from episodes.models import (
     EPISODE_CHOICE_FIELDS,
     EPISODE_LIST_FIELDS,
+    TEMPERATURE_MAX_C,
+    TEMPERATURE_MIN_C,
     AnalysisQuality,
     Episode,
     EpisodeVideo,
@@ -212,11 +214,13 @@ class EpisodeOutputSerializer(FastOutputMixin, serializers.Serializer):
     consciousness = serializers.CharField()
     after_event = serializers.CharField()
     associated = serializers.ListField(child=serializers.CharField())
+    temperature_c = serializers.DecimalField(max_digits=3, decimal_places=1, allow_null=True)
     notes = serializers.CharField()
     video_available = serializers.BooleanField()
     oscillation = serializers.CharField()
     rate_hz_est = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
     clinician_notes = serializers.CharField()
+    clinician_reviewed = serializers.BooleanField()
     reviewed_at = serializers.DateTimeField(allow_null=True)
     next_step_advice = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -234,6 +238,14 @@ def _episode_input_fields() -> dict:
             min_value=0, max_value=1000, required=False, allow_null=True
         ),
         "notes": serializers.CharField(required=False, allow_blank=True, max_length=4000),
+        "temperature_c": serializers.DecimalField(
+            max_digits=3,
+            decimal_places=1,
+            min_value=TEMPERATURE_MIN_C,
+            max_value=TEMPERATURE_MAX_C,
+            required=False,
+            allow_null=True,
+        ),
     }
     for name, vocabulary in EPISODE_CHOICE_FIELDS.items():
         fields[name] = serializers.ChoiceField(

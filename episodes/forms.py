@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from episodes.models import (
+    TEMPERATURE_MAX_C,
+    TEMPERATURE_MIN_C,
     AfterEvent,
     Associated,
     Autonomic,
@@ -108,6 +110,16 @@ class EpisodeLogForm(forms.Form):
     consciousness = _question(Consciousness, "Was your baby responding to you during it?")
     after_event = _question(AfterEvent, "How was your baby just afterwards?")
     associated = _checklist(Associated, "Have you noticed any of these lately?")
+    temperature_c = forms.DecimalField(
+        label="Your baby's temperature, if you measured it (°C)",
+        help_text="Leave it empty if you did not measure it.",
+        max_digits=3,
+        decimal_places=1,
+        min_value=TEMPERATURE_MIN_C,
+        max_value=TEMPERATURE_MAX_C,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+    )
     notes = forms.CharField(
         label="Anything else you want to tell us?",
         required=False,
@@ -140,6 +152,7 @@ class EpisodeLogForm(forms.Form):
                 "consciousness",
                 "after_event",
                 "associated",
+                "temperature_c",
             ),
             "notes",
         )

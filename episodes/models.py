@@ -41,6 +41,8 @@ class MovementType(models.TextChoices):
         "Sudden bend or stretch (a crunch, head drop, arms up)",
     )
     SHUDDERING = "shuddering", "Shuddering or shivering"
+    PEDALLING_OR_BOXING = "pedalling_or_boxing", "Legs cycling or arms boxing"
+    ORAL_AUTOMATISMS = "oral_automatisms", "Chewing, sucking or lip-smacking over and over"
     UNSPECIFIED_JERKING = "unspecified_jerking", "Jerking, not sure which kind"
 
 
@@ -135,6 +137,11 @@ class Associated(models.TextChoices):
     STRIDOR = "stridor", "Noisy, high-pitched breathing"
     RESPIRATORY_DIFFICULTY = "respiratory_difficulty", "Hard to breathe"
     FAILURE_TO_THRIVE = "failure_to_thrive", "Not gaining weight"
+    HIGH_PITCHED_CRY = "high_pitched_cry", "A high-pitched cry"
+    INCONSOLABLE_CRYING = "inconsolable_crying", "Cannot be settled"
+    VOMITING = "vomiting", "Vomiting"
+    JAUNDICE = "jaundice", "Yellow skin or eyes"
+    ARCHING_OR_OPISTHOTONUS = "arching_or_opisthotonus", "Arches the back"
 
 
 # Single-answer fields and their vocabularies; the list fields are validated by the service.
@@ -153,6 +160,8 @@ EPISODE_CHOICE_FIELDS = {
     "after_event": AfterEvent,
 }
 EPISODE_LIST_FIELDS = {"autonomic": Autonomic, "associated": Associated}
+# A temperature outside this range is a typing error, not a baby.
+TEMPERATURE_MIN_C, TEMPERATURE_MAX_C = 30, 43
 
 
 def _choice_field(vocabulary, verbose_name: str) -> models.CharField:
@@ -201,6 +210,9 @@ class Episode(BaseModel):
     consciousness = _choice_field(Consciousness, "consciousness")
     after_event = _choice_field(AfterEvent, "after the event")
     associated = models.JSONField(default=list, blank=True)
+    temperature_c = models.DecimalField(
+        "temperature (°C)", max_digits=3, decimal_places=1, null=True, blank=True
+    )
     notes = models.TextField(blank=True)
 
     # Clinician-only, set after watching the video (episode_clinician_review).
@@ -209,6 +221,9 @@ class Episode(BaseModel):
         "estimated rate (Hz)", max_digits=4, decimal_places=1, null=True, blank=True
     )
     clinician_notes = models.TextField(blank=True)
+    # Set by the clinician's review when it rates the oscillation or the rate from the video: the
+    # engine then trusts those readings over the caregiver's answers (criteria 0b, I4).
+    clinician_reviewed = models.BooleanField(default=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -230,6 +245,17 @@ class Episode(BaseModel):
                 condition=models.Q(rate_hz_est__isnull=True)
                 | models.Q(rate_hz_est__gte=0, rate_hz_est__lte=30),
                 name="episode_rate_hz_plausible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(temperature_c__isnull=True)
+                | models.Q(
+                    temperature_c__gte=TEMPERATURE_MIN_C, temperature_c__lte=TEMPERATURE_MAX_C
+                ),
+                name="episode_temperature_plausible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(clinician_reviewed=False) | models.Q(reviewed_at__isnull=False),
+                name="episode_clinician_reviewed_has_review",
             ),
         ]
 

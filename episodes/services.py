@@ -49,7 +49,12 @@ from episodes.models import (
 )
 from episodes.sandbox import SandboxError, SandboxLimitExceeded, run_limited
 from patients.models import Infant
-from patients.services import NEW_EPISODE, infant_record_audit, infant_request_assessment
+from patients.services import (
+    CLINICIAN_REQUEST,
+    NEW_EPISODE,
+    infant_record_audit,
+    infant_request_assessment,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +63,7 @@ EPISODE_ANSWER_FIELDS = (
     *EPISODE_CHOICE_FIELDS,
     "episodes_per_day",
     *EPISODE_LIST_FIELDS,
+    "temperature_c",
     "notes",
 )
 # A phone's clock may run a little ahead of the server's.
@@ -143,10 +149,13 @@ def episode_clinician_review(
     request=None,
     channel: AuditChannel = AuditChannel.API,
 ) -> Episode:
-    """A clinician's reading of the video; the caregiver's own answers are left as reported."""
+    """A clinician's reading of the video; the caregiver's own answers are left as reported. A
+    rated oscillation or rate marks the episode clinician-reviewed, so the engine trusts the
+    reading over the caregiver's answers, and the infant is re-assessed."""
     episode.oscillation = oscillation or ""
     episode.rate_hz_est = rate_hz_est
     episode.clinician_notes = clinician_notes or ""
+    episode.clinician_reviewed = bool(episode.oscillation) or rate_hz_est is not None
     episode.reviewed_by = reviewed_by
     episode.reviewed_at = timezone.now()
     episode.full_clean()
@@ -155,10 +164,14 @@ def episode_clinician_review(
             "oscillation",
             "rate_hz_est",
             "clinician_notes",
+            "clinician_reviewed",
             "reviewed_by",
             "reviewed_at",
             "updated_at",
         ]
+    )
+    infant_request_assessment(
+        infant=episode.infant, trigger=CLINICIAN_REQUEST, requested_by=reviewed_by
     )
     infant_record_audit(
         actor=reviewed_by,

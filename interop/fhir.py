@@ -20,9 +20,11 @@ ORDERED_TEST_SYSTEM = f"{LOCAL_CODE_SYSTEM}/ordered-test"
 STUDY_INTERPRETATION_SYSTEM = f"{LOCAL_CODE_SYSTEM}/study-interpretation"
 CAUSE_SYSTEM = f"{LOCAL_CODE_SYSTEM}/cause"
 TRIAGE_SYSTEM = f"{LOCAL_CODE_SYSTEM}/triage"
+SUPPORT_SYSTEM = f"{LOCAL_CODE_SYSTEM}/support"
 RULESET_SYSTEM = f"{LOCAL_CODE_SYSTEM}/ruleset"
 FOLLOW_UP_SYSTEM = f"{LOCAL_CODE_SYSTEM}/follow-up-kind"
 RULESET_DIGEST_EXTENSION = f"{LOCAL_BASE}/StructureDefinition/ruleset-digest"
+TRIAGE_EXTENSION = f"{LOCAL_BASE}/StructureDefinition/triage"
 BIRTH_WEIGHT_EXTENSION = f"{LOCAL_BASE}/StructureDefinition/birth-weight"
 GESTATIONAL_AGE_EXTENSION = f"{LOCAL_BASE}/StructureDefinition/gestational-age"
 
@@ -65,6 +67,7 @@ UCUM_TO_ENGINE_UNIT = {
     "ng/mL": "ng/mL",
     "nmol/L": "nmol/L",
     "U/L": "U/L",
+    "umol/L": "umol/L",
 }
 ENGINE_UNIT_TO_UCUM = {engine: ucum for ucum, engine in UCUM_TO_ENGINE_UNIT.items()}
 # Birth weight and gestational age: accepted UCUM units and the factor to grams / days.
@@ -129,7 +132,9 @@ STUDY_SECTION = {
     "eeg": ("EN", "Electroneuro (EEG, EMG, EP, PSG)"),
     "video_eeg": ("EN", "Electroneuro (EEG, EMG, EP, PSG)"),
     "mri_brain": ("RAD", "Radiology"),
+    "cranial_ultrasound": ("RUS", "Radiology ultrasound"),
     "critical_sample": ("LAB", "Laboratory"),
+    "infection_workup": ("MB", "Microbiology"),
 }
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 from fpdf import FPDF
 
+from assessments.explanations import assessment_explanation
 from assessments.models import Assessment
 from episodes.models import Episode
 from patients.models import Guardianship, Infant
@@ -97,7 +98,7 @@ def referral_letter_pdf(*, infant: Infant, author) -> bytes:
     pdf.line_text(
         f"Gestation at birth: {infant.gestational_weeks}+{infant.gestational_days} weeks; "
         f"birth weight: {infant.birth_weight_g} g; "
-        f"neurological examination: {infant.get_neuro_exam_display()}"
+        f"neurological examination: {infant.neuro_exam_display}"
     )
     caregivers = [
         f"{g.caregiver.get_full_name()} ({g.get_relationship_display()}), "
@@ -131,11 +132,21 @@ def referral_letter_pdf(*, infant: Infant, author) -> bytes:
         )
         if infant.current_triage and infant.current_triage != assessment.triage:
             pdf.line_text(f"Current standing (after review): {infant.current_triage_label}")
-        pdf.line_text(f"Rules fired: {', '.join(assessment.triage_rules) or 'none'}")
-        pdf.line_text("Red flags:")
-        pdf.bullets(assessment.red_flags, empty="No red flags.")
-        pdf.line_text("Differential:")
-        pdf.bullets([f"{row['label']}: {row['percent']}%" for row in assessment.differential[:4]])
+        explanation = assessment_explanation(assessment)
+        pdf.line_text("Why this triage:")
+        pdf.bullets(explanation.rule_lines, empty="No rule fired.")
+        if explanation.red_flags_split_by_time:
+            pdf.line_text("Red flags now:")
+            pdf.bullets([f.plain_text for f in explanation.red_flags_current], empty="None now.")
+            pdf.line_text("Past red flags (history):")
+            pdf.bullets([f.plain_text for f in explanation.red_flags_history], empty="None.")
+        else:
+            pdf.line_text("Red flags (not separated by time in this ruleset):")
+            pdf.bullets([f.plain_text for f in explanation.red_flags_current], empty="None.")
+        pdf.line_text("Causes, with how well the case supports them (not probabilities):")
+        pdf.bullets([f"{row.label}: {row.support_label.lower()}" for row in explanation.leading])
+        pdf.line_text("Still to find out:")
+        pdf.bullets([q.text for q in explanation.missing_information], empty="Nothing.")
 
     pdf.heading("Results")
     results = Result.objects.filter(infant=infant).select_related("order").order_by("collected_at")

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.engine import lab_thresholds
-from assessments.models import Assessment, Cause, Triage
+from assessments.explanations import Explanation, assessment_explanations
+from assessments.models import Assessment, Triage
 from episodes.models import (
     EPISODE_CHOICE_FIELDS,
     EPISODE_LIST_FIELDS,
@@ -505,29 +506,48 @@ def _task(builder: _BundleBuilder, task: FollowUpTask) -> None:
 # Assessments --------------------------------------------------------------------------------------
 
 
-def _risk_assessment(builder: _BundleBuilder, assessment: Assessment, basis: list[dict]) -> None:
-    causes = dict(Cause.choices)
+def _risk_assessment(
+    builder: _BundleBuilder, assessment: Assessment, explanation: Explanation, basis: list[dict]
+) -> None:
+    """The differential as predictions whose qualitative risk is the support word (the engine's
+    score orders causes; it is not a probability, so no probability is sent)."""
     triage_label = dict(Triage.choices).get(assessment.triage, assessment.triage)
-    qualitative = fhir.concept(fhir.TRIAGE_SYSTEM, assessment.triage, triage_label)
     predictions = []
-    for row in assessment.result.get("differential", []):
+    for row in explanation.differential:
         prediction = {
-            "outcome": fhir.concept(fhir.CAUSE_SYSTEM, row["cause"], causes.get(row["cause"], "")),
-            "probabilityDecimal": row["score"],
-            "qualitativeRisk": qualitative,
+            "outcome": fhir.concept(fhir.CAUSE_SYSTEM, row.cause, row.label),
+            "qualitativeRisk": fhir.concept(fhir.SUPPORT_SYSTEM, row.support, row.support_label),
         }
-        reasons = [*row.get("for", []), *(f"against: {text}" for text in row.get("against", []))]
+        reasons = [
+            *(item.plain_text for item in row.criteria_for),
+            *(f"against: {item.plain_text}" for item in row.criteria_against),
+        ]
         if reasons:
             prediction["rationale"] = "; ".join(reasons)
         predictions.append(prediction)
-    notes = [f"Triage: {triage_label} (rules {', '.join(assessment.triage_rules) or 'none'})."]
-    notes.extend(f"Red flag: {text}" for text in assessment.red_flags)
-    if assessment.recommended_tests:
-        notes.append(f"Recommended tests: {', '.join(assessment.recommended_tests)}.")
+    rules = "; ".join(explanation.rule_lines) or "none"
+    notes = [f"Triage: {triage_label} (rules: {rules})."]
+    if explanation.red_flags_split_by_time:
+        notes.extend(f"Red flag now: {item.plain_text}" for item in explanation.red_flags_current)
+        notes.extend(
+            f"Past red flag (history): {item.plain_text}" for item in explanation.red_flags_history
+        )
+    else:
+        notes.extend(f"Red flag: {item.plain_text}" for item in explanation.red_flags_current)
+    notes.extend(f"Still to find out: {q.text}" for q in explanation.missing_information)
+    if explanation.recommended_tests:
+        tests = ", ".join(test.label for test in explanation.recommended_tests)
+        notes.append(f"Recommended tests: {tests}.")
     resource = {
         "resourceType": "RiskAssessment",
         "extension": [
-            {"url": fhir.RULESET_DIGEST_EXTENSION, "valueString": assessment.ruleset_digest}
+            {"url": fhir.RULESET_DIGEST_EXTENSION, "valueString": assessment.ruleset_digest},
+            {
+                "url": fhir.TRIAGE_EXTENSION,
+                "valueCodeableConcept": fhir.concept(
+                    fhir.TRIAGE_SYSTEM, assessment.triage, triage_label
+                ),
+            },
         ],
         "status": "final",
         "method": fhir.concept(
@@ -579,13 +599,15 @@ def infant_fhir_bundle(*, infant: Infant, request=None) -> dict:
             _appointment(builder, appointment)
     for task in FollowUpTask.objects.filter(infant=infant).select_related("assignee"):
         _task(builder, task)
-    for assessment in Assessment.objects.for_infant(infant).order_by("created_at", "id"):
+    assessments = list(Assessment.objects.for_infant(infant).order_by("created_at", "id"))
+    explanations = assessment_explanations(assessments)
+    for assessment in assessments:
         basis = [
             _ref(item.uuid)
             for item in (*episodes, *results)
             if item.created_at <= assessment.created_at
         ]
-        _risk_assessment(builder, assessment, basis)
+        _risk_assessment(builder, assessment, explanations[assessment.pk], basis)
     now = timezone.now()
     return {
         "resourceType": "Bundle",

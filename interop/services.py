@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
-from assessments.engine.vocabulary import UNITS_BY_TEST
 from assessments.models import AssessmentTrigger
 from assessments.services import assessment_request
 from clinics.models import AuditAction, AuditChannel, Clinic, User
@@ -220,7 +219,7 @@ def _observation(plan: _Plan, resource: dict, path: str, errors: list[dict]) -> 
         )
         return
     test = tests[known[0][1]]
-    engine_units = [code for code, _ in UNITS_BY_TEST[TEST_CATALOGUE[test].engine_code]]
+    engine_units = TEST_CATALOGUE[test].units
     factors = {fhir.ENGINE_UNIT_TO_UCUM[unit]: 1.0 for unit in engine_units}
     quantity = resource.get("valueQuantity") or {}
     value = _quantity(resource, path, factors, errors)

@@ -23,14 +23,21 @@ from clinics.throttles import CaregiverWriteThrottle
 from patients.models import (
     FamilyHistory,
     Feeding,
+    Fontanelle,
+    Head,
     Infant,
     MaternalDiabetes,
+    MaternalDrug,
+    MedicationDrug,
+    MedicationResponse,
     Milestone,
     MilestoneEntry,
     MilestoneStatus,
     NeuroExam,
     Relationship,
     Sex,
+    SizeForGestationalAge,
+    SkinSign,
 )
 from patients.selectors import infant_development_status, infants_visible_to
 from patients.services import (
@@ -72,6 +79,35 @@ class InfantFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
+class CodeListField(serializers.ListField):
+    """A list of vocabulary codes. One code alone is read as a list of one (the neurological
+    examination was a single value before); for maternal drug exposure the older yes/no is
+    read as ["other"] or [], as the engine's contract reads it."""
+
+    def __init__(self, *, vocabulary, accepts_yes_no: bool = False, **kwargs):
+        self.accepts_yes_no = accepts_yes_no
+        kwargs.setdefault("default", list)
+        super().__init__(child=serializers.ChoiceField(choices=vocabulary.choices), **kwargs)
+
+    def to_internal_value(self, data):
+        if self.accepts_yes_no and isinstance(data, bool):
+            data = ["other"] if data else []
+        elif isinstance(data, str):
+            data = [data]
+        values = super().to_internal_value(data)
+        if len(set(values)) != len(values):
+            raise ValidationError("Each code may appear once.")
+        return values
+
+
+class MedicationSerializer(serializers.Serializer):
+    drug = serializers.ChoiceField(choices=MedicationDrug.choices)
+    given_at = serializers.DateTimeField(help_text="When the dose was given (ISO 8601).")
+    response = serializers.ChoiceField(
+        choices=MedicationResponse.choices, default=MedicationResponse.UNKNOWN
+    )
+
+
 class InfantOutputSerializer(FastOutputMixin, serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     mrn = serializers.CharField()
@@ -87,10 +123,15 @@ class InfantOutputSerializer(FastOutputMixin, serializers.Serializer):
     feeding = serializers.CharField()
     maternal_hyperparathyroidism = serializers.BooleanField()
     maternal_vitamin_d_deficiency = serializers.BooleanField()
-    maternal_drug_exposure = serializers.BooleanField()
+    maternal_drug_exposure = serializers.ListField(child=serializers.CharField())
     maternal_drug_details = serializers.CharField()
+    size_for_gestational_age = serializers.CharField()
+    skin_signs = serializers.ListField(child=serializers.CharField())
+    head = serializers.CharField()
+    fontanelle = serializers.CharField()
     family_history = serializers.ListField(child=serializers.CharField())
-    neuro_exam = serializers.CharField()
+    neuro_exam = serializers.ListField(child=serializers.CharField())
+    medications = serializers.ListField(child=serializers.DictField())
     age_days = serializers.IntegerField()
     age_hours = serializers.FloatField()
     corrected_age_days = serializers.IntegerField(allow_null=True)
@@ -116,18 +157,31 @@ class InfantInputSerializer(serializers.Serializer):
     feeding = serializers.ChoiceField(choices=Feeding.choices, allow_blank=True, default="")
     maternal_hyperparathyroidism = serializers.BooleanField(default=False)
     maternal_vitamin_d_deficiency = serializers.BooleanField(default=False)
-    maternal_drug_exposure = serializers.BooleanField(default=False)
+    maternal_drug_exposure = CodeListField(vocabulary=MaternalDrug, accepts_yes_no=True)
     maternal_drug_details = serializers.CharField(max_length=200, allow_blank=True, default="")
-    family_history = serializers.ListField(
-        child=serializers.ChoiceField(choices=FamilyHistory.choices), default=list
+    size_for_gestational_age = serializers.ChoiceField(
+        choices=SizeForGestationalAge.choices, allow_blank=True, default=""
     )
-    neuro_exam = serializers.ChoiceField(choices=NeuroExam.choices, default=NeuroExam.NOT_DONE)
+    skin_signs = CodeListField(vocabulary=SkinSign)
+    head = serializers.ChoiceField(choices=Head.choices, allow_blank=True, default="")
+    fontanelle = serializers.ChoiceField(choices=Fontanelle.choices, allow_blank=True, default="")
+    family_history = CodeListField(vocabulary=FamilyHistory)
+    neuro_exam = CodeListField(
+        vocabulary=NeuroExam, help_text="Findings; an empty list means not examined."
+    )
+    medications = MedicationSerializer(many=True, default=list)
 
     def __init__(self, *args, clinic=None, **kwargs):
         super().__init__(*args, **kwargs)
         if clinic is not None:
             # Naive birth times are clock times in the clinic, as on the registration page.
             self.fields["born_at"].timezone = ZoneInfo(clinic.time_zone)
+            self.fields["medications"].child.fields["given_at"].timezone = ZoneInfo(
+                clinic.time_zone
+            )
+
+    def validate_medications(self, doses):
+        return [{**dose, "given_at": dose["given_at"].isoformat()} for dose in doses]
 
 
 class InfantListApi(generics.ListAPIView):

@@ -27,7 +27,7 @@ INFANTS = [
     (40 * 24, (36, 1), 2180, "none", "formula", {}),
     (6, (39, 4), 3900, "gestational", "breast", {}),
     (30, (34, 2), 2100, "pre_existing", "mixed", {}),
-    (60, (40, 0), 3450, "none", "formula", {"maternal_drug_exposure": True,
+    (60, (40, 0), 3450, "none", "formula", {"maternal_drug_exposure": ["ssri_snri"],
                                             "maternal_drug_details": "SSRI"}),
     (5 * 24, (38, 5), 3200, "none", "formula", {"maternal_vitamin_d_deficiency": True}),
     (9 * 24, (41, 1), 4300, "gestational", "formula", {}),

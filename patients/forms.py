@@ -1,3 +1,4 @@
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from crispy_forms.helper import FormHelper
@@ -5,6 +6,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 
 from clinics.forms import NewAccountForm
 from clinics.models import Clinic, Role, User
@@ -12,9 +14,14 @@ from patients.models import (
     DevelopmentStatus,
     FamilyHistory,
     Infant,
+    MaternalDrug,
+    MedicationDrug,
+    MedicationResponse,
     Milestone,
     MilestoneStatus,
+    NeuroExam,
     Relationship,
+    SkinSign,
 )
 from patients.services import birth_datetime
 
@@ -30,10 +37,20 @@ INFANT_MODEL_FIELDS = [
     "feeding",
     "maternal_hyperparathyroidism",
     "maternal_vitamin_d_deficiency",
-    "maternal_drug_exposure",
     "maternal_drug_details",
-    "neuro_exam",
+    "size_for_gestational_age",
+    "head",
+    "fontanelle",
 ]
+# The list fields, edited as checkboxes.
+INFANT_CHECKLISTS = {
+    "maternal_drug_exposure": (MaternalDrug, "Maternal drug exposure in pregnancy"),
+    "skin_signs": (SkinSign, "Skin signs"),
+    "neuro_exam": (NeuroExam, "Neurological examination findings"),
+    "family_history": (FamilyHistory, "Family history"),
+}
+# Rows for medications given: every recorded dose and this many empty rows for new ones.
+EMPTY_MEDICATION_ROWS = 2
 
 
 def _helper(submit_label: str, *layout) -> FormHelper:
@@ -83,9 +100,6 @@ class InfantForm(ServiceErrorsMixin, forms.Form):
     born_time = forms.TimeField(
         label="Time of birth", widget=forms.TimeInput(attrs={"type": "time"})
     )
-    family_history = forms.MultipleChoiceField(
-        choices=FamilyHistory.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
     assigned_clinician = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -95,17 +109,64 @@ class InfantForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, clinic: Clinic, infant: Infant | None = None, **kwargs):
         self.clinic = clinic
+        self.zone = ZoneInfo(clinic.time_zone)
+        doses = list(infant.medications) if infant is not None else []
+        self.medication_rows = len(doses) + EMPTY_MEDICATION_ROWS
         if infant is not None:
-            local_birth = infant.born_at.astimezone(ZoneInfo(clinic.time_zone))
+            local_birth = infant.born_at.astimezone(self.zone)
             kwargs["initial"] = {
                 **{name: getattr(infant, name) for name in INFANT_MODEL_FIELDS},
-                "family_history": infant.family_history,
+                **{name: list(getattr(infant, name)) for name in INFANT_CHECKLISTS},
                 "assigned_clinician": infant.assigned_clinician_id,
                 "born_date": local_birth.date(),
                 "born_time": local_birth.time().replace(second=0, microsecond=0),
             }
+            for row, dose in enumerate(doses):
+                given = datetime.fromisoformat(dose["given_at"]).astimezone(self.zone)
+                kwargs["initial"].update(
+                    {
+                        f"medication_{row}_drug": dose["drug"],
+                        f"medication_{row}_given_at": given.strftime("%Y-%m-%dT%H:%M"),
+                        f"medication_{row}_response": dose["response"],
+                    }
+                )
         super().__init__(*args, **kwargs)
         self.fields.update(forms.fields_for_model(Infant, fields=INFANT_MODEL_FIELDS))
+        for name, (vocabulary, label) in INFANT_CHECKLISTS.items():
+            self.fields[name] = forms.MultipleChoiceField(
+                label=label,
+                choices=vocabulary.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        self.fields["neuro_exam"].help_text = "Leave all unticked when not examined."
+        medication_layout = []
+        for row in range(self.medication_rows):
+            self.fields[f"medication_{row}_drug"] = forms.ChoiceField(
+                label="Drug", choices=[("", "-"), *MedicationDrug.choices], required=False
+            )
+            self.fields[f"medication_{row}_given_at"] = forms.DateTimeField(
+                label="Given at",
+                required=False,
+                widget=forms.DateTimeInput(
+                    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+                ),
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                help_text=f"Clinic time ({clinic.time_zone}).",
+            )
+            self.fields[f"medication_{row}_response"] = forms.ChoiceField(
+                label="What the movements did",
+                choices=MedicationResponse.choices,
+                initial=MedicationResponse.UNKNOWN,
+                required=False,
+            )
+            medication_layout.append(
+                Row(
+                    Column(f"medication_{row}_drug"),
+                    Column(f"medication_{row}_given_at"),
+                    Column(f"medication_{row}_response"),
+                )
+            )
         self.fields["born_time"].help_text = f"Clinic time ({clinic.time_zone})."
         # Only this clinic's clinicians can follow its infants.
         self.fields["assigned_clinician"].queryset = (
@@ -134,20 +195,56 @@ class InfantForm(ServiceErrorsMixin, forms.Form):
             ),
             Fieldset(
                 "Risk context",
-                Row(Column("maternal_diabetes"), Column("feeding")),
+                Row(
+                    Column("maternal_diabetes"),
+                    Column("feeding"),
+                    Column("size_for_gestational_age"),
+                ),
                 "maternal_hyperparathyroidism",
                 "maternal_vitamin_d_deficiency",
                 "maternal_drug_exposure",
                 "maternal_drug_details",
                 "family_history",
-                "neuro_exam",
             ),
+            Fieldset(
+                "Examination",
+                "neuro_exam",
+                Row(Column("head"), Column("fontanelle")),
+                "skin_signs",
+            ),
+            Fieldset("Medications given, and what the movements did", *medication_layout),
             Fieldset("Care team", "assigned_clinician"),
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        for row in range(self.medication_rows):
+            drug = cleaned.get(f"medication_{row}_drug")
+            if drug and not cleaned.get(f"medication_{row}_given_at"):
+                self.add_error(f"medication_{row}_given_at", "When was it given?")
+        return cleaned
+
+    def _medications(self) -> list[dict]:
+        doses = []
+        for row in range(self.medication_rows):
+            drug = self.cleaned_data.get(f"medication_{row}_drug")
+            if not drug:
+                continue
+            wall_time = timezone.make_naive(self.cleaned_data[f"medication_{row}_given_at"])
+            doses.append(
+                {
+                    "drug": drug,
+                    "given_at": timezone.make_aware(wall_time, self.zone).isoformat(),
+                    "response": self.cleaned_data[f"medication_{row}_response"]
+                    or MedicationResponse.UNKNOWN.value,
+                }
+            )
+        return doses
+
     def service_fields(self) -> dict:
         data = {name: self.cleaned_data[name] for name in INFANT_MODEL_FIELDS}
-        data["family_history"] = list(self.cleaned_data["family_history"])
+        data.update({name: list(self.cleaned_data[name]) for name in INFANT_CHECKLISTS})
+        data["medications"] = self._medications()
         data["assigned_clinician"] = self.cleaned_data["assigned_clinician"]
         data["born_at"] = birth_datetime(
             self.clinic, self.cleaned_data["born_date"], self.cleaned_data["born_time"]

@@ -44,16 +44,92 @@ class FamilyHistory(models.TextChoices):
     NEONATAL_SEIZURES = "neonatal_seizures", "Neonatal seizures"
     EPILEPSY = "epilepsy", "Epilepsy"
     STARTLE_DISORDER = "startle_disorder", "Startle disorder (hyperekplexia)"
+    TUBEROUS_SCLEROSIS = "tuberous_sclerosis", "Tuberous sclerosis"
+    CONSANGUINITY = "consanguinity", "Parents are blood relatives"
     OTHER = "other", "Other neurological condition"
 
 
 class NeuroExam(models.TextChoices):
+    """Findings of the neurological examination; several may be recorded at once."""
+
     NORMAL = "normal", "Normal"
-    ABNORMAL_TONE = "abnormal_tone", "Abnormal tone"
+    HYPERTONIA = "hypertonia", "Increased tone (hypertonia)"
+    HYPOTONIA = "hypotonia", "Reduced tone (hypotonia)"
+    # Ruleset 1.0.0's single value, kept so records made before the list still mean what they said.
+    ABNORMAL_TONE = "abnormal_tone", "Abnormal tone (direction not recorded)"
     FOCAL_DEFICIT = "focal_deficit", "Focal deficit"
     EXAGGERATED_NOSE_TAP_STARTLE = "exaggerated_nose_tap_startle", "Exaggerated nose-tap startle"
     ABNORMAL_OTHER = "abnormal_other", "Other abnormal finding"
     NOT_DONE = "not_done", "Not done"
+
+
+class MaternalDrug(models.TextChoices):
+    OPIOIDS = "opioids", "Opioids"
+    METHADONE_OR_BUPRENORPHINE = "methadone_or_buprenorphine", "Methadone or buprenorphine"
+    BENZODIAZEPINES = "benzodiazepines", "Benzodiazepines"
+    SSRI_SNRI = "ssri_snri", "SSRI or SNRI antidepressants"
+    STIMULANTS = "stimulants", "Stimulants (cocaine, amphetamines)"
+    ALCOHOL = "alcohol", "Alcohol"
+    NICOTINE = "nicotine", "Nicotine"
+    OTHER = "other", "Other drug"
+
+
+class SizeForGestationalAge(models.TextChoices):
+    SGA = "sga", "Small for gestational age"
+    AGA = "aga", "Appropriate for gestational age"
+    LGA = "lga", "Large for gestational age"
+
+
+class SkinSign(models.TextChoices):
+    HYPOMELANOTIC_MACULES = "hypomelanotic_macules", "Pale (hypomelanotic) patches"
+    CAFE_AU_LAIT_MACULES = "cafe_au_lait_macules", "Cafe-au-lait patches"
+    FACIAL_ANGIOFIBROMAS = "facial_angiofibromas", "Facial angiofibromas"
+    PORT_WINE_STAIN = "port_wine_stain", "Port-wine stain"
+    OTHER = "other", "Other skin sign"
+
+
+class Head(models.TextChoices):
+    NORMAL = "normal", "Normal size"
+    MICROCEPHALY = "microcephaly", "Small head (microcephaly)"
+    MACROCEPHALY = "macrocephaly", "Large head (macrocephaly)"
+    RAPIDLY_GROWING = "rapidly_growing", "Head growing fast"
+
+
+class Fontanelle(models.TextChoices):
+    NORMAL = "normal", "Normal (soft, flat)"
+    BULGING = "bulging", "Bulging"
+    SUNKEN = "sunken", "Sunken"
+
+
+class MedicationDrug(models.TextChoices):
+    BENZODIAZEPINE = "benzodiazepine", "Benzodiazepine"
+    PHENOBARBITAL = "phenobarbital", "Phenobarbital"
+    LEVETIRACETAM = "levetiracetam", "Levetiracetam"
+    PHENYTOIN = "phenytoin", "Phenytoin"
+    DEXTROSE = "dextrose", "Dextrose"
+    CALCIUM = "calcium", "Calcium"
+    MAGNESIUM = "magnesium", "Magnesium"
+    PYRIDOXINE = "pyridoxine", "Pyridoxine"
+    OTHER = "other", "Other"
+
+
+class MedicationResponse(models.TextChoices):
+    STOPPED = "stopped", "Movements stopped"
+    REDUCED = "reduced", "Movements reduced"
+    NO_CHANGE = "no_change", "No change"
+    WORSE = "worse", "Got worse"
+    UNKNOWN = "unknown", "Not known"
+
+
+# The infant's list fields and their vocabularies: the service refuses an unknown code naming the
+# field, and PostgreSQL refuses it again (patients migration 0006).
+INFANT_LIST_FIELDS = {
+    "maternal_drug_exposure": MaternalDrug,
+    "skin_signs": SkinSign,
+    "neuro_exam": NeuroExam,
+    "family_history": FamilyHistory,
+}
+MEDICATION_FIELDS = {"drug": MedicationDrug, "response": MedicationResponse}
 
 
 class DevelopmentStatus(models.TextChoices):
@@ -129,15 +205,21 @@ class Infant(BaseModel):
     feeding = models.CharField(max_length=32, choices=Feeding.choices, blank=True)
     maternal_hyperparathyroidism = models.BooleanField(default=False)
     maternal_vitamin_d_deficiency = models.BooleanField(default=False)
-    maternal_drug_exposure = models.BooleanField(default=False)
+    # Lists of codes (empty = none known); the engine reads them as given (contract 2).
+    maternal_drug_exposure = models.JSONField(default=list, blank=True)
     maternal_drug_details = models.CharField(max_length=200, blank=True)
-    family_history = models.JSONField(default=list, blank=True)
-    neuro_exam = models.CharField(
-        "neurological examination",
-        max_length=32,
-        choices=NeuroExam.choices,
-        default=NeuroExam.NOT_DONE,
+    size_for_gestational_age = models.CharField(
+        max_length=4, choices=SizeForGestationalAge.choices, blank=True
     )
+    skin_signs = models.JSONField(default=list, blank=True)
+    head = models.CharField(max_length=16, choices=Head.choices, blank=True)
+    fontanelle = models.CharField(max_length=8, choices=Fontanelle.choices, blank=True)
+    family_history = models.JSONField(default=list, blank=True)
+    neuro_exam = models.JSONField(
+        "neurological examination", default=list, blank=True, help_text="Empty: not examined."
+    )
+    # [{"drug": MedicationDrug, "given_at": ISO 8601 time, "response": MedicationResponse}]
+    medications = models.JSONField("medications given", default=list, blank=True)
     # A clinician's judgement of development; when blank, the milestone log decides.
     development_status_override = models.CharField(
         max_length=32, choices=DevelopmentStatus.choices, blank=True
@@ -191,6 +273,19 @@ class Infant(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(maternal_diabetes__in=MaternalDiabetes.values),
                 name="infant_maternal_diabetes_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    size_for_gestational_age__in=[*SizeForGestationalAge.values, ""]
+                ),
+                name="infant_size_for_gestational_age_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(head__in=[*Head.values, ""]), name="infant_head_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fontanelle__in=[*Fontanelle.values, ""]),
+                name="infant_fontanelle_valid",
             ),
             models.CheckConstraint(
                 # A clinician's override of the development status always carries a reason.
@@ -311,11 +406,44 @@ class Infant(BaseModel):
         if self.maternal_vitamin_d_deficiency:
             factors.append("Maternal vitamin D deficiency")
         if self.maternal_drug_exposure:
-            detail = f": {self.maternal_drug_details}" if self.maternal_drug_details else ""
-            factors.append(f"Maternal drug exposure{detail}")
-        labels = dict(FamilyHistory.choices)
-        factors.extend(f"Family history: {labels.get(code, code)}" for code in self.family_history)
+            drugs = ", ".join(_labels(MaternalDrug, self.maternal_drug_exposure))
+            detail = f"; {self.maternal_drug_details}" if self.maternal_drug_details else ""
+            factors.append(f"Maternal drug exposure: {drugs}{detail}")
+        if self.size_for_gestational_age in (SizeForGestationalAge.SGA, SizeForGestationalAge.LGA):
+            factors.append(self.get_size_for_gestational_age_display())
+        factors.extend(f"Family history: {label}" for label in self.family_history_labels)
         return factors
+
+    @property
+    def family_history_labels(self) -> list[str]:
+        return _labels(FamilyHistory, self.family_history)
+
+    @property
+    def neuro_exam_display(self) -> str:
+        return ", ".join(_labels(NeuroExam, self.neuro_exam)) or NeuroExam.NOT_DONE.label
+
+    @property
+    def skin_signs_display(self) -> str:
+        return ", ".join(_labels(SkinSign, self.skin_signs))
+
+    @property
+    def medications_display(self) -> list[str]:
+        """One line per dose given: drug, when, and what it did to the movements."""
+        drugs, responses = dict(MedicationDrug.choices), dict(MedicationResponse.choices)
+        lines = []
+        for dose in self.medications:
+            given = timezone.datetime.fromisoformat(dose["given_at"])
+            hours = round((given - self.born_at).total_seconds() / 3600)
+            lines.append(
+                f"{drugs.get(dose['drug'], dose['drug'])} at {hours} h of age: "
+                f"{responses.get(dose['response'], dose['response']).lower()}"
+            )
+        return lines
+
+
+def _labels(vocabulary, codes) -> list[str]:
+    labels = dict(vocabulary.choices)
+    return [labels.get(code, code) for code in codes]
 
 
 class Relationship(models.TextChoices):
@@ -462,6 +590,8 @@ class AssessmentRequest(models.Model):
     requested_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Values of assessments.models.AssessmentTrigger (which sits above this app).
     trigger = models.CharField(max_length=24)
+    # The ruleset to assess with; blank: the one new assessments use.
+    ruleset = models.CharField(max_length=20, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

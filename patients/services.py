@@ -1,5 +1,5 @@
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from celery import current_app
@@ -18,15 +18,17 @@ from clinics.services import (
     invitation_token_new,
 )
 from patients.models import (
+    INFANT_LIST_FIELDS,
+    MEDICATION_FIELDS,
     AssessmentRequest,
     DevelopmentStatus,
-    FamilyHistory,
     Guardianship,
     Infant,
     Invitation,
     Milestone,
     MilestoneEntry,
     MilestoneStatus,
+    NeuroExam,
     Relationship,
 )
 from patients.selectors import infant_development_status
@@ -46,8 +48,13 @@ INFANT_FIELDS = (
     "maternal_vitamin_d_deficiency",
     "maternal_drug_exposure",
     "maternal_drug_details",
+    "size_for_gestational_age",
+    "skin_signs",
+    "head",
+    "fontanelle",
     "family_history",
     "neuro_exam",
+    "medications",
     "assigned_clinician",
 )
 
@@ -59,18 +66,74 @@ def _validate_infant(infant: Infant) -> None:
     duplicate = Infant.objects.filter(clinic=infant.clinic, mrn=infant.mrn).exclude(pk=infant.pk)
     if infant.mrn and duplicate.exists():
         errors["mrn"] = "Another infant in this clinic already has this medical record number."
-    unknown = [code for code in infant.family_history if code not in FamilyHistory.values]
-    if unknown:
-        errors["family_history"] = (
-            f"Unknown code(s) {', '.join(map(str, unknown))}; "
-            f"allowed: {', '.join(FamilyHistory.values)}."
+    if isinstance(infant.medications, list):
+        infant.medications = [
+            {**dose, "given_at": dose["given_at"].isoformat()}
+            if isinstance(dose, dict) and isinstance(dose.get("given_at"), datetime)
+            else dose
+            for dose in infant.medications
+        ]
+    for name, vocabulary in INFANT_LIST_FIELDS.items():
+        problem = _list_problem(getattr(infant, name), vocabulary)
+        if problem:
+            errors[name] = problem
+    exclusive = {NeuroExam.NOT_DONE, NeuroExam.NORMAL} & set(infant.neuro_exam or [])
+    if not errors.get("neuro_exam") and exclusive and len(infant.neuro_exam) > 1:
+        errors["neuro_exam"] = (
+            f"'{exclusive.pop()}' cannot be recorded together with other findings."
         )
+    problem = _medications_problem(infant)
+    if problem:
+        errors["medications"] = problem
     if errors:
         raise ValidationError(errors)
     if infant.born_at is None:
         raise ValidationError({"born_at": "The date and time of birth is required."})
     infant.born_on = infant.born_at.astimezone(ZoneInfo(infant.clinic.time_zone)).date()
     infant.full_clean()
+
+
+def _list_problem(value, vocabulary) -> str:
+    """What is wrong with a list of codes, naming the allowed codes; empty when nothing is."""
+    if not isinstance(value, list):
+        return f"Must be a list of codes (empty for none); allowed: {', '.join(vocabulary.values)}."
+    unknown = [code for code in value if code not in vocabulary.values]
+    if unknown:
+        return (
+            f"Unknown code(s) {', '.join(map(str, unknown))}; "
+            f"allowed: {', '.join(vocabulary.values)}."
+        )
+    if len(set(value)) != len(value):
+        return "Each code may appear once."
+    return ""
+
+
+def _medications_problem(infant: Infant) -> str:
+    """Each dose names a drug and the response from their vocabularies and a time between birth
+    and now (ISO 8601 with its offset)."""
+    doses = infant.medications
+    if not isinstance(doses, list):
+        return "Must be a list of doses: drug, given_at, response."
+    for index, dose in enumerate(doses):
+        if not isinstance(dose, dict) or set(dose) != {"drug", "given_at", "response"}:
+            return f"Dose {index + 1}: give exactly drug, given_at and response."
+        for key, vocabulary in MEDICATION_FIELDS.items():
+            if dose[key] not in vocabulary.values:
+                return (
+                    f"Dose {index + 1}: unknown {key} {dose[key]!r}; "
+                    f"allowed: {', '.join(vocabulary.values)}."
+                )
+        try:
+            given_at = datetime.fromisoformat(str(dose["given_at"]))
+        except ValueError:
+            return f"Dose {index + 1}: given_at must be an ISO 8601 time."
+        if given_at.tzinfo is None:
+            return f"Dose {index + 1}: given_at needs its UTC offset."
+        if infant.born_at and not infant.born_at <= given_at <= timezone.now() + timedelta(
+            minutes=5
+        ):
+            return f"Dose {index + 1}: given_at must be between birth and now."
+    return ""
 
 
 def infant_record_audit(
@@ -136,6 +199,8 @@ def infant_update(
         setattr(infant, name, value)
     _validate_infant(infant)
     infant.save()
+    if ENGINE_INFANT_FIELDS.intersection(changed):
+        infant_request_assessment(infant=infant, trigger=RECORD_CHANGE, requested_by=updated_by)
     infant_record_audit(
         actor=updated_by,
         action=AuditAction.UPDATE,
@@ -223,6 +288,27 @@ ASSESS_INFANT_TASK = "assessments.assess_infant"
 # Values of assessments.models.AssessmentTrigger.
 NEW_EPISODE = "new_episode"
 DEVELOPMENT_CHANGE = "development_change"
+CLINICIAN_REQUEST = "clinician_request"
+RECORD_CHANGE = "record_change"
+# The infant's fields the engine reads: changing one re-assesses the infant.
+ENGINE_INFANT_FIELDS = frozenset(
+    {
+        "born_at",
+        "gestational_weeks",
+        "gestational_days",
+        "birth_weight_g",
+        "maternal_diabetes",
+        "feeding",
+        "maternal_drug_exposure",
+        "size_for_gestational_age",
+        "skin_signs",
+        "head",
+        "fontanelle",
+        "family_history",
+        "neuro_exam",
+        "medications",
+    }
+)
 
 
 def _request_assessment_if_development_changed(
@@ -235,13 +321,16 @@ def _request_assessment_if_development_changed(
         )
 
 
-def infant_request_assessment(*, infant: Infant, trigger: str, requested_by: User | None) -> None:
+def infant_request_assessment(
+    *, infant: Infant, trigger: str, requested_by: User | None, ruleset: str = ""
+) -> None:
     """Record that the infant needs assessing and nudge the worker after commit. The row is the
-    truth: if the nudge is lost, the assessments sweep finds the row."""
-    AssessmentRequest.objects.update_or_create(
-        infant=infant,
-        defaults={"requested_at": timezone.now(), "trigger": trigger, "requested_by": requested_by},
-    )
+    truth: if the nudge is lost, the assessments sweep finds the row. A request naming a ruleset
+    keeps it when later requests coalesce into the same row."""
+    defaults = {"requested_at": timezone.now(), "trigger": trigger, "requested_by": requested_by}
+    if ruleset:
+        defaults["ruleset"] = ruleset
+    AssessmentRequest.objects.update_or_create(infant=infant, defaults=defaults)
     # Named rather than imported: the assessments app sits above this one.
     transaction.on_commit(
         lambda: current_app.tasks[ASSESS_INFANT_TASK].delay(infant.pk), robust=True

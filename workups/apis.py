@@ -16,6 +16,7 @@ from assessments.models import Assessment
 from clinics.models import AuditChannel, Role
 from clinics.permissions import CLINICIANS, SIGNED_IN, STAFF, DeclaredRoles
 from clinics.selectors import membership_for
+from episodes.models import MovementType
 from patients.selectors import infants_visible_to
 from workups.models import (
     OUTCOMES,
@@ -222,6 +223,7 @@ class ResultOutputSerializer(serializers.Serializer):
     interpretation = serializers.JSONField()
     study_interpretation = serializers.CharField()
     captured_typical_event = serializers.BooleanField(allow_null=True)
+    captured_event_types = serializers.ListField(child=serializers.CharField())
     report_text = serializers.CharField()
 
 
@@ -253,6 +255,9 @@ class ResultCreateApi(APIView):
             choices=StudyInterpretation.choices, allow_blank=True, default=""
         )
         captured_typical_event = serializers.BooleanField(required=False, allow_null=True)
+        captured_event_types = serializers.ListField(
+            child=serializers.ChoiceField(choices=MovementType.choices), required=False
+        )
         report_text = serializers.CharField(allow_blank=True, default="")
 
     @extend_schema(request=InputSerializer, responses={201: ResultOutputSerializer})

@@ -2,7 +2,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from episodes.models import MovementType
 from workups.models import (
+    NORMAL_OR_ABNORMAL_STUDIES,
     ORDER_TRANSITIONS,
     FollowUpKind,
     FollowUpOutcome,
@@ -60,14 +62,27 @@ class ResultForm(forms.Form):
         choices=[("", "-"), *StudyInterpretation.choices], required=False
     )
     captured_typical_event = forms.NullBooleanField(label="Typical event captured", required=False)
+    captured_event_types = forms.MultipleChoiceField(
+        label="Movement types seen during the recording",
+        choices=MovementType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     report_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, order=None, **kwargs):
         super().__init__(*args, **kwargs)
         if order is not None and order.is_study:
             del self.fields["value"], self.fields["unit"]
+            if order.engine_code in NORMAL_OR_ABNORMAL_STUDIES:
+                del self.fields["captured_typical_event"], self.fields["captured_event_types"]
         else:
             del self.fields["study_interpretation"], self.fields["captured_typical_event"]
+            del self.fields["captured_event_types"]
+            if order is not None and order.spec.units:
+                self.fields["unit"] = forms.ChoiceField(
+                    choices=[(unit, unit) for unit in order.spec.units], required=False
+                )
         self.helper = helper("Record the result")
 
 

@@ -26,14 +26,28 @@ class OrderedTest(models.TextChoices):
     VITAMIN_D_25OH = "vitamin_d_25oh", "25-OH vitamin D"
     ALKALINE_PHOSPHATASE = "alkaline_phosphatase", "Alkaline phosphatase"
     CRITICAL_SAMPLE = "critical_sample", "Critical sample (insulin, ketones during low glucose)"
+    SODIUM = "sodium", "Sodium (electrolytes)"
+    BILIRUBIN_TOTAL = "bilirubin_total", "Total serum bilirubin"
+    INFECTION_WORKUP = "infection_workup", "Infection work-up (blood culture, urine, spinal fluid)"
+    CRANIAL_ULTRASOUND = "cranial_ultrasound", "Cranial ultrasound"
 
 
 @dataclass(frozen=True)
 class TestSpec:
+    """How an orderable test speaks to the engine: `engine_code` names its result in the case,
+    `recommended_as` the engine's recommendation it answers (when the two differ), `units` what
+    the clinic may record it in."""
+
     engine_code: str
     method: str | None = None
     loinc: str = ""
     is_study: bool = False
+    recommended_as: str = ""
+    units: tuple[str, ...] = ()
+
+    @property
+    def recommendation_code(self) -> str:
+        return self.recommended_as or self.engine_code
 
 
 # LOINC codes from the LOINC table (loinc.org; Regenstrief), by fully specified name:
@@ -46,30 +60,52 @@ class TestSpec:
 #   2731-8  Parathyrin.intact [Mass/volume] in Serum or Plasma
 #   62292-8 25-Hydroxyvitamin D2+D3 [Mass/volume] in Serum or Plasma
 #   6768-6  Alkaline phosphatase [Enzymatic activity/volume] in Serum or Plasma
+#   2951-2  Sodium [Moles/volume] in Serum or Plasma
+#   1975-2  Bilirubin.total [Mass/volume] in Serum or Plasma
 # The critical sample is a panel drawn during hypoglycaemia (insulin, beta-hydroxybutyrate,
-# cortisol...) with no single LOINC term; EEG and MRI are studies, not laboratory observations.
+# cortisol...) with no single LOINC term, and so is the infection work-up (blood culture, urine,
+# cerebrospinal fluid); EEG, MRI and cranial ultrasound are studies, not laboratory observations.
+# The engine recommends "electrolytes" and "bilirubin"; what comes back and is scored is the
+# sodium and the total bilirubin.
+MG_DL_OR_MMOL_L = ("mg/dL", "mmol/L")
 TEST_CATALOGUE: dict[str, TestSpec] = {
     OrderedTest.EEG: TestSpec("eeg", is_study=True),
     OrderedTest.VIDEO_EEG: TestSpec("video_eeg", is_study=True),
     OrderedTest.MRI_BRAIN: TestSpec("mri_brain", is_study=True),
-    OrderedTest.GLUCOSE_POINT_OF_CARE: TestSpec("glucose", "point_of_care", "41653-7"),
-    OrderedTest.GLUCOSE_PLASMA: TestSpec("glucose", "laboratory", "2345-7"),
-    OrderedTest.TOTAL_CALCIUM: TestSpec("total_calcium", loinc="17861-6"),
-    OrderedTest.IONIZED_CALCIUM: TestSpec("ionized_calcium", loinc="1994-3"),
-    OrderedTest.MAGNESIUM: TestSpec("magnesium", loinc="19123-9"),
-    OrderedTest.PHOSPHATE: TestSpec("phosphate", loinc="2777-1"),
-    OrderedTest.PTH: TestSpec("pth", loinc="2731-8"),
-    OrderedTest.VITAMIN_D_25OH: TestSpec("vitamin_d_25oh", loinc="62292-8"),
-    OrderedTest.ALKALINE_PHOSPHATASE: TestSpec("alkaline_phosphatase", loinc="6768-6"),
+    OrderedTest.GLUCOSE_POINT_OF_CARE: TestSpec(
+        "glucose", "point_of_care", "41653-7", units=MG_DL_OR_MMOL_L
+    ),
+    OrderedTest.GLUCOSE_PLASMA: TestSpec("glucose", "laboratory", "2345-7", units=MG_DL_OR_MMOL_L),
+    OrderedTest.TOTAL_CALCIUM: TestSpec("total_calcium", loinc="17861-6", units=MG_DL_OR_MMOL_L),
+    OrderedTest.IONIZED_CALCIUM: TestSpec("ionized_calcium", loinc="1994-3", units=MG_DL_OR_MMOL_L),
+    OrderedTest.MAGNESIUM: TestSpec("magnesium", loinc="19123-9", units=MG_DL_OR_MMOL_L),
+    OrderedTest.PHOSPHATE: TestSpec("phosphate", loinc="2777-1", units=MG_DL_OR_MMOL_L),
+    OrderedTest.PTH: TestSpec("pth", loinc="2731-8", units=("pg/mL",)),
+    OrderedTest.VITAMIN_D_25OH: TestSpec(
+        "vitamin_d_25oh", loinc="62292-8", units=("ng/mL", "nmol/L")
+    ),
+    OrderedTest.ALKALINE_PHOSPHATASE: TestSpec(
+        "alkaline_phosphatase", loinc="6768-6", units=("U/L",)
+    ),
     OrderedTest.CRITICAL_SAMPLE: TestSpec("critical_sample"),
+    OrderedTest.SODIUM: TestSpec(
+        "sodium", loinc="2951-2", recommended_as="electrolytes", units=("mmol/L",)
+    ),
+    OrderedTest.BILIRUBIN_TOTAL: TestSpec(
+        "bilirubin_total", loinc="1975-2", recommended_as="bilirubin", units=("mg/dL", "umol/L")
+    ),
+    OrderedTest.INFECTION_WORKUP: TestSpec("infection_workup", is_study=True),
+    OrderedTest.CRANIAL_ULTRASOUND: TestSpec("cranial_ultrasound", is_study=True),
 }
 
 # The engine recommends by its own code; a recommended "glucose" is ordered as laboratory glucose.
 ORDER_FOR_ENGINE_CODE: dict[str, str] = {
-    spec.engine_code: test
+    spec.recommendation_code: test
     for test, spec in reversed(TEST_CATALOGUE.items())
     if test != OrderedTest.GLUCOSE_POINT_OF_CARE
 }
+# Studies whose structured reading is only normal or abnormal for the engine.
+NORMAL_OR_ABNORMAL_STUDIES = ("mri_brain", "cranial_ultrasound", "infection_workup")
 
 
 class Priority(models.TextChoices):
@@ -156,6 +192,9 @@ class TestOrder(BaseModel):
                 condition=models.Q(status__in=OrderStatus.values), name="testorder_status_valid"
             ),
             models.CheckConstraint(
+                condition=models.Q(test__in=OrderedTest.values), name="testorder_test_valid"
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(status="cancelled") | ~models.Q(cancel_reason=""),
                 name="testorder_cancel_has_reason",
             ),
@@ -229,7 +268,8 @@ class ResultFlag(models.TextChoices):
 
 class StudyInterpretation(models.TextChoices):
     NORMAL = "normal", "Normal"
-    EPILEPTIFORM = "epileptiform", "Epileptiform discharges"
+    EPILEPTIFORM = "epileptiform", "Epileptiform discharges (between events)"
+    ELECTROGRAPHIC_SEIZURES = "electrographic_seizures", "Electrographic seizures recorded"
     HYPSARRHYTHMIA = "hypsarrhythmia", "Hypsarrhythmia"
     OTHER_ABNORMAL = "other_abnormal", "Other abnormality"
 
@@ -256,9 +296,11 @@ class Result(BaseModel):
         default=dict, blank=True, help_text="The engine's interpret_lab output."
     )
     study_interpretation = models.CharField(
-        max_length=16, choices=StudyInterpretation.choices, blank=True
+        max_length=24, choices=StudyInterpretation.choices, blank=True
     )
     captured_typical_event = models.BooleanField(null=True, blank=True)
+    # Movement types (episodes.models.MovementType codes) seen during an EEG or video-EEG.
+    captured_event_types = models.JSONField(default=list, blank=True)
     report_text = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -268,6 +310,15 @@ class Result(BaseModel):
 
     class Meta:
         ordering = ["-collected_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(study_interpretation__in=[*StudyInterpretation.values, ""]),
+                name="result_study_interpretation_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(flag__in=[*ResultFlag.values, ""]), name="result_flag_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order.get_test_display()}: {self.display_value}"

@@ -13,15 +13,16 @@ from django.utils import timezone
 
 from assessments.engine import CaseError, interpret_lab
 from assessments.models import Assessment, AssessmentTrigger, Triage
-from assessments.services import assessment_request
+from assessments.services import ASSESSMENT_RULESET, assessment_request
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
 from clinics.services import audit_record, notifications_settle, notify
 from config.faults import fault_checkpoint
-from episodes.models import Episode, EpisodeVideo
+from episodes.models import Episode, EpisodeVideo, MovementType
 from patients.models import Guardianship, Infant
 from patients.services import infant_record_audit
 from workups.models import (
     CLOSING_OUTCOMES,
+    NORMAL_OR_ABNORMAL_STUDIES,
     OPEN_ORDER_STATUSES,
     ORDER_FOR_ENGINE_CODE,
     ORDER_TRANSITIONS,
@@ -46,6 +47,7 @@ from workups.models import (
     ReferralStatus,
     ReferralUrgency,
     Result,
+    StudyInterpretation,
     TestOrder,
 )
 
@@ -232,6 +234,7 @@ def result_interpret(*, order: TestOrder, value: float, unit: str, collected_at:
             age_hours=max(infant.age(collected_at).total_seconds() / 3600, 0.0),
             gestational_weeks=infant.gestation_weeks_decimal,
             birth_weight_g=infant.birth_weight_g,
+            ruleset=ASSESSMENT_RULESET,
         )
     except CaseError as error:
         field = error.field.rsplit(".", 1)[-1] if error.field else "value"
@@ -249,6 +252,7 @@ def result_record(
     unit: str = "",
     study_interpretation: str = "",
     captured_typical_event: bool | None = None,
+    captured_event_types: list[str] | None = None,
     report_text: str = "",
     channel: AuditChannel = AuditChannel.WEB,
     request=None,
@@ -277,7 +281,14 @@ def result_record(
         if not study_interpretation:
             raise ValidationError({"study_interpretation": "A study needs its interpretation."})
         result.study_interpretation = study_interpretation
-        result.captured_typical_event = captured_typical_event
+        if order.engine_code not in NORMAL_OR_ABNORMAL_STUDIES:
+            result.captured_typical_event = captured_typical_event
+            result.captured_event_types = _captured_event_types(captured_event_types or [])
+        elif study_interpretation in EEG_ONLY_INTERPRETATIONS:
+            raise ValidationError(
+                {"study_interpretation": "Only an EEG or video-EEG reads as this; use normal or "
+                 "other abnormality."}
+            )  # fmt: skip
     elif order.engine_code != "critical_sample":
         if value is None:
             raise ValidationError({"value": "A laboratory result needs its value."})
@@ -317,6 +328,25 @@ def result_record(
     return result
 
 
+EEG_ONLY_INTERPRETATIONS = (
+    StudyInterpretation.EPILEPTIFORM,
+    StudyInterpretation.ELECTROGRAPHIC_SEIZURES,
+    StudyInterpretation.HYPSARRHYTHMIA,
+)
+
+
+def _captured_event_types(codes: list[str]) -> list[str]:
+    unknown = [code for code in codes if code not in MovementType.values]
+    if unknown:
+        raise ValidationError(
+            {
+                "captured_event_types": f"Unknown movement type(s) {', '.join(map(str, unknown))}; "
+                f"allowed: {', '.join(MovementType.values)}."
+            }
+        )
+    return list(dict.fromkeys(codes))
+
+
 def results_as_case(infant: Infant) -> list[dict]:
     """The infant's results in the engine's case format (assessments.cases result source)."""
     case_results = []
@@ -325,10 +355,11 @@ def results_as_case(infant: Infant) -> list[dict]:
         entry = {"id": str(result.uuid), "test": code, "age_hours": result.age_hours_at_collection}
         if result.order.is_study:
             interpretation = result.study_interpretation
-            if code == "mri_brain":
+            if code in NORMAL_OR_ABNORMAL_STUDIES:
                 interpretation = "normal" if interpretation == "normal" else "abnormal"
             else:
                 entry["captured_typical_event"] = result.captured_typical_event
+                entry["captured_event_types"] = list(result.captured_event_types)
             entry["interpretation"] = interpretation
         elif result.value is not None:
             entry.update(value=result.value, unit=result.unit)

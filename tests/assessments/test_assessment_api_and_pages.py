@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, AssessmentReview, Triage, TriageAlert
+from assessments.models import Assessment, AssessmentReview, Cause, Triage, TriageAlert
 from clinics.models import AuditEvent, Role
 from tests.assessments.test_workflow import EMERGENCY_PATTERN, log
 from tests.factories import InfantFactory, caregiver_of, sign_in_verified, staff
@@ -128,7 +128,8 @@ def test_assessment_page_explains_the_conclusion(client, assessed):
     assert "Emergency" in html
     for rule in assessment.triage_rules:
         assert rule in html
-    assert assessment.differential[0]["label"] in html
+    leading = dict(Cause.choices)[assessment.result["differential"][0]["cause"]]
+    assert leading in html
     assert assessment.ruleset_version in html
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from assessments.advice import advice_from_result
-from assessments.engine import RULESET_DIGEST, RULESET_VERSION, score
+from assessments.engine import load_ruleset, score
 from assessments.models import Assessment, AssessmentTrigger, Triage, TriageAlert
 from assessments.services import assessment_review
 from assessments.tasks import assess_infant_task, assessments_sweep_task
@@ -74,8 +74,8 @@ def test_logging_an_episode_stores_an_assessment_after_commit(
         callback()
     assessment = Assessment.objects.get(infant=family["infant"])
     assert assessment.trigger == AssessmentTrigger.NEW_EPISODE
-    assert assessment.ruleset_version == RULESET_VERSION
-    assert assessment.ruleset_digest == RULESET_DIGEST
+    assert assessment.ruleset_version == "2.0.0", "new assessments use ruleset 2.0.0"
+    assert assessment.ruleset_digest == load_ruleset("2.0.0").digest
     assert assessment.input_case["episodes"][0]["movement_type"] == episode.movement_type
     assert not AssessmentRequest.objects.exists()
 
@@ -95,7 +95,7 @@ def test_unanswered_questions_reach_the_engine_as_unknown(
     episode_case = Assessment.objects.get().input_case["episodes"][0]
     assert episode_case["state"] is None
     assert episode_case["stops_with_gentle_restraint"] is None
-    assert Assessment.objects.get().missing_information, "unknowns become questions"
+    assert Assessment.objects.get().result["missing_information"], "unknowns become questions"
 
 
 def test_emergency_pattern_alerts_pediatricians_and_advises_caregivers(

@@ -193,7 +193,7 @@ def test_critical_glucose_entered_by_a_nurse_reaches_the_pediatrician_who_acknow
     ward = sign_in(browser, live_server, nurse)
     ward.goto(f"{live_server.url}/workups/orders/{order.uuid}/")
     ward.fill("input[name=value]", "32")
-    ward.fill("input[name=unit]", "mg/dL")
+    ward.select_option("select[name=unit]", "mg/dL")
     ward.get_by_role("button", name="Record the result").click()
     ward.wait_for_load_state("load")
     assert "Critical" in ward.get_by_test_id("result").inner_text()

@@ -143,8 +143,12 @@ def test_studies_are_diagnostic_reports_and_assessments_risk_assessments(token_c
     assert risk["extension"][0]["valueString"] == assessment.ruleset_digest
     first = assessment.result["differential"][0]
     assert risk["prediction"][0]["outcome"]["coding"][0]["code"] == first["cause"]
-    assert risk["prediction"][0]["probabilityDecimal"] == first["score"]
-    assert risk["prediction"][0]["qualitativeRisk"]["coding"][0]["code"] == assessment.triage
+    assert "probabilityDecimal" not in risk["prediction"][0], "a score is not a probability"
+    support = risk["prediction"][0]["qualitativeRisk"]["coding"][0]
+    assert support["system"].endswith("/support")
+    assert support["code"] == first.get("support") or support["code"] in ("strong", "moderate")
+    (triage,) = [e for e in risk["extension"] if e["url"].endswith("/triage")]
+    assert triage["valueCodeableConcept"]["coding"][0]["code"] == assessment.triage
     assert risk["basis"]
     (episode,) = [
         o

@@ -160,7 +160,13 @@ def test_both_glucose_kinds_map_to_the_engine_glucose_with_their_method_and_loin
     assert (lab.engine_code, lab.method, lab.loinc) == ("glucose", "laboratory", "2345-7")
     assert TEST_CATALOGUE[OrderedTest.IONIZED_CALCIUM].loinc == "1994-3"
     studies = {t for t, spec in TEST_CATALOGUE.items() if spec.is_study}
-    assert studies == {OrderedTest.EEG, OrderedTest.VIDEO_EEG, OrderedTest.MRI_BRAIN}
+    assert studies == {
+        OrderedTest.EEG,
+        OrderedTest.VIDEO_EEG,
+        OrderedTest.MRI_BRAIN,
+        OrderedTest.INFECTION_WORKUP,
+        OrderedTest.CRANIAL_ULTRASOUND,
+    }
     assert all(spec.loinc for t, spec in TEST_CATALOGUE.items() if not spec.is_study and
                t != OrderedTest.CRITICAL_SAMPLE)  # fmt: skip
 

@@ -43,9 +43,13 @@ GLUCOSE = [
     (60, "mg/dL", 72, "low"),
     (61, "mg/dL", 72, "normal"),
     (39.9, "mg/dL", 200, "critical"),
+    # Ruleset 2.0.0 converts before comparing (invariant I3): 2.2 mmol/L is 39.6 mg/dL, below
+    # 40; 2.8 mmol/L is 50.4 mg/dL, above the goal of 50.
     (2.19, "mmol/L", 10, "critical"),
-    (2.2, "mmol/L", 10, "low"),
-    (2.8, "mmol/L", 10, "low"),
+    (2.2, "mmol/L", 10, "critical"),
+    (2.23, "mmol/L", 10, "low"),
+    (2.77, "mmol/L", 10, "low"),
+    (2.8, "mmol/L", 10, "normal"),
     (2.9, "mmol/L", 10, "normal"),
     (2.9, "mmol/L", 48, "low"),
     (3.3, "mmol/L", 60, "low"),

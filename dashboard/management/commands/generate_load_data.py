@@ -19,8 +19,10 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from assessments.cases import EPISODE_WINDOW, case_from_records
 from assessments.engine.vocabulary import UNITS_BY_TEST, codes
-from assessments.models import Assessment, TriageAlert
+from assessments.models import Assessment, Triage, TriageAlert
+from assessments.services import ASSESSMENT_RULESET, ruleset_score
 from clinics.models import Clinic, Membership, Role, User
 from episodes.models import (
     AfterEvent,
@@ -32,7 +34,8 @@ from episodes.models import (
     State,
     Trigger,
 )
-from patients.models import Guardianship, Infant
+from patients.development import development_status_derive
+from patients.models import TERM_WEEKS, Guardianship, Infant
 from workups.models import (
     TEST_CATALOGUE,
     FollowUpKind,
@@ -263,6 +266,15 @@ PRESENTATION = {
     ),
     "": (State.AWAKE_CALM, Trigger.NONE, MovementType.UNSPECIFIED_JERKING, RestraintResponse.NO),
 }
+# How many of an infant's episodes are calm ones, by where it stands: a benign standing has
+# benign episodes only, a concerning one some with eye signs or apnea.
+CALM_SHARE = {
+    "": 0.9,
+    "reassure_monitor": 1.0,
+    "routine_visit": 0.95,
+    "same_day": 0.75,
+    "emergency": 0.5,
+}
 ADVICE = {
     "": "",
     "reassure_monitor": "This looks like normal newborn movement. Log any new episode.",
@@ -341,6 +353,23 @@ class _Writer:
             marks = ", ".join(["%s"] * len(fields))
             insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608 - model names
             cursor.executemany(insert, prepared)
+
+
+def _episode(row: dict) -> Episode:
+    """An unsaved episode of a generated row, for the case builder."""
+    values = {
+        name: json.loads(value) if name in ("autonomic", "associated") else value
+        for name, value in row.items()
+    }
+    return Episode(**values)
+
+
+def _development(infant: Infant, at: datetime) -> str:
+    age_days = (at - infant.born_at).days
+    early_days = max(0, TERM_WEEKS * 7 - infant.gestation_total_days) if infant.is_preterm else 0
+    return development_status_derive(
+        age_days=age_days, effective_age_days=age_days - early_days, entries=[], today=at.date()
+    )
 
 
 def _default(field):
@@ -497,9 +526,14 @@ class Command(BaseCommand):
                     "birth_weight_g": (
                         rng.randint(1400, 2600) if preterm else rng.randint(2500, 4300)
                     ),
-                    "maternal_diabetes": rng.choice(("none", "none", "none", "gestational")),
+                    # A risk factor would keep a benign presentation from reassurance.
+                    "maternal_diabetes": (
+                        "none"
+                        if triage in ("", "reassure_monitor")
+                        else rng.choice(("none", "none", "gestational"))
+                    ),
                     "feeding": rng.choice(("breast", "formula", "mixed")),
-                    "neuro_exam": rng.choice(("normal", "normal", "not_done")),
+                    "neuro_exam": json.dumps(rng.choice((["normal"], ["normal"], []))),
                     "assigned_clinician_id": (
                         rng.choice(pediatricians) if rng.random() < 0.6 else None
                     ),
@@ -531,73 +565,118 @@ class Command(BaseCommand):
                 }
             )
             standing.append((infant_id, caregiver_id, registered_at, triage, cause))
+        episodes = self._episodes(writer, rng, standing, episodes_each)
+        standing, assessments = self._assess(infants, episodes, standing)
         writer.write(Infant, infants)
         writer.write(User, caregivers)
         writer.write(Guardianship, guardianships)
         del infants, caregivers, guardianships
+        for start in range(0, len(episodes), 20_000):
+            writer.write(Episode, episodes[start : start + 20_000])
+        del episodes
+        self._workups(writer, rng, clinic_id, standing, staff_by_role, assessments)
 
-        self._episodes(writer, rng, standing, episodes_each)
-        self._workups(writer, rng, clinic_id, standing, staff_by_role)
+    def _episodes(self, writer, rng, standing, episodes_each: int) -> list[dict]:
+        """Each infant's episodes look like its standing's cause; most are calm ones."""
+        ids = iter(writer.reserve_ids(Episode, len(standing) * episodes_each))
+        rows = []
+        for infant_id, caregiver_id, registered_at, triage, cause in standing:
+            state, trigger, movement, restraint = PRESENTATION[cause]
+            span = max((EPOCH - registered_at).total_seconds(), 3600)
+            for _ in range(episodes_each):
+                started_at = registered_at + timedelta(seconds=rng.uniform(0, span - 60))
+                logged_at = started_at + timedelta(minutes=rng.randint(2, 50))
+                calm = rng.random() < CALM_SHARE[triage]
+                rows.append(
+                    {
+                        "id": next(ids),
+                        "uuid": _uuid(rng),
+                        "created_at": logged_at,
+                        "updated_at": logged_at,
+                        "infant_id": infant_id,
+                        "reported_by_id": caregiver_id,
+                        "started_at": started_at,
+                        "duration_s": rng.choice((5, 10, 20, 30, 60, 120, 300)),
+                        "state": state,
+                        "trigger": trigger,
+                        "movement_type": movement,
+                        "symmetry": "symmetric" if calm else "asymmetric",
+                        "stops_with_gentle_restraint": restraint,
+                        "clusters": "no" if calm else "unknown",
+                        "episodes_per_day": rng.randint(1, 12),
+                        "eye_signs": EyeSigns.NONE if calm else rng.choice(EyeSigns.values),
+                        "autonomic": "[]" if calm else '["apnea"]',
+                        "consciousness": Consciousness.ALERT if calm else Consciousness.UNCLEAR,
+                        "after_event": (
+                            AfterEvent.BASELINE if calm else AfterEvent.CRIES_THEN_SETTLES
+                        ),
+                    }
+                )
+        return rows
 
-    def _episodes(self, writer, rng, standing, episodes_each: int) -> None:
-        """Each infant's episodes look like its leading cause; most are calm ones."""
-        batch_infants = 2000
-        for start in range(0, len(standing), batch_infants):
-            chunk = standing[start : start + batch_infants]
-            ids = iter(writer.reserve_ids(Episode, len(chunk) * episodes_each))
-            rows = []
-            for infant_id, caregiver_id, registered_at, _triage, cause in chunk:
-                state, trigger, movement, restraint = PRESENTATION[cause]
-                span = max((EPOCH - registered_at).total_seconds(), 3600)
-                for _ in range(episodes_each):
-                    started_at = registered_at + timedelta(seconds=rng.uniform(0, span - 60))
-                    logged_at = started_at + timedelta(minutes=rng.randint(2, 50))
-                    calm = rng.random() < 0.85
-                    rows.append(
-                        {
-                            "id": next(ids),
-                            "uuid": _uuid(rng),
-                            "created_at": logged_at,
-                            "updated_at": logged_at,
-                            "infant_id": infant_id,
-                            "reported_by_id": caregiver_id,
-                            "started_at": started_at,
-                            "duration_s": rng.choice((5, 10, 20, 30, 60, 120, 300)),
-                            "state": state,
-                            "trigger": trigger,
-                            "movement_type": movement,
-                            "symmetry": "symmetric" if calm else "asymmetric",
-                            "stops_with_gentle_restraint": restraint,
-                            "clusters": "no" if calm else "unknown",
-                            "episodes_per_day": rng.randint(1, 12),
-                            "eye_signs": EyeSigns.NONE if calm else rng.choice(EyeSigns.values),
-                            "autonomic": "[]" if calm else '["apnea"]',
-                            "consciousness": Consciousness.ALERT if calm else Consciousness.UNCLEAR,
-                            "after_event": (
-                                AfterEvent.BASELINE if calm else AfterEvent.CRIES_THEN_SETTLES
-                            ),
-                        }
-                    )
-            writer.write(Episode, rows)
+    def _assess(self, infants, episodes, standing):
+        """Score each assessed infant's last 14 days of episodes with the ruleset new assessments
+        use, as the assessment workflow would at that time; its standing is the engine's triage.
+        Returns the standing and, by infant, when it was assessed with the case and the result."""
+        episodes_of: dict[int, list[dict]] = {}
+        for row in episodes:
+            episodes_of.setdefault(row["infant_id"], []).append(row)
+        assessed, new_standing = {}, []
+        for row, (infant_id, caregiver_id, registered_at, triage, cause) in zip(
+            infants, standing, strict=True
+        ):
+            at = row["assessed_at"]
+            if not triage:
+                new_standing.append((infant_id, caregiver_id, registered_at, triage, cause))
+                continue
+            infant = Infant(
+                id=infant_id,
+                born_at=row["born_at"],
+                gestational_weeks=row["gestational_weeks"],
+                gestational_days=row["gestational_days"],
+                birth_weight_g=row["birth_weight_g"],
+                maternal_diabetes=row["maternal_diabetes"],
+                feeding=row["feeding"],
+                neuro_exam=json.loads(row["neuro_exam"]),
+            )
+            window = sorted(
+                (
+                    e
+                    for e in episodes_of.get(infant_id, [])
+                    if at - EPISODE_WINDOW <= e["started_at"] <= at
+                ),
+                key=lambda e: (e["started_at"], e["id"]),
+            )
+            case = case_from_records(
+                infant=infant,
+                episodes=[(_episode(e), False) for e in window],
+                results=[],
+                at=at,
+                development=_development(infant, at),
+                ruleset=ASSESSMENT_RULESET,
+            )
+            result = ruleset_score(case, ruleset=ASSESSMENT_RULESET)
+            triage, cause = result["triage"], result.get("leading_cause") or ""
+            row.update(
+                current_triage=triage,
+                current_triage_rank=Triage.rank(triage),
+                current_leading_cause=cause,
+                caregiver_advice=result.get("caregiver_advice", ""),
+            )
+            assessed[infant_id] = (at, case, result)
+            new_standing.append((infant_id, caregiver_id, registered_at, triage, cause))
+        return new_standing, assessed
 
-    def _workups(self, writer, rng, clinic_id, standing, staff_by_role) -> None:
-        """An assessment per assessed infant; alerts, orders, results, referrals and nurses'
+    def _workups(self, writer, rng, clinic_id, standing, staff_by_role, assessed) -> None:
+        """The assessment of each assessed infant; alerts, orders, results, referrals and nurses'
         follow-ups for those of concern; a neurology clinic's worth of future slots."""
         pediatricians, nurses = staff_by_role[Role.PEDIATRICIAN], staff_by_role[Role.NURSE]
-        assessed = [row for row in standing if row[3]]
-        assessment_ids = iter(writer.reserve_ids(Assessment, len(assessed)))
+        rows = [row for row in standing if row[0] in assessed]
+        assessment_ids = iter(writer.reserve_ids(Assessment, len(rows)))
         assessments, alerts, concerned = [], [], []
-        for infant_id, _caregiver_id, registered_at, triage, cause in assessed:
+        for infant_id, _caregiver_id, _registered_at, triage, cause in rows:
             assessment_id = next(assessment_ids)
-            at = max(EPOCH - timedelta(hours=rng.uniform(1, 24 * 30)), registered_at)
-            result = {
-                "triage": triage,
-                "leading_cause": cause,
-                "differential": [{"cause": cause, "score": round(rng.uniform(0.5, 0.95), 2)}],
-                "triage_rules": [],
-                "caregiver_advice": ADVICE[triage],
-                "synthetic": True,
-            }
+            at, case, result = assessed[infant_id]
             assessments.append(
                 {
                     "id": assessment_id,
@@ -606,10 +685,10 @@ class Command(BaseCommand):
                     "updated_at": at,
                     "infant_id": infant_id,
                     "trigger": "new_episode",
-                    "input_case": json.dumps({"synthetic": True}),
+                    "input_case": json.dumps(case),
                     "result": json.dumps(result),
-                    "ruleset_version": "synthetic",
-                    "ruleset_digest": "0" * 64,
+                    "ruleset_version": result["ruleset"]["version"],
+                    "ruleset_digest": result["ruleset"]["digest"],
                     "triage": triage,
                     "leading_cause": cause,
                 }
