@@ -97,9 +97,8 @@ def user_password_change(*, user: User, password: str, request=None) -> User:
 def sign_in_lockout_record(*, request=None, username: str | None = None, **kwargs) -> None:
     """A lockout is logged and audited: it is either an attack or a colleague who needs help."""
     path = request.path if request is not None else ""
-    logger.warning(
-        "Sign-in locked out for %s from %s at %s", username, kwargs.get("ip_address"), path
-    )
+    # The email stays in the audit row; a log line names no person.
+    logger.warning("sign-in locked out from %s at %s", kwargs.get("ip_address"), path)
     audit_record(
         actor=None,
         action=AuditAction.DENIED,

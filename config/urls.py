@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
+from config.metrics import metrics
 from dashboard.views import home
 
 admin.site.site_header = "Tremor Clinic administration"
@@ -11,6 +12,7 @@ handler500 = "config.health.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     # One sign-in page, with the lockout and the second factor, for the admin too.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     # Our page also revokes the API tokens when the password changes.

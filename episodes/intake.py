@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
@@ -27,6 +28,10 @@ ACCEPTED_VIDEO_TYPES = {
 }
 
 
+# What a media storage raises when it cannot keep or read a file: the local disk, or the bucket.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+
 class VideoRefused(Exception):
     """An upload the clinic will not keep; `status` is the HTTP status that says why."""
 
@@ -44,10 +49,10 @@ def client_filename(name: str) -> str:
     return "".join(ch for ch in base if ch.isprintable()).strip()[:255]
 
 
-def storage_refused(exc: OSError) -> VideoRefused:
-    """A storage failure while keeping an upload: a full disk (507) or a folder or volume that
-    cannot be written (503). The caller has removed whatever it had written."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+def storage_refused(exc: Exception) -> VideoRefused:
+    """A storage failure while keeping an upload: a full disk (507) or a folder, volume or
+    bucket that cannot be written (503). The caller has removed whatever it had written."""
+    if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
         return VideoRefused(507, "The clinic's video storage is full. Try again later.")
     return VideoRefused(503, "The clinic's video storage is unavailable. Try again later.")
 

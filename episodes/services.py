@@ -1,3 +1,4 @@
+import contextlib
 import hashlib
 import json
 import logging
@@ -24,6 +25,7 @@ from episodes.intake import (
     ACCEPTED_VIDEO_TYPES,
     CHUNK_BYTES,
     SIGNATURE_BYTES,
+    STORAGE_ERRORS,
     LocalUploadFile,
     ReceivedFile,
     VideoRefused,
@@ -318,9 +320,11 @@ def _video_store(*, episode, uploaded_by, received, content_type, request, chann
     try:
         with open(received.path, "rb") as fh:
             video.original.save(filename, LocalUploadFile(fh), save=False)
-    except OSError as exc:
-        # A full disk keeps the bytes written before it filled up: remove them.
-        video.original.storage.delete(video.original.field.generate_filename(video, filename))
+    except STORAGE_ERRORS as exc:
+        # A full disk keeps the bytes written before it filled up: remove them (an unreachable
+        # bucket has nothing to remove, and cannot be asked).
+        with contextlib.suppress(*STORAGE_ERRORS):
+            video.original.storage.delete(video.original.field.generate_filename(video, filename))
         raise storage_refused(exc) from exc
     try:
         with transaction.atomic():
@@ -569,7 +573,7 @@ def video_process(*, video_uuid) -> EpisodeVideo | None:
         fields.update(state=VideoState.READY, failure_reason="")
     except transcoding.NotDecodable as exc:
         fields = {"state": VideoState.FAILED, "failure_reason": str(exc)[:300]}
-    except OSError:
+    except STORAGE_ERRORS:
         EpisodeVideo.objects.filter(pk=video.pk, processing_started_at=claimed_at).update(
             state=VideoState.UPLOADED, processing_started_at=None
         )

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from episodes.intake import STORAGE_ERRORS
 from episodes.services import (
     upload_partials_purge,
     video_analyse,
@@ -11,7 +12,7 @@ from episodes.services import (
 
 @shared_task(
     name="episodes.video_process",
-    autoretry_for=(OSError,),
+    autoretry_for=STORAGE_ERRORS,
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=5,

@@ -1,9 +1,12 @@
 """The referral letter: the case summary as a PDF for the receiving neurologist (fpdf2, pure
-Python, its built-in Helvetica; text outside Latin-1 is transliterated)."""
+Python). The letter embeds DejaVu Sans, shipped in static/fonts/ (a font file on the machine may
+not exist), so every name prints as written: Cyrillic, Vietnamese, Greek, Latin with any
+diacritic."""
 
-import unicodedata
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
 
@@ -16,40 +19,36 @@ from workups.models import Referral, Result, TestOrder
 RECENT_EPISODES = 10
 
 
-def _latin1(text: object) -> str:
-    text = str(text if text is not None else "")
-    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'")
-    if all(ord(char) < 256 for char in text):
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(
-        char if ord(char) < 256 else "?" for char in decomposed if not unicodedata.combining(char)
-    )
+FONT = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 
 
 class _Letter(FPDF):
     def __init__(self, title: str):
         super().__init__(format="A4")
+        fonts = Path(settings.BASE_DIR) / "static" / "fonts"
+        for style, name in FONT_FILES.items():
+            self.add_font(FONT, style, str(fonts / name))
         self.title_text = title
-        self.set_title(_latin1(title))
+        self.set_title(title)
         self.set_auto_page_break(auto=True, margin=15)
         self.set_margins(18, 16, 18)
         self.add_page()
 
     def footer(self):
         self.set_y(-12)
-        self.set_font("Helvetica", "I", 8)
-        self.cell(0, 6, _latin1(f"{self.title_text} - page {self.page_no()}"), align="C")
+        self.set_font(FONT, "I", 8)
+        self.cell(0, 6, f"{self.title_text} - page {self.page_no()}", align="C")
 
     def heading(self, text: str) -> None:
         self.ln(2)
-        self.set_font("Helvetica", "B", 12)
-        self.cell(0, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-        self.set_font("Helvetica", "", 10)
+        self.set_font(FONT, "B", 12)
+        self.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT, "", 10)
 
     def line_text(self, text: str, bold: bool = False) -> None:
-        self.set_font("Helvetica", "B" if bold else "", 10)
-        self.multi_cell(0, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT, "B" if bold else "", 10)
+        self.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
 
     def bullets(self, items: list[str], empty: str = "None recorded.") -> None:
         if not items:
@@ -80,9 +79,9 @@ def referral_letter_pdf(*, infant: Infant, author) -> bytes:
     """The letter's bytes. The caller looked the infant up through infants_visible_to."""
     clinic = infant.clinic
     pdf = _Letter(f"Referral to paediatric neurology: {infant.full_name}")
-    pdf.set_font("Helvetica", "B", 15)
-    pdf.multi_cell(0, 8, _latin1(pdf.title_text), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FONT, "B", 15)
+    pdf.multi_cell(0, 8, pdf.title_text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
     pdf.line_text(f"From {clinic.name}{f', tel. {clinic.phone}' if clinic.phone else ''}")
     pdf.line_text(f"Prepared by {author} on {_local(timezone.now())}")
 

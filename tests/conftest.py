@@ -12,6 +12,17 @@ from rest_framework.test import APIClient
 from clinics.services import api_token_issue
 from config.celery import app as celery_app
 from tests.factories import sign_in_verified
+from tests.object_storage import s3_server  # noqa: F401 - a fixture for every test folder
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--media-storage",
+        choices=["local", "s3"],
+        default=None,
+        help="where the video tests store media: a local folder (default) or a bucket on a local "
+        "S3 server (also TEST_MEDIA_STORAGE=s3)",
+    )
 
 
 def services_required() -> bool:

@@ -6,6 +6,9 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from config.error_tracking import error_tracking_init
+from config.structured_logging import configure_structlog, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 # The embedded default keeps its database and media here; it must exist before first use.
@@ -38,6 +41,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_structlog",
+    "django_prometheus",
     "clinics",
     "patients",
     "episodes",
@@ -48,6 +53,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts every request, including those a later middleware answers (config.metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Binds a request id (and the user id) to every log line of the request; JSON lines.
+    "config.structured_logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # On the way out, last: no cache keeps a response made for a signed-in person.
     "clinics.middleware.NoStoreForSignedInMiddleware",
@@ -72,6 +81,7 @@ MIDDLEWARE = [
     "clinics.middleware.DeniedAccessAuditMiddleware",
     # Last, so it sees the lockout flag the authentication backend set on the request.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -200,6 +210,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-us"
+# The languages caregivers can read (locale/; `make messages`, checked by `make lint`). Staff pages
+# are English for now.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -209,14 +223,52 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside production the finders serve static files straight from the apps (no collectstatic).
 WHITENOISE_USE_FINDERS = True
+# Media (originals, renditions, posters): a local folder by default (make demo), or an
+# S3-compatible bucket (AWS S3, MinIO, Ceph...) when MEDIA_BUCKET is set, so any number of web and
+# worker machines share it. Either way media is served only through the authorised views.
+MEDIA_BUCKET = env("MEDIA_BUCKET", default="")
+
+
+def object_storage(bucket: str, **overrides) -> dict:
+    """The STORAGES entry for media in a bucket (django-storages' S3 backend)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("MEDIA_S3_REGION", default="") or None,
+            # Empty: boto3 finds credentials itself (an instance role, AWS_* variables).
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("MEDIA_S3_PREFIX", default="media"),
+            # MinIO and most self-hosted servers want path-style URLs.
+            "addressing_style": env("MEDIA_S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            # Names are generated per video and never reused; an existing key is never replaced.
+            "file_overwrite": False,
+            # Objects stay private (no ACL); nothing is ever served from a bucket URL.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Reading an original for processing spills to a temporary file past 8 MiB, instead
+            # of holding a 1 GiB video in memory.
+            "max_memory_size": 8 * 1024 * 1024,
+            **overrides,
+        },
+    }
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env("MEDIA_ROOT", default=str(VAR_DIR / "media"))},
-    },
+    "default": (
+        object_storage(MEDIA_BUCKET)
+        if MEDIA_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": env("MEDIA_ROOT", default=str(VAR_DIR / "media"))},
+        }
+    ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Media is never served from a public URL; only authorised views stream it.
 MEDIA_URL = "/media-not-public/"
 
@@ -257,7 +309,10 @@ VIDEO_PROCESS_LIMITS = {
 VIDEO_PROCESS_IN_BACKGROUND_WITHOUT_BROKER = env.bool(
     "VIDEO_PROCESS_IN_BACKGROUND_WITHOUT_BROKER", default=True
 )
-# Resumable (tus) uploads in progress; on the media volume so finished files move, not copy.
+# Resumable (tus) uploads in progress. Every web process that may receive the next chunk of an
+# upload must see this folder: with more than one web machine it is a shared mount (NFS, EFS,
+# a shared volume); docker-compose.yml gives every service the same volume. On the media disk by
+# default, so a finished upload moves into place instead of being copied.
 VIDEO_UPLOAD_PARTIAL_DIR = env(
     "VIDEO_UPLOAD_PARTIAL_DIR", default=str(Path(MEDIA_ROOT).parent / "uploads-partial")
 )
@@ -369,23 +424,29 @@ API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=24 * 30)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # No query string reaches a log (a search names a child): config.log_filters.
-    "filters": {"drop_query_strings": {"()": "config.log_filters.DropQueryStrings"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["drop_query_strings"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # The development server's request lines go through the same filter.
-    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
-}
+# JSON lines with a request id on every line, no personal data (config.structured_logging).
+LOG_JSON = env("DJANGO_LOG_FORMAT", default="json") == "json"
+LOGGING = logging_config(level=env("DJANGO_LOG_LEVEL", default="INFO"), json=LOG_JSON)
+configure_structlog()
+# Celery tasks carry the enqueuing request's id and log their start, success and failure.
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# The clinic's own proxy sets X-Request-ID only when DJANGO_TRUST_REQUEST_ID says so.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("DJANGO_TRUST_REQUEST_ID", default=False)
+
+# Error tracking, off unless SENTRY_DSN is set; events are scrubbed of personal data
+# (config.error_tracking).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    error_tracking_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# GET /metrics (config.metrics): a bearer token, or the scraper's network (CIDRs).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 
 # Work-ups. Hours until an order is due, by priority.
 WORKUP_ORDER_DUE_HOURS = {"stat": 1, "urgent": 24, "routine": 24 * 7}

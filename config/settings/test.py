@@ -6,16 +6,30 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "clinics.sms.MemorySmsBackend"
+# Media in var/test-media; a server process a test starts may be pointed at its own folders or
+# at a bucket on the local S3 server (tests/object_storage.py) with TEST_* variables, never by
+# the production variables a developer's .env may hold.
+MEDIA_ROOT = env("TEST_MEDIA_ROOT", default=str(VAR_DIR / "test-media"))
+TEST_MEDIA_BUCKET = env("TEST_MEDIA_BUCKET", default="")
 STORAGES = {
     **STORAGES,
-    "default": {
+    "default": object_storage(
+        TEST_MEDIA_BUCKET,
+        endpoint_url=env("TEST_MEDIA_S3_ENDPOINT_URL", default=None),
+        access_key=env("TEST_MEDIA_S3_ACCESS_KEY_ID", default=None),
+        secret_key=env("TEST_MEDIA_S3_SECRET_ACCESS_KEY", default=None),
+        region_name="us-east-1",
+    )
+    if TEST_MEDIA_BUCKET
+    else {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "test-media")},
+        "OPTIONS": {"location": MEDIA_ROOT},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
-VIDEO_UPLOAD_PARTIAL_DIR = str(VAR_DIR / "test-uploads-partial")
+VIDEO_UPLOAD_PARTIAL_DIR = env(
+    "TEST_UPLOAD_PARTIAL_DIR", default=str(VAR_DIR / "test-uploads-partial")
+)
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py: celery_worker).
 CELERY_TASK_ALWAYS_EAGER = env.bool("TEST_TASKS_EAGER", default=True)
 # Tests check a video's processing right after its upload (tests/episodes: the background thread

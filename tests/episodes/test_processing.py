@@ -14,7 +14,7 @@ from clinics.models import AuditEvent
 from episodes.models import EpisodeVideo, VideoState
 from episodes.services import video_process
 from episodes.tasks import video_process_task, videos_sweep_task
-from tests.episodes.conftest import sha256_file
+from tests.episodes.conftest import sha256_file, stored_exists, stored_path
 from tests.factories import sign_in_verified, staff
 
 
@@ -47,13 +47,13 @@ def test_hevc_clip_gets_a_playable_h264_rendition_and_a_poster(family, clip):
     assert (video.video_codec, video.audio_codec, video.rotation) == ("hevc", "aac", 90)
     assert (video.width, video.height) == (96, 64)
     assert video.duration_s == pytest.approx(1.0, abs=0.2)
-    assert codecs_of(video.rendition.path)[0] == "h264"
-    with av.open(video.rendition.path) as rendition:
+    assert codecs_of(stored_path(video.rendition))[0] == "h264"
+    with av.open(stored_path(video.rendition)) as rendition:
         assert rendition.streams.video[0].codec_context.pix_fmt == "yuv420p"
         assert rendition.streams.audio[0].codec_context.name == "aac"
         assert "location" not in {k.lower() for k in rendition.metadata}
-    assert Path(video.poster.path).read_bytes()[:3] == b"\xff\xd8\xff"
-    assert sha256_file(video.original.path) == video.sha256, "the original is never altered"
+    assert stored_path(video.poster).read_bytes()[:3] == b"\xff\xd8\xff"
+    assert sha256_file(stored_path(video.original)) == video.sha256, "the original is never altered"
 
 
 @pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_rendition_drops_location_metadata(family, clip):
         video_uuid=stored_video(family["episode"], tagged, "video/quicktime").uuid
     )
     assert video.state == VideoState.READY
-    with av.open(video.rendition.path) as rendition:
+    with av.open(stored_path(video.rendition)) as rendition:
         assert "location" not in rendition.metadata
         assert rendition.streams.video[0].codec_context.name == "h264"
 
@@ -95,7 +95,7 @@ def test_a_corrupt_file_fails_cleanly_with_a_reason(family, tmp_path):
     video = video_process(video_uuid=stored_video(family["episode"], junk).uuid)
     assert video.state == VideoState.FAILED
     assert video.failure_reason.startswith("not a decodable video")
-    assert Path(video.original.path).exists()
+    assert stored_exists(video.original)
 
 
 @pytest.mark.django_db
@@ -166,9 +166,9 @@ def test_real_worker_turns_a_vp9_clip_into_a_playable_mp4(celery_worker, clip):
     video_process_task.delay(str(video.uuid))
     assert wait_for(lambda: EpisodeVideo.objects.get(pk=video.pk).state == VideoState.READY)
     video.refresh_from_db()
-    assert codecs_of(video.rendition.path)[0] == "h264"
+    assert codecs_of(stored_path(video.rendition))[0] == "h264"
     assert video.poster
-    assert sha256_file(video.original.path) == video.sha256
+    assert sha256_file(stored_path(video.original)) == video.sha256
 
 
 @pytest.mark.services
@@ -188,7 +188,7 @@ def test_sweep_finishes_a_video_whose_worker_died_mid_task(celery_worker, clip):
     assert wait_for(lambda: EpisodeVideo.objects.get(pk=video.pk).state == VideoState.READY)
     video.refresh_from_db()
     assert video.processing_attempts == 2
-    assert codecs_of(video.rendition.path)[0] == "h264"
+    assert codecs_of(stored_path(video.rendition))[0] == "h264"
 
 
 @pytest.fixture
@@ -206,7 +206,7 @@ def test_media_supports_ranges_for_seeking(token_client, family, ready_video):
     assert whole.status_code == 200
     assert whole["Accept-Ranges"] == "bytes"
     body = b"".join(whole.streaming_content)
-    assert body == Path(ready_video.rendition.path).read_bytes()
+    assert body == stored_path(ready_video.rendition).read_bytes()
     part = client.get(url, HTTP_RANGE="bytes=10-19")
     assert part.status_code == 206
     assert part["Content-Range"] == f"bytes 10-19/{len(body)}"
@@ -224,7 +224,7 @@ def test_every_media_view_is_audited(token_client, family, ready_video):
     client.get(f"/api/v1/videos/{ready_video.uuid}/poster/")
     original = client.get(f"/api/v1/videos/{ready_video.uuid}/original/")
     assert "attachment" in original["Content-Disposition"]
-    assert b"".join(original.streaming_content) == Path(ready_video.original.path).read_bytes()
+    assert b"".join(original.streaming_content) == stored_path(ready_video.original).read_bytes()
     actions = set(
         AuditEvent.objects.filter(object_uuid=ready_video.uuid).values_list("action", "resource")
     )

@@ -14,7 +14,7 @@ from tusclient import client as tus
 
 from clinics.services import api_token_issue
 from episodes.models import EpisodeVideo, UploadSession
-from tests.episodes.conftest import sha256_file, stored_files
+from tests.episodes.conftest import sha256_file, stored_files, stored_path
 from tests.factories import EpisodeFactory, caregiver_of, staff
 
 URL = "/api/v1/uploads/"
@@ -240,7 +240,7 @@ def test_tuspy_resumes_after_a_dropped_connection(postgres, live_server, family,
     resumed.upload()
     video = EpisodeVideo.objects.get()
     assert video.sha256 == sha256_file(source)
-    assert sha256_file(video.original.path) == sha256_file(source)
+    assert sha256_file(stored_path(video.original)) == sha256_file(source)
 
 
 def _rss_kib() -> int:
@@ -252,7 +252,9 @@ def _rss_kib() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_1_gib_upload_streams_with_flat_memory(postgres, live_server, family, tmp_path):
+def test_a_1_gib_upload_streams_with_flat_memory(
+    postgres, live_server, family, tmp_path, local_disk_media
+):
     """The server (a thread of this process) streams a 1 GiB PATCH to disk; the process's
     resident memory is sampled throughout and must grow by less than 100 MB."""
     size = 1024**3

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from clinics.models import AuditEvent
 from clinics.services import api_token_issue
 from episodes.models import EpisodeVideo, VideoState
-from tests.episodes.conftest import sha256_file, stored_files
+from tests.episodes.conftest import sha256_file, stored_files, stored_path
 from tests.factories import EpisodeFactory, staff
 
 
@@ -43,7 +43,7 @@ def test_parent_uploads_a_video_and_its_checksum_is_stored(
     assert body["size_bytes"] == source.stat().st_size
     assert body["state"] == "uploaded"
     assert body["links"]["media"].endswith(f"/api/v1/videos/{video.uuid}/media/")
-    assert sha256_file(video.original.path) == sha256_file(source)
+    assert sha256_file(stored_path(video.original)) == sha256_file(source)
     assert video.original_filename == "IMG_0001.MP4"
     assert len(callbacks) == 1, "processing is enqueued only after commit"
     assert AuditEvent.objects.filter(resource="episode_video", action="create").count() == 1
@@ -177,7 +177,7 @@ def test_a_truncated_mp4_is_accepted_then_fails_processing_and_is_kept(
     video = EpisodeVideo.objects.get(uuid=response.json()["id"])
     assert video.state == VideoState.FAILED
     assert "not a decodable video" in video.failure_reason
-    assert sha256_file(video.original.path) == video.sha256, "kept unchanged for inspection"
+    assert sha256_file(stored_path(video.original)) == video.sha256, "kept unchanged for inspection"
     assert not video.rendition and not video.poster
 
 
@@ -216,10 +216,10 @@ def test_interrupted_multipart_upload_leaves_nothing_and_a_retry_succeeds(
     assert not EpisodeVideo.objects.exists()
     assert stored_files(media_dirs) == []
 
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
     connection.request("POST", path, body=body, headers=headers)
     response = connection.getresponse()
     assert response.status == 201, response.read()
     video = EpisodeVideo.objects.get()
     assert video.sha256 == sha256_file(source)
-    assert sha256_file(video.original.path) == sha256_file(source)
+    assert sha256_file(stored_path(video.original)) == sha256_file(source)

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -222,7 +224,20 @@ class WebServer:
             stderr=open(self.log, "ab"),  # noqa: SIM115 (closed with the process)
         )
         assert wait_until(lambda: port_open(self.port), 30), self.log.read_text()[-2000:]
+        # The worker imports the application on its first request: wait for that answer, so a
+        # test's clients (with their short timeouts) start against a server that is up, even on
+        # a loaded machine.
+        assert wait_until(self._answers, 90, interval=0.5), self.log.read_text()[-2000:]
         return self
+
+    def _answers(self) -> bool:
+        try:
+            urllib.request.urlopen(f"{self.url}/api/v1/", timeout=30)  # noqa: S310 - loopback
+        except urllib.error.HTTPError:
+            return True  # any HTTP answer: the application is loaded
+        except OSError:
+            return False
+        return True
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

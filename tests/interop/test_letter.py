@@ -70,3 +70,17 @@ def test_the_case_page_links_to_the_letter_and_the_fhir_export(verified_client):
     assert export in page.content.decode()
     response = client.get(export + "?_format=json")
     assert response.status_code == 200 and response.json()["resourceType"] == "Bundle"
+
+
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [("Анастасия", "Кузнецова"), ("Nguyễn Thị", "Ánh Tuyết"), ("Ζωή", "Παπαδοπούλου")],
+)
+def test_the_letter_prints_any_name_as_written(token_client, given, family):
+    infant = InfantFactory(given_name=given, family_name=family)
+    pediatrician = staff(Role.PEDIATRICIAN, infant.clinic)
+    response = token_client(pediatrician).get(letter_url(infant))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert f"{given} {family}" in text
+    assert "?" not in text.split("MRN")[0], "nothing is replaced by question marks"
