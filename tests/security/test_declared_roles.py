@@ -83,6 +83,7 @@ NOT_DECLARED = {
     "django.contrib.admin": "superusers only (SuperuserOnlyAdminMiddleware, a 404 for others)",
     "django.views.generic.base": "redirects to our own pages (admin sign-in, password change)",
     "drf_spectacular.views": "the API schema and its documentation page, no clinic data",
+    "config.metrics": "the metrics scraper: its bearer token or network (config.metrics)",
 }
 
 
