@@ -5,7 +5,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,7 +25,7 @@ from assessments.services import (
     triage_alert_acknowledge,
 )
 from clinics.models import AuditAction, AuditChannel
-from clinics.permissions import IsClinicStaff, require_clinic_staff, require_clinician
+from clinics.permissions import CLINICIANS, SIGNED_IN, STAFF, DeclaredRoles
 from clinics.selectors import is_clinic_staff
 from patients.apis import InfantListAuditMixin
 from patients.selectors import infants_visible_to
@@ -83,7 +82,8 @@ class CaregiverAssessmentOutputSerializer(serializers.Serializer):
 class InfantAssessmentListApi(APIView):
     """An infant's assessments, newest first. Caregivers see triage and advice only."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
 
     @extend_schema(
         responses=PolymorphicProxySerializer(
@@ -125,12 +125,12 @@ class InfantAssessmentListApi(APIView):
 class InfantAssessmentRunApi(APIView):
     """Ask for the infant to be assessed now (the result is stored, not returned)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = CLINICIANS
 
     @extend_schema(request=None, responses={202: None})
     def post(self, request, infant_uuid):
         infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_uuid)
-        require_clinician(request)
         with transaction.atomic():
             assessment_request(
                 infant=infant,
@@ -141,7 +141,8 @@ class InfantAssessmentRunApi(APIView):
 
 
 class AssessmentDetailApi(generics.RetrieveAPIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
     serializer_class = AssessmentOutputSerializer
     lookup_field = "uuid"
     lookup_url_kwarg = "assessment_uuid"
@@ -151,7 +152,6 @@ class AssessmentDetailApi(generics.RetrieveAPIView):
 
     def get_object(self):
         assessment = super().get_object()
-        require_clinic_staff(self.request)
         infant_record_audit(
             actor=self.request.user,
             action=AuditAction.VIEW,
@@ -167,7 +167,8 @@ class AssessmentDetailApi(generics.RetrieveAPIView):
 class AssessmentPreviewApi(APIView):
     """Score an ad-hoc case without storing it (the engine contract's input and output)."""
 
-    permission_classes = [IsClinicStaff]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
 
     class InputSerializer(serializers.Serializer):
         case = serializers.JSONField()
@@ -189,7 +190,8 @@ class AssessmentPreviewApi(APIView):
 class AssessmentReviewApi(APIView):
     """A pediatrician agrees with or overrides the engine's conclusion."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = CLINICIANS
 
     class InputSerializer(serializers.Serializer):
         decision = serializers.ChoiceField(choices=ReviewDecision.choices)
@@ -205,7 +207,6 @@ class AssessmentReviewApi(APIView):
             assessments_visible_to(request.user).select_related("infant__clinic"),
             uuid=assessment_uuid,
         )
-        require_clinician(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -234,7 +235,8 @@ class TriageAlertOutputSerializer(serializers.Serializer):
 class TriageAlertListApi(InfantListAuditMixin, generics.ListAPIView):
     """The clinic's unacknowledged triage alerts, most urgent first."""
 
-    permission_classes = [IsClinicStaff]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
     serializer_class = TriageAlertOutputSerializer
     audit_resource = "triage_alert"
 
@@ -248,7 +250,10 @@ class TriageAlertListApi(InfantListAuditMixin, generics.ListAPIView):
 
 
 class TriageAlertAcknowledgeApi(APIView):
-    permission_classes = [IsAuthenticated]
+    """A pediatrician acknowledges a triage alert; it leaves the clinic's list of open alerts."""
+
+    permission_classes = [DeclaredRoles]
+    required_roles = CLINICIANS
 
     @extend_schema(request=None, responses=TriageAlertOutputSerializer)
     def post(self, request, alert_uuid):
@@ -256,6 +261,5 @@ class TriageAlertAcknowledgeApi(APIView):
             triage_alerts_visible_to(request.user).select_related("infant__clinic", "assessment"),
             uuid=alert_uuid,
         )
-        require_clinic_staff(request)
         alert = triage_alert_acknowledge(alert=alert, user=request.user)
         return Response(TriageAlertOutputSerializer(alert).data)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from assessments.cases import EPISODE_WINDOW
 from assessments.models import Assessment, Triage, TriageAlert
 from clinics.models import User
+from clinics.selectors import url_objects
 from episodes.models import Episode
 from patients.models import Infant
 from patients.selectors import infants_visible_to
@@ -51,3 +52,6 @@ def infants_due_for_ruleset(ruleset: str, *, now: datetime | None = None) -> Que
         .filter(Q(latest_ruleset__isnull=True) | ~Q(latest_ruleset=ruleset))
         .order_by("id")
     )
+
+
+url_objects(assessment_uuid=assessments_visible_to, alert_uuid=triage_alerts_visible_to)

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from assessments.models import (
     TriageAlert,
 )
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
+from clinics.selectors import has_role
 from clinics.services import notifications_settle, notify
 from config.faults import fault_checkpoint
 from patients.models import AssessmentRequest, Guardianship, Infant
@@ -149,6 +150,10 @@ def triage_alert_raise(*, assessment: Assessment) -> TriageAlert:
 
 @transaction.atomic
 def triage_alert_acknowledge(*, alert: TriageAlert, user: User, request=None) -> TriageAlert:
+    """Only a pediatrician (or the clinic admin) acknowledges a triage alert, as with a critical
+    result: an acknowledged alert leaves the pediatricians' list."""
+    if not has_role(user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN):
+        raise PermissionDenied("Only a pediatrician can acknowledge a triage alert.")
     if alert.acknowledged_at is None:
         alert.acknowledged_at = timezone.now()
         alert.acknowledged_by = user

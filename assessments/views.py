@@ -1,6 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,20 +10,17 @@ from assessments.models import Assessment, AssessmentTrigger
 from assessments.selectors import assessments_visible_to
 from assessments.services import assessment_request, assessment_review
 from clinics.models import AuditAction, AuditChannel, Role
-from clinics.selectors import has_role, is_clinic_staff
+from clinics.permissions import CLINICIANS, STAFF, requires_roles
+from clinics.selectors import has_role
 from patients.selectors import infants_visible_to
 from patients.services import infant_record_audit
 
 
 def _staff_infant(request, infant_uuid):
-    # Looked up first: another clinic's or family's infant is a 404 for everyone.
-    infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_uuid)
-    if not is_clinic_staff(request.user):
-        raise PermissionDenied
-    return infant
+    return get_object_or_404(infants_visible_to(request.user), uuid=infant_uuid)
 
 
-@login_required
+@requires_roles(*STAFF)
 def assessment_list(request, infant_uuid):
     infant = _staff_infant(request, infant_uuid)
     assessments = Assessment.objects.for_infant(infant).latest_first()[:50]
@@ -47,7 +43,7 @@ def assessment_list(request, infant_uuid):
     )
 
 
-@login_required
+@requires_roles(*STAFF, write=CLINICIANS)
 def assessment_detail(request, infant_uuid, assessment_uuid):
     infant = _staff_infant(request, infant_uuid)
     assessment = get_object_or_404(
@@ -59,8 +55,6 @@ def assessment_detail(request, infant_uuid, assessment_uuid):
     can_review = has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
     form = AssessmentReviewForm(request.POST or None)
     if request.method == "POST":
-        if not can_review:
-            raise PermissionDenied
         if form.is_valid():
             try:
                 assessment_review(
@@ -99,12 +93,10 @@ def assessment_detail(request, infant_uuid, assessment_uuid):
     )
 
 
-@login_required
 @require_POST
+@requires_roles(*CLINICIANS)
 def assessment_run(request, infant_uuid):
     infant = _staff_infant(request, infant_uuid)
-    if not has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN):
-        raise PermissionDenied
     with transaction.atomic():
         assessment_request(
             infant=infant, trigger=AssessmentTrigger.CLINICIAN_REQUEST, requested_by=request.user

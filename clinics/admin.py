@@ -1,53 +1,20 @@
+"""The Django admin is for superusers only (a clinic admin gets a 404 there, see
+`SuperuserOnlyAdminMiddleware`): clinic admins manage their staff on the clinic's own pages,
+through services that keep every change inside their clinic."""
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
 
-from clinics.models import ApiToken, Clinic, Membership, Role, User
-from clinics.selectors import has_role, membership_for
+from clinics.models import ApiToken, Clinic, Membership, StaffInvitation, User
 from clinics.services import api_tokens_revoke_all
 
 
-class PasswordSetForm(AdminPasswordChangeForm):
-    """An administrator setting a password also revokes the person's API tokens."""
-
-    def save(self, commit=True):
-        user = super().save(commit=commit)
-        if commit:
-            api_tokens_revoke_all(user=user, reason="password_set_by_admin")
-        return user
+def _superuser_only(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
 
 
-class ClinicAdminAccess:
-    """Clinic admins manage their own clinic in the Django admin; superusers manage all."""
-
-    clinic_path = "clinic"
-
-    def _is_clinic_admin(self, request) -> bool:
-        return has_role(request.user, Role.CLINIC_ADMIN)
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_superuser or self._is_clinic_admin(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        membership = membership_for(request.user)
-        if membership is None:
-            return queryset.none()
-        return queryset.filter(**{self.clinic_path: membership.clinic}).distinct()
+admin.site.has_permission = _superuser_only
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,14 +24,12 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ClinicAdminAccess, DjangoUserAdmin):
-    clinic_path = "memberships__clinic"
+class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]
     list_filter = ["is_active", "is_staff"]
     inlines = [MembershipInline]
-    change_password_form = PasswordSetForm
     actions = ["revoke_api_tokens"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -73,8 +38,19 @@ class UserAdmin(ClinicAdminAccess, DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else ["is_staff", "is_superuser"]
+    def user_change_password(self, request, id, form_url=""):
+        """A password set here also revokes the person's API tokens, in the same transaction,
+        and the audit row names the administrator who set it."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                api_tokens_revoke_all(
+                    user=User.objects.get(pk=id),
+                    actor=request.user,
+                    request=request,
+                    reason="password_set_by_admin",
+                )
+        return response
 
     @admin.action(description="Revoke all API tokens of the selected people")
     def revoke_api_tokens(self, request, queryset):
@@ -86,26 +62,21 @@ class UserAdmin(ClinicAdminAccess, DjangoUserAdmin):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(ClinicAdminAccess, admin.ModelAdmin):
-    clinic_path = "pk__in"
+class ClinicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "time_zone"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return queryset
-        membership = membership_for(request.user)
-        return queryset.filter(pk=membership.clinic_id) if membership else queryset.none()
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
 
 @admin.register(Membership)
-class MembershipAdmin(ClinicAdminAccess, admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "clinic", "role", "is_active"]
     list_filter = ["role", "is_active"]
+
+
+@admin.register(StaffInvitation)
+class StaffInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "clinic", "role", "expires_at", "used_at", "revoked_at"]
+    readonly_fields = ["token_digest"]
 
 
 @admin.register(ApiToken)

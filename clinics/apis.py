@@ -1,17 +1,30 @@
 from axes.utils import reset as lockout_reset
 from django.conf import settings
 from django.contrib.auth import authenticate, user_login_failed
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from clinics.lockout import lockout_client_address
-from clinics.models import ApiToken
-from clinics.selectors import has_second_factor, membership_for, needs_second_factor
-from clinics.services import api_token_issue, api_token_revoke, second_factor_match
+from clinics.models import ApiToken, AuditChannel, Membership, Role
+from clinics.permissions import PUBLIC, SIGNED_IN, DeclaredRoles
+from clinics.selectors import (
+    has_second_factor,
+    membership_for,
+    memberships_managed_by,
+    needs_second_factor,
+)
+from clinics.services import (
+    api_token_issue,
+    api_token_revoke,
+    membership_deactivate,
+    membership_role_change,
+    second_factor_match,
+    staff_invitation_send,
+)
 from clinics.throttles import AuthThrottle
 
 LOCKED_OUT_MESSAGE = (
@@ -23,7 +36,8 @@ LOCKED_OUT_MESSAGE = (
 class ApiRootApi(APIView):
     """The entry points of version 1 of the API."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [DeclaredRoles]
+    required_roles = PUBLIC
 
     class OutputSerializer(serializers.Serializer):
         auth_token = serializers.URLField()
@@ -48,7 +62,8 @@ class TokenObtainApi(APIView):
     also send `otp`: the current authenticator code, or a recovery code."""
 
     authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [DeclaredRoles]
+    required_roles = PUBLIC
     throttle_classes = [AuthThrottle]
 
     class InputSerializer(serializers.Serializer):
@@ -110,7 +125,8 @@ class TokenObtainApi(APIView):
 class TokenRevokeApi(APIView):
     """Revoke the token used for this request."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
@@ -122,7 +138,8 @@ class TokenRevokeApi(APIView):
 class MeApi(APIView):
     """Who is signed in, and their role."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField(source="uuid")
@@ -146,3 +163,103 @@ class MeApi(APIView):
                 }
             ).data
         )
+
+
+# Staff management: clinic admins, their own clinic only -----------------------------------------
+
+
+class MembershipOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name")
+    role = serializers.ChoiceField(choices=Role.choices)
+    is_active = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class StaffListApi(generics.ListAPIView):
+    """The staff of the clinic the signed-in clinic admin administers, active or not."""
+
+    permission_classes = [DeclaredRoles]
+    required_roles = (Role.CLINIC_ADMIN,)
+    serializer_class = MembershipOutputSerializer
+
+    def get_queryset(self):
+        return memberships_managed_by(self.request.user).order_by("user__email", "id")
+
+
+class StaffInvitationCreateApi(APIView):
+    """Invite a person by email to the signed-in admin's clinic with one role: a single-use link
+    valid 72 hours. The membership is created in this clinic when the link is used."""
+
+    permission_classes = [DeclaredRoles]
+    required_roles = (Role.CLINIC_ADMIN,)
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        role = serializers.ChoiceField(choices=Role.choices)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField(source="uuid")
+        email = serializers.EmailField()
+        role = serializers.ChoiceField(choices=Role.choices)
+        expires_at = serializers.DateTimeField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation = staff_invitation_send(
+            clinic=membership_for(request.user).clinic,
+            invited_by=request.user,
+            request=request,
+            channel=AuditChannel.API,
+            **serializer.validated_data,
+        )
+        return Response(self.OutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+def _managed_membership(request, membership_uuid) -> Membership:
+    return get_object_or_404(memberships_managed_by(request.user), uuid=membership_uuid)
+
+
+class MembershipRoleApi(APIView):
+    """Change the role of a member of the signed-in admin's clinic."""
+
+    permission_classes = [DeclaredRoles]
+    required_roles = (Role.CLINIC_ADMIN,)
+
+    class InputSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(choices=Role.choices)
+
+    @extend_schema(request=InputSerializer, responses=MembershipOutputSerializer)
+    def patch(self, request, membership_uuid):
+        membership = _managed_membership(request, membership_uuid)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = membership_role_change(
+            membership=membership,
+            role=serializer.validated_data["role"],
+            changed_by=request.user,
+            request=request,
+            channel=AuditChannel.API,
+        )
+        return Response(MembershipOutputSerializer(membership).data)
+
+
+class MembershipDeactivateApi(APIView):
+    """End a member's access to the signed-in admin's clinic: their sessions end and their API
+    tokens are revoked at once."""
+
+    permission_classes = [DeclaredRoles]
+    required_roles = (Role.CLINIC_ADMIN,)
+
+    @extend_schema(request=None, responses=MembershipOutputSerializer)
+    def post(self, request, membership_uuid):
+        membership = membership_deactivate(
+            membership=_managed_membership(request, membership_uuid),
+            deactivated_by=request.user,
+            request=request,
+            channel=AuditChannel.API,
+        )
+        return Response(MembershipOutputSerializer(membership).data)

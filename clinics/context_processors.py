@@ -12,7 +12,7 @@ NAVIGATION = {
         ("Orders", "workups:order-list"),
         ("Referrals", "workups:referral-list"),
         ("Slots", "workups:slot-list"),
-        ("Administration", "admin:index"),
+        ("Staff", "staff-list"),
         ("API", "api-docs"),
         ("Security", "account-security"),
     ],

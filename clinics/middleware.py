@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.shortcuts import redirect
@@ -234,3 +235,39 @@ def _as_uuid(value):
         return uuid.UUID(value) if value else None
     except ValueError:
         return None
+
+
+class SuperuserOnlyAdminMiddleware:
+    """The Django admin answers 404 to everyone but superusers: clinic admins and everyone else
+    are not told it exists (staff management lives on the clinic's own pages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and "admin" in match.namespaces:
+            user = getattr(request, "user", None)
+            if user is None or not (user.is_active and user.is_superuser):
+                raise Http404
+        return None
+
+
+class NoStoreForSignedInMiddleware:
+    """Every response to a signed-in person (session or API token) may carry a child's record:
+    `Cache-Control: no-store` keeps it out of browser, proxy and shared caches. Runs on the
+    response, after DRF has set the token's user on the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store, private"
+        return response

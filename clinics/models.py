@@ -50,7 +50,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)
-    # Django admin access; clinic admins get it through their membership.
+    # Django admin access: superusers only (clinic admins manage staff on the clinic pages).
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -300,3 +300,59 @@ class Notification(BaseModel):
         email_done = not self.send_email or self.email_sent_at is not None
         sms_done = not self.send_sms or self.sms_sent_at is not None or not self.recipient.phone
         return email_done and sms_done
+
+
+class InvitationLinkQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True)
+
+
+class InvitationLink(BaseModel):
+    """A single-use link sent by email (caregiver and staff invitations). Only a SHA-256 digest
+    of the token is stored; the raw token exists only in the email
+    (`clinics.services.invitation_token_new`, `invitation_for_link`)."""
+
+    email = models.EmailField()
+    token_digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = InvitationLinkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.used_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class StaffInvitation(InvitationLink):
+    """Makes the invited person a member of one clinic with one role; the membership is created
+    in the invitation's clinic when the link is used."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta(InvitationLink.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="staff_invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.clinic} as {self.get_role_display()}"

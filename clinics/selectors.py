@@ -1,6 +1,19 @@
+from collections.abc import Callable
+
+from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinics.models import Clinic, Membership, Role, User
+from clinics.models import Clinic, Membership, Notification, Role, StaffInvitation, User
+
+# URL kwarg name -> the visibility selector of the objects it names (user -> QuerySet).
+URL_OBJECTS: dict[str, Callable[[User], QuerySet]] = {}
+
+
+def url_objects(**selectors: Callable[[User], QuerySet]) -> None:
+    """Register, per URL kwarg, the selector that decides who may see the object it names (by
+    its public `uuid`). Apps do it in their selectors module, beside the selectors;
+    `clinics.permissions` looks every URL object up through them before any role check."""
+    URL_OBJECTS.update(selectors)
 
 
 def membership_for(user: User) -> Membership | None:
@@ -41,6 +54,35 @@ def needs_second_factor(user: User) -> bool:
 def has_second_factor(user: User) -> bool:
     """The user has confirmed an authenticator app."""
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def memberships_managed_by(user: User):
+    """The memberships (active or not) of the clinic the user administers; none for anyone who
+    is not an active clinic admin. Staff pages and API start from it, so another clinic's
+    membership is a 404."""
+    membership = membership_for(user)
+    if membership is None or membership.role != Role.CLINIC_ADMIN:
+        return Membership.objects.none()
+    return Membership.objects.filter(clinic=membership.clinic).select_related("user", "clinic")
+
+
+def staff_invitations_managed_by(user: User):
+    """The staff invitations of the clinic the user administers."""
+    membership = membership_for(user)
+    if membership is None or membership.role != Role.CLINIC_ADMIN:
+        return StaffInvitation.objects.none()
+    return StaffInvitation.objects.filter(clinic=membership.clinic).select_related("clinic")
+
+
+def notifications_of(user: User) -> QuerySet[Notification]:
+    return Notification.objects.for_recipient(user)
+
+
+url_objects(
+    membership_uuid=memberships_managed_by,
+    staff_invitation_uuid=staff_invitations_managed_by,
+    notification_uuid=notifications_of,
+)
 
 
 def family_clinic_for(user: User) -> Clinic | None:

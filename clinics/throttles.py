@@ -3,10 +3,13 @@ DEFAULT_THROTTLE_RATES. A throttled request gets 429 with Retry-After."""
 
 import logging
 
+from django.http import HttpResponse
+from django.shortcuts import render
 from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from clinics.lockout import lockout_client_address
 from clinics.selectors import is_clinic_staff
 
 logger = logging.getLogger(__name__)
@@ -34,7 +37,9 @@ class AuthThrottle(_SettingsRateThrottle):
     scope = "auth"
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The address the lockout counts: the socket's, or the hop the trusted proxy added.
+        ident = lockout_client_address(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class _CaregiverThrottle(_SettingsRateThrottle):
@@ -69,3 +74,14 @@ class UploadThrottle(_CaregiverThrottle):
 
     def counts(self, request) -> bool:
         return request.method == "POST"
+
+
+def page_throttle_refusal(request, throttle: SimpleRateThrottle) -> HttpResponse | None:
+    """The pages share the API's limits (same scope, same counter): None while the request is
+    within the rate, else a 429 page saying when to try again, with Retry-After."""
+    if throttle.allow_request(request, view=None):
+        return None
+    wait = max(1, int(throttle.wait() or 1))
+    response = render(request, "429.html", {"retry_after_minutes": -(-wait // 60)}, status=429)
+    response["Retry-After"] = str(wait)
+    return response

@@ -14,4 +14,16 @@ urlpatterns = [
         views.notification_read,
         name="notification-read",
     ),
+    path("clinic/staff/", views.staff_list, name="staff-list"),
+    path("clinic/staff/<uuid:membership_uuid>/", views.membership_detail, name="staff-detail"),
+    path(
+        "clinic/staff/invitations/<uuid:staff_invitation_uuid>/withdraw/",
+        views.staff_invitation_withdraw,
+        name="staff-invitation-withdraw",
+    ),
+    path(
+        "staff-invitations/<str:token>/",
+        views.staff_invitation_accept,
+        name="staff-invitation-accept",
+    ),
 ]

@@ -1,6 +1,8 @@
-"""The API's exception handler: DRF's, plus a JSON 413 for a body over the size limit."""
+"""The API's exception handler: DRF's, plus a JSON 413 for a body over the size limit, and a
+service's ValidationError as a 400 naming the field (any endpoint, even one that forgot to map
+it)."""
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,4 +15,9 @@ def exception_handler(exc, context):
             {"detail": "The request body is larger than the server accepts."},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    if isinstance(exc, ValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

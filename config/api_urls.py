@@ -15,6 +15,22 @@ urlpatterns = [
     path("auth/token/", clinic_apis.TokenObtainApi.as_view(), name="auth-token"),
     path("auth/token/current/", clinic_apis.TokenRevokeApi.as_view(), name="auth-token-revoke"),
     path("me/", clinic_apis.MeApi.as_view(), name="me"),
+    path("staff/", clinic_apis.StaffListApi.as_view(), name="staff-list"),
+    path(
+        "staff/invitations/",
+        clinic_apis.StaffInvitationCreateApi.as_view(),
+        name="staff-invitations",
+    ),
+    path(
+        "staff/<uuid:membership_uuid>/",
+        clinic_apis.MembershipRoleApi.as_view(),
+        name="staff-detail",
+    ),
+    path(
+        "staff/<uuid:membership_uuid>/deactivate/",
+        clinic_apis.MembershipDeactivateApi.as_view(),
+        name="staff-deactivate",
+    ),
     path(
         "infants/<uuid:infant_uuid>/assessments/",
         assessment_apis.InfantAssessmentListApi.as_view(),

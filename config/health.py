@@ -12,6 +12,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from clinics.permissions import PUBLIC, requires_roles
 from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def worker_state() -> str:
 
 @never_cache
 @require_GET
+@requires_roles(*PUBLIC)
 def healthz(request):
     checks = {
         "database": database_state(),

@@ -2,6 +2,8 @@ from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import AllowAny
 
+from clinics.permissions import ANONYMOUS
+
 DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -48,7 +50,9 @@ class ApiSchema(AutoSchema):
             "400": _error("The request is malformed or a value is refused.", FIELD_ERRORS),
             "503": _error("The database is unreachable; try again.", DETAIL, RETRY_AFTER),
         }
-        public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
+        public = any(isinstance(p, AllowAny) for p in self.view.get_permissions()) or (
+            ANONYMOUS in getattr(self.view, "required_roles", ())
+        )
         if not public:
             errors["401"] = _error("No valid token or verified session.", DETAIL)
             errors["403"] = _error("The signed-in person's role may not do this.", DETAIL)

@@ -1,12 +1,12 @@
 """The parent portal's pages that show the whole of a child's care (advice, what happens next,
 what the clinic did); they read every app, so they live in the top app."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 
 from clinics.models import AuditAction
+from clinics.permissions import SIGNED_IN, requires_roles
 from dashboard.portal import family_summaries
 from episodes.models import Episode
 from episodes.views import PORTAL_RECENT_EPISODES, episode_view_audit, episode_visible_or_404
@@ -14,7 +14,7 @@ from patients.selectors import infants_visible_to
 from patients.services import infant_read_record
 
 
-@login_required
+@requires_roles(*SIGNED_IN)
 def portal_home(request):
     """A parent's children, each with the current advice at the top, then their episodes."""
     infants = list(
@@ -45,7 +45,7 @@ def portal_home(request):
     )  # fmt: skip
 
 
-@login_required
+@requires_roles(*SIGNED_IN)
 def portal_episode(request, episode_uuid):
     episode = episode_visible_or_404(request, episode_uuid)
     episode_view_audit(request, episode)

@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -9,6 +7,7 @@ from assessments.explanations import assessment_explanation
 from assessments.models import Assessment, Triage
 from clinics.models import AuditAction, Role
 from clinics.pagination import CountWithPagePaginator
+from clinics.permissions import SIGNED_IN, STAFF, requires_roles
 from clinics.selectors import has_role, membership_for
 from dashboard.charts import duration_per_day, episodes_per_day, lab_chart
 from dashboard.forms import DashboardFilterForm
@@ -31,7 +30,7 @@ from workups.models import ReferralStatus
 PAGE_SIZE = 50
 
 
-@login_required
+@requires_roles(*SIGNED_IN)
 def home(request):
     """Everyone lands where their work is: clinicians on the dashboard, caregivers in the portal."""
     membership = membership_for(request.user)
@@ -40,10 +39,8 @@ def home(request):
     return redirect("dashboard:index")
 
 
-@login_required
+@requires_roles(*STAFF)
 def dashboard(request):
-    if not has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN, Role.NURSE):
-        raise PermissionDenied
     form = DashboardFilterForm(request.GET or None)
     cleaned = form.cleaned_data if form.is_valid() else {}
     filters = DashboardFilters(
@@ -89,15 +86,13 @@ def dashboard(request):
     return render(request, template, context)
 
 
-@login_required
+@requires_roles(*STAFF)
 def case(request, infant_uuid):
     """One infant's case: header, current standing, plots and a single timeline."""
     infant = get_object_or_404(
         infants_visible_to(request.user).select_related("clinic", "assigned_clinician"),
         uuid=infant_uuid,
     )
-    if membership_for(request.user) is None:
-        raise PermissionDenied
     infant_read_record(
         reader=request.user, infants=[infant], action=AuditAction.VIEW, request=request
     )

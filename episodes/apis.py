@@ -13,14 +13,14 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from clinics.filters import FieldFilterBackend
 from clinics.models import AuditAction, AuditChannel
-from clinics.permissions import require_clinician
+from clinics.permissions import CLINICIANS, SIGNED_IN, DeclaredRoles
 from clinics.selectors import is_clinic_staff
 from clinics.serializers import FastOutputMixin
 from clinics.throttles import CaregiverWriteThrottle, UploadThrottle
@@ -300,7 +300,8 @@ class EpisodeListApi(generics.ListAPIView):
     Send an `Idempotency-Key` header with a POST: a retry with the same key returns the first
     response instead of logging the episode twice."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
     throttle_classes = [CaregiverWriteThrottle]
     serializer_class = EpisodeOutputSerializer
     filter_backends = [FieldFilterBackend]
@@ -419,7 +420,8 @@ class EpisodeListApi(generics.ListAPIView):
 class EpisodeDetailApi(generics.RetrieveAPIView):
     """One episode with its videos."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
     serializer_class = EpisodeOutputSerializer
     lookup_field = "uuid"
     lookup_url_kwarg = "episode_uuid"
@@ -445,7 +447,8 @@ class EpisodeReviewApi(APIView):
     """A clinician records what the video shows (oscillation, estimated rate). The caregiver's
     answers are not changed."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = CLINICIANS
     throttle_classes = [CaregiverWriteThrottle]
 
     class InputSerializer(serializers.Serializer):
@@ -467,7 +470,6 @@ class EpisodeReviewApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer})
     def post(self, request, episode_uuid):
         episode = get_object_or_404(_episodes_for(request.user), uuid=episode_uuid)
-        require_clinician(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         episode_clinician_review(
@@ -484,7 +486,8 @@ class VideoUploadApi(APIView):
 
     # 507 when the disk is full, 503 when the storage cannot be written (episodes.intake).
     json_error_statuses = (503, 507)
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
     throttle_classes = [UploadThrottle]
 
     class OutputSerializer(VideoOutputSerializer):
@@ -536,7 +539,8 @@ class VideoMediaApi(APIView):
     """The video's bytes, with HTTP range support: `playable` (the rendition if one was made,
     else the original), `original` (as uploaded, a download) or `poster` (JPEG)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
     kind = "playable"
 
     @extend_schema(
@@ -611,10 +615,11 @@ class TusVersionMismatch(Exception):
 class TusMixin:
     """tus protocol headers on every response; OPTIONS (discovery) needs no sign-in."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
     throttle_classes = [UploadThrottle]
     # Answered in text/plain by _tus_response (declared in the schema by config.schema).
-    text_error_statuses = (400, 403, 404, 409, 412, 413, 415, 460, 503, 507)
+    text_error_statuses = (400, 403, 404, 409, 412, 413, 415, 429, 460, 503, 507)
 
     def get_permissions(self):
         if self.request.method == "OPTIONS":

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
 from clinics.models import User
+from clinics.selectors import url_objects
 from episodes.models import Episode, EpisodeVideo, UploadSession
 from patients.selectors import infants_visible_to
 
@@ -20,3 +21,8 @@ def upload_sessions_of(user: User) -> QuerySet[UploadSession]:
     return UploadSession.objects.filter(
         created_by=user, episode__infant__in=infants_visible_to(user)
     )
+
+
+url_objects(
+    episode_uuid=episodes_visible_to, video_uuid=videos_visible_to, upload_uuid=upload_sessions_of
+)

@@ -14,11 +14,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from clinics.models import AuditAction, AuditChannel, User
+from clinics.models import AuditAction, AuditChannel, Clinic, User
 from config.faults import fault_checkpoint
 from episodes import movement, transcoding
 from episodes.intake import (
@@ -371,11 +371,33 @@ CHECKSUM_ALGORITHMS = ("sha1", "sha256")
 def upload_session_create(
     *, episode: Episode, created_by: User, length: int, filename: str = "", request=None
 ) -> UploadSession:
-    """Open a resumable upload for an episode; its announced length must be within the limit."""
+    """Open a resumable upload for an episode; its announced length must be within the limit,
+    the person may hold only a few unfinished uploads, and the clinic's unfinished uploads may
+    announce only so many bytes in all (each holds disk space until it completes)."""
     if length <= 0:
         raise VideoRefused(400, "The file is empty. Record or pick the video again.")
     if length > max_upload_bytes():
         raise too_large()
+    clinic = Clinic.objects.select_for_update().get(pk=episode.infant.clinic_id)
+    open_uploads = UploadSession.objects.filter(video__isnull=True)
+    per_user = settings.VIDEO_OPEN_UPLOADS_PER_USER
+    if open_uploads.filter(created_by=created_by).count() >= per_user:
+        raise VideoRefused(
+            429,
+            f"You already have {per_user} unfinished uploads (the limit). Finish or cancel one "
+            "of them, then try again.",
+        )
+    per_clinic = settings.VIDEO_OPEN_UPLOAD_BYTES_PER_CLINIC
+    reserved = (
+        open_uploads.filter(episode__infant__clinic=clinic).aggregate(total=Sum("length"))["total"]
+        or 0
+    )
+    if reserved + length > per_clinic:
+        raise VideoRefused(
+            429,
+            f"The clinic's unfinished uploads would exceed {per_clinic // 1024**2} MB in all (the "
+            "limit). Try again once some have finished.",
+        )
     session = UploadSession(
         episode=episode, created_by=created_by, length=length, filename=client_filename(filename)
     )

@@ -1,16 +1,15 @@
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, Role
-from clinics.selectors import has_role, is_clinic_staff
+from clinics.permissions import CLINICIANS, SIGNED_IN, STAFF, requires_roles
+from clinics.selectors import has_role
+from clinics.throttles import CaregiverWriteThrottle, page_throttle_refusal
 from episodes.forms import EpisodeLogForm, EpisodeReviewForm
 from episodes.models import Episode
 from episodes.movement_charts import panel
@@ -43,8 +42,12 @@ def episode_visible_or_404(request, episode_uuid) -> Episode:
     )
 
 
-@login_required
+@requires_roles(*SIGNED_IN)
 def portal_episode_log(request, infant_uuid):
+    if request.method == "POST" and (
+        refusal := page_throttle_refusal(request, CaregiverWriteThrottle())
+    ):
+        return refusal
     infant = get_object_or_404(
         infants_visible_to(request.user).select_related("clinic"), uuid=infant_uuid
     )
@@ -78,14 +81,8 @@ def portal_episode_log(request, infant_uuid):
         )
 
 
-def _require_staff(request) -> None:
-    if not is_clinic_staff(request.user):
-        raise Http404
-
-
-@login_required
+@requires_roles(*STAFF)
 def staff_episode_list(request, infant_uuid):
-    _require_staff(request)
     infant = get_object_or_404(
         infants_visible_to(request.user).select_related("clinic"), uuid=infant_uuid
     )
@@ -108,9 +105,8 @@ def staff_episode_list(request, infant_uuid):
     )
 
 
-@login_required
+@requires_roles(*STAFF, write=CLINICIANS)
 def staff_episode_detail(request, episode_uuid):
-    _require_staff(request)
     episode = episode_visible_or_404(request, episode_uuid)
     can_review = has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
     initial = {
@@ -128,8 +124,6 @@ def staff_episode_detail(request, episode_uuid):
         initial.update(suggested)
     form = EpisodeReviewForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if not can_review:
-            raise PermissionDenied("Only a pediatrician can record the video review.")
         if form.is_valid():
             episode_clinician_review(
                 episode=episode,

@@ -14,15 +14,14 @@ from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinics.models import AuditAction, AuditChannel
-from clinics.permissions import IsClinician, require_clinic_staff
+from clinics.permissions import CLINICIANS, SIGNED_IN, STAFF, DeclaredRoles
 from clinics.selectors import membership_for
+from config.api_parsers import DepthLimitedJSONParser
 from interop import fhir
 from interop.letter import referral_letter_pdf
 from interop.selectors import infant_fhir_bundle
@@ -50,7 +49,7 @@ class PdfRenderer(BaseRenderer):
         return data
 
 
-class FhirJsonParser(JSONParser):
+class FhirJsonParser(DepthLimitedJSONParser):
     media_type = FHIR_JSON
 
 
@@ -93,7 +92,7 @@ class FhirApiView(APIView):
     renderer_classes = [FhirJsonRenderer]
     # Every refusal is an OperationOutcome in FHIR JSON (the OpenAPI schema says so too).
     error_media_type = "application/fhir+json"
-    parser_classes = [FhirJsonParser, JSONParser]
+    parser_classes = [FhirJsonParser, DepthLimitedJSONParser]
     content_negotiation_class = FhirContentNegotiation
 
     def handle_exception(self, exc):
@@ -118,12 +117,9 @@ class FhirApiView(APIView):
 
 
 def _visible_infant(request, infant_uuid):
-    """Another clinic's or family's infant is a 404 for everyone; then only staff go on."""
-    infant = get_object_or_404(
+    return get_object_or_404(
         infants_visible_to(request.user).select_related("clinic"), uuid=infant_uuid
     )
-    require_clinic_staff(request)
-    return infant
 
 
 def _record_export(request, infant, resource: str) -> None:
@@ -138,7 +134,8 @@ def _record_export(request, infant, resource: str) -> None:
 
 
 class CapabilityStatementApi(FhirApiView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
 
     @extend_schema(responses={200: dict}, operation_id="fhir_metadata")
     def get(self, request):
@@ -201,7 +198,8 @@ def capability_statement(request) -> dict:
 
 
 class PatientEverythingApi(FhirApiView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
 
     @extend_schema(responses={200: dict}, operation_id="fhir_patient_everything")
     def get(self, request, infant_uuid):
@@ -214,7 +212,8 @@ class PatientEverythingApi(FhirApiView):
 class BundleImportApi(FhirApiView):
     """POST a transaction Bundle: a new infant with its prior laboratory results."""
 
-    permission_classes = [IsAuthenticated, IsClinician]
+    permission_classes = [DeclaredRoles]
+    required_roles = CLINICIANS
 
     @extend_schema(request=dict, responses={201: dict}, operation_id="fhir_bundle_import")
     def post(self, request):
@@ -239,7 +238,8 @@ class BundleImportApi(FhirApiView):
 class ReferralLetterApi(FhirApiView):
     """The case summary as a PDF for the receiving neurologist."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
     renderer_classes = [PdfRenderer, FhirJsonRenderer]
 
     @extend_schema(responses={(200, "application/pdf"): bytes}, operation_id="fhir_referral_letter")

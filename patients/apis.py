@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinics.models import AuditAction, AuditChannel
 from clinics.pagination import CountWithPagePagination
-from clinics.selectors import is_clinic_staff, membership_for
+from clinics.permissions import SIGNED_IN, STAFF, DeclaredRoles
+from clinics.selectors import membership_for
 from clinics.serializers import FastOutputMixin
 from clinics.throttles import CaregiverWriteThrottle
 from patients.models import (
@@ -69,35 +69,6 @@ class InfantListAuditMixin:
             infant_uuids={row["infant"] for row in rows if row.get("infant")},
         )
         return response
-
-
-class StaffWritesOthersRead(BasePermission):
-    """Anyone who can see the infant may read it; only clinic staff may change it. Checked on the
-    object, after the lookup, so an infant the user cannot see stays a 404."""
-
-    message = "Only clinic staff can change an infant's record."
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated)
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return request.method in SAFE_METHODS or is_clinic_staff(request.user)
-
-
-class StaffOnlyForInfant(StaffWritesOthersRead):
-    message = "Only clinic staff can manage an infant's caregivers."
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return is_clinic_staff(request.user)
-
-
-class StaffCreatesOthersList(BasePermission):
-    message = "Only clinic staff can register an infant."
-
-    def has_permission(self, request, view) -> bool:
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request.method in SAFE_METHODS or is_clinic_staff(request.user)
 
 
 @contextmanager
@@ -237,7 +208,9 @@ class InfantListApi(generics.ListAPIView):
     """Staff list their clinic's infants (search by name, MRN or date of birth) and register new
     ones; caregivers list their own children."""
 
-    permission_classes = [StaffCreatesOthersList]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
+    required_write_roles = STAFF
     throttle_classes = [CaregiverWriteThrottle]
     filterset_class = InfantFilter
     OutputSerializer = InfantOutputSerializer
@@ -289,7 +262,9 @@ class InfantDetailApi(APIView):
     """One infant's record with derived ages, risk factors and development status; staff may
     change it (PATCH, only the fields sent)."""
 
-    permission_classes = [StaffWritesOthersRead]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
+    required_write_roles = STAFF
     throttle_classes = [CaregiverWriteThrottle]
 
     class OutputSerializer(InfantOutputSerializer):
@@ -300,7 +275,6 @@ class InfantDetailApi(APIView):
 
     def _infant(self, request, infant_id) -> Infant:
         infant = visible_infant(request, infant_id)
-        self.check_object_permissions(request, infant)
         return infant
 
     def _output(self, infant: Infant) -> dict:
@@ -338,7 +312,8 @@ class InfantDetailApi(APIView):
 class MilestoneListApi(generics.ListAPIView):
     """The infant's developmental log; caregivers of the infant and staff add entries."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
     throttle_classes = [CaregiverWriteThrottle]
 
     class OutputSerializer(serializers.Serializer):
@@ -390,7 +365,8 @@ class MilestoneListApi(generics.ListAPIView):
 class CaregiverListApi(APIView):
     """Staff list an infant's caregivers and invite one by email (a single-use, 72-hour link)."""
 
-    permission_classes = [StaffOnlyForInfant]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
     throttle_classes = [CaregiverWriteThrottle]
 
     class OutputSerializer(serializers.Serializer):
@@ -412,7 +388,6 @@ class CaregiverListApi(APIView):
 
     def _infant(self, request, infant_id) -> Infant:
         infant = visible_infant(request, infant_id)
-        self.check_object_permissions(request, infant)
         return infant
 
     @extend_schema(responses=OutputSerializer(many=True))
@@ -450,7 +425,8 @@ class CaregiverListApi(APIView):
 class CaregiverRevokeApi(APIView):
     """Revoke a caregiver's access; it takes effect on their next request, tokens included."""
 
-    permission_classes = [StaffOnlyForInfant]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
     throttle_classes = [CaregiverWriteThrottle]
 
     @extend_schema(request=None, responses={204: None})
@@ -459,7 +435,6 @@ class CaregiverRevokeApi(APIView):
         guardianship = get_object_or_404(
             infant.guardianships.select_related("caregiver"), uuid=guardianship_id
         )
-        self.check_object_permissions(request, infant)
         guardianship_revoke(
             guardianship=guardianship,
             revoked_by=request.user,
@@ -472,14 +447,14 @@ class CaregiverRevokeApi(APIView):
 class InvitationRevokeApi(APIView):
     """Withdraw a pending invitation; its link is refused from then on."""
 
-    permission_classes = [StaffOnlyForInfant]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
     throttle_classes = [CaregiverWriteThrottle]
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, infant_id, invitation_id):
         infant = visible_infant(request, infant_id)
         invitation = get_object_or_404(infant.invitations, uuid=invitation_id)
-        self.check_object_permissions(request, infant)
         invitation_revoke(
             invitation=invitation,
             revoked_by=request.user,

@@ -4,11 +4,11 @@ from zoneinfo import ZoneInfo
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from clinics.forms import NewAccountForm
 from clinics.models import Clinic, Role, User
 from patients.models import (
     DevelopmentStatus,
@@ -307,26 +307,5 @@ class DevelopmentOverrideForm(ServiceErrorsMixin, forms.Form):
         self.helper = _helper("Set status", Row(Column("status"), Column("reason")))
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(NewAccountForm):
     """A first-time caregiver chooses a password."""
-
-    full_name = forms.CharField(max_length=200, required=False, label="Your name")
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
-
-    def __init__(self, *args, email: str, **kwargs):
-        self.email = email
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Create account and accept")
-
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
-        elif first:
-            try:
-                password_validation.validate_password(first)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned

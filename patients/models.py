@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from assessments.engine.vocabulary import CAUSE, TRIAGE
-from clinics.models import BaseModel, Clinic
+from clinics.models import BaseModel, Clinic, InvitationLink
 
 TERM_WEEKS = 40
 PRETERM_BEFORE_WEEKS = 37
@@ -501,58 +501,17 @@ class Guardianship(BaseModel):
         return self.revoked_at is None
 
 
-class InvitationQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(used_at__isnull=True, revoked_at__isnull=True)
-
-
-class Invitation(BaseModel):
+class Invitation(InvitationLink):
     """A single-use link that lets a caregiver set a password (or, with an existing account,
-    accept after signing in) and become a guardian. Only a SHA-256 digest of the token is
-    stored; the raw token exists only in the email."""
+    accept after signing in) and become a guardian."""
 
     infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
     # The number the nurses call; copied to the caregiver's account on acceptance.
     phone = models.CharField(max_length=40, blank=True)
     relationship = models.CharField(max_length=16, choices=Relationship.choices)
-    token_digest = models.CharField(max_length=64, unique=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.infant}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.used_at is None and self.revoked_at is None
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
 
 
 class Milestone(models.TextChoices):

@@ -4,9 +4,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditEvent, Role, User
-from clinics.selectors import membership_for
+from clinics.selectors import membership_for, url_objects
 from patients.development import LogEntry, development_status_derive
-from patients.models import DevelopmentStatus, Guardianship, Infant
+from patients.models import DevelopmentStatus, Guardianship, Infant, Invitation
 
 
 def infants_visible_to(user: User) -> QuerySet[Infant]:
@@ -62,3 +62,19 @@ def infant_access_history(infant: Infant, *, for_caregiver: bool = False) -> Que
             action=AuditAction.DENIED
         )
     return events
+
+
+def guardianships_visible_to(user: User) -> QuerySet[Guardianship]:
+    return Guardianship.objects.filter(infant__in=infants_visible_to(user))
+
+
+def invitations_visible_to(user: User) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(infant__in=infants_visible_to(user))
+
+
+url_objects(
+    infant_id=infants_visible_to,
+    infant_uuid=infants_visible_to,
+    guardianship_id=guardianships_visible_to,
+    invitation_id=invitations_visible_to,
+)

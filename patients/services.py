@@ -1,4 +1,3 @@
-import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, Clinic, User
-from clinics.services import audit_record, token_digest
+from clinics.services import (
+    InvitationRefused,
+    audit_record,
+    invitation_for_link,
+    invitation_token_new,
+)
 from patients.models import (
     INFANT_LIST_FIELDS,
     MEDICATION_FIELDS,
@@ -28,8 +32,6 @@ from patients.models import (
     Relationship,
 )
 from patients.selectors import infant_development_status
-
-INVITATION_LIFETIME = timedelta(hours=72)
 
 INFANT_FIELDS = (
     "mrn",
@@ -350,10 +352,6 @@ def infant_request_assessment(
     )
 
 
-class InvitationRefused(Exception):
-    """An invitation link that cannot be used; the message is shown to the person who opened it."""
-
-
 def _invitation_link(raw_token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(
         "patients:invitation-accept", kwargs={"token": raw_token}
@@ -377,14 +375,14 @@ def invitation_send(
     email = email.strip().lower()
     if Guardianship.objects.active().filter(infant=infant, caregiver__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already a caregiver of this infant."})
-    raw_token = secrets.token_urlsafe(32)
+    raw_token, digest, expires_at = invitation_token_new()
     invitation = Invitation(
         infant=infant,
         email=email,
         phone=phone.strip(),
         relationship=relationship,
-        token_digest=token_digest(raw_token),
-        expires_at=timezone.now() + INVITATION_LIFETIME,
+        token_digest=digest,
+        expires_at=expires_at,
         invited_by=invited_by,
     )
     invitation.full_clean()
@@ -418,26 +416,9 @@ def invitation_send(
 
 def invitation_for_token(raw_token: str, *, lock: bool = False) -> Invitation:
     """The invitation a link names, or InvitationRefused saying why it cannot be used."""
-    invitations = Invitation.objects.select_related("infant__clinic")
-    if lock:
-        # Two tabs accepting the same link at once: the row lock lets exactly one win.
-        invitations = invitations.select_for_update(of=("self",))
-    invitation = invitations.filter(token_digest=token_digest(raw_token)).first()
-    if invitation is None:
-        raise InvitationRefused("This invitation link is not valid. Ask the clinic for a new one.")
-    if invitation.revoked_at is not None:
-        raise InvitationRefused(
-            "This invitation has been withdrawn by the clinic. Ask the clinic for a new one."
-        )
-    if invitation.used_at is not None:
-        raise InvitationRefused(
-            "This invitation link has already been used. Sign in with your email and password."
-        )
-    if invitation.is_expired:
-        raise InvitationRefused(
-            "This invitation link has expired (links last 72 hours). Ask the clinic for a new one."
-        )
-    return invitation
+    return invitation_for_link(
+        Invitation.objects.select_related("infant__clinic"), raw_token, lock=lock
+    )
 
 
 def _invitation_use(*, invitation: Invitation, caregiver: User, request, channel) -> Guardianship:

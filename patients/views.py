@@ -2,19 +2,17 @@
 the caregiver's view of who opened their child's record. Every infant is found through
 `infants_visible_to`, so another clinic's or family's infant is a 404."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clinics.models import AuditAction, Role
-from clinics.selectors import has_role, is_clinic_staff, membership_for
+from clinics.permissions import CAREGIVER, CLINICIANS, PUBLIC, STAFF, requires_roles
+from clinics.selectors import has_role, membership_for
 from patients.development import MILESTONE_WINDOWS
 from patients.forms import (
     AcceptInvitationForm,
@@ -31,7 +29,6 @@ from patients.selectors import (
     infant_access_history,
     infant_development_status,
     infants_visible_to,
-    is_caregiver_of,
 )
 from patients.services import (
     InvitationRefused,
@@ -59,24 +56,7 @@ def _visible_infant(request, infant_id) -> Infant:
     )
 
 
-def _require_staff(request) -> None:
-    """Checked after the infant lookup, so a stranger gets 404 and a caregiver of the infant 403."""
-    if not is_clinic_staff(request.user):
-        raise PermissionDenied("Only clinic staff can do this.")
-
-
-def staff_page(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if "infant_id" not in kwargs:
-            _require_staff(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@staff_page
+@requires_roles(*STAFF)
 def infant_list(request):
     form = InfantSearchForm(request.GET or None)
     infants = infants_visible_to(request.user)
@@ -91,7 +71,7 @@ def infant_list(request):
     )
 
 
-@staff_page
+@requires_roles(*STAFF)
 def infant_register_page(request):
     clinic = membership_for(request.user).clinic
     form = InfantForm(request.POST or None, clinic=clinic)
@@ -110,10 +90,9 @@ def infant_register_page(request):
     )
 
 
-@staff_page
+@requires_roles(*STAFF)
 def infant_edit(request, infant_id):
     infant = _visible_infant(request, infant_id)
-    _require_staff(request)
     form = InfantForm(request.POST or None, clinic=infant.clinic, infant=infant)
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,10 +115,9 @@ def infant_edit(request, infant_id):
     )
 
 
-@staff_page
+@requires_roles(*STAFF)
 def infant_detail(request, infant_id):
     infant = _visible_infant(request, infant_id)
-    _require_staff(request)
     infant_read_record(
         reader=request.user, infants=[infant], action=AuditAction.VIEW, request=request
     )
@@ -169,10 +147,9 @@ def infant_detail(request, infant_id):
     )
 
 
-@staff_page
+@requires_roles(*STAFF)
 def caregiver_invite(request, infant_id):
     infant = _visible_infant(request, infant_id)
-    _require_staff(request)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,26 +177,24 @@ def caregiver_invite(request, infant_id):
 
 
 @require_POST
-@staff_page
+@requires_roles(*STAFF)
 def caregiver_revoke(request, infant_id, guardianship_id):
     infant = _visible_infant(request, infant_id)
     guardianship = get_object_or_404(
         infant.guardianships.select_related("caregiver"), uuid=guardianship_id
     )
-    _require_staff(request)
     guardianship_revoke(guardianship=guardianship, revoked_by=request.user, request=request)
     messages.success(request, f"{guardianship.caregiver} no longer has access to this record.")
     return redirect("patients:infant-detail", infant_id=infant.uuid)
 
 
 @require_POST
-@staff_page
+@requires_roles(*STAFF)
 def caregiver_phone_edit(request, infant_id, guardianship_id):
     infant = _visible_infant(request, infant_id)
     guardianship = get_object_or_404(
         infant.guardianships.active().select_related("caregiver"), uuid=guardianship_id
     )
-    _require_staff(request)
     form = CaregiverPhoneForm(request.POST)
     if form.is_valid():
         caregiver_phone_update(guardianship=guardianship, phone=form.cleaned_data["phone"],
@@ -231,20 +206,18 @@ def caregiver_phone_edit(request, infant_id, guardianship_id):
 
 
 @require_POST
-@staff_page
+@requires_roles(*STAFF)
 def invitation_withdraw(request, infant_id, invitation_id):
     infant = _visible_infant(request, infant_id)
     invitation = get_object_or_404(infant.invitations, uuid=invitation_id)
-    _require_staff(request)
     invitation_revoke(invitation=invitation, revoked_by=request.user, request=request)
     messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
     return redirect("patients:infant-detail", infant_id=infant.uuid)
 
 
-@staff_page
+@requires_roles(*STAFF)
 def milestones(request, infant_id):
     infant = _visible_infant(request, infant_id)
-    _require_staff(request)
     form = MilestoneEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,11 +251,9 @@ def milestones(request, infant_id):
 
 
 @require_POST
-@staff_page
+@requires_roles(*CLINICIANS)
 def development_override(request, infant_id):
     infant = _visible_infant(request, infant_id)
-    if not has_role(request.user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN):
-        raise PermissionDenied("Only a pediatrician can set the development status.")
     form = DevelopmentOverrideForm(request.POST)
     if form.is_valid():
         try:
@@ -300,6 +271,7 @@ def development_override(request, infant_id):
     return redirect("patients:infant-detail", infant_id=infant.uuid)
 
 
+@requires_roles(*PUBLIC)
 def invitation_accept(request, token):
     """Open to anyone holding the link. A new caregiver sets a password here; an existing account
     must sign in first with the invited email address (a link alone never attaches a child to an
@@ -352,12 +324,10 @@ def invitation_accept(request, token):
     return render(request, "patients/invitation_accept.html", context)
 
 
-@login_required
+@requires_roles(CAREGIVER)
 def child_access_history(request, infant_id):
     """A caregiver sees which clinic staff opened their child's record."""
     infant = _visible_infant(request, infant_id)
-    if not is_caregiver_of(request.user, infant):
-        raise PermissionDenied("This page is for the child's caregivers.")
     infant_read_record(
         reader=request.user,
         infants=[infant],

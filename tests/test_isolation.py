@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from assessments.models import AssessmentTrigger, Triage, TriageAlert
 from assessments.services import assessment_run
 from clinics.models import NotificationKind, Role
-from clinics.services import notify
+from clinics.services import notify, staff_invitation_send
 from episodes.models import EpisodeVideo
 from episodes.services import upload_session_create
 from patients.models import MilestoneStatus
@@ -36,6 +36,7 @@ from tests.factories import (
     EpisodeFactory,
     GuardianshipFactory,
     InfantFactory,
+    UserFactory,
     caregiver_of,
     sign_in_verified,
     staff,
@@ -198,13 +199,30 @@ def _follow_up(other: OtherClinic):
     return FollowUpFactory(infant=other.infant).uuid
 
 
-# Patterns that hold no clinic data, by namespace or by name, with the reason.
+@other_clinic_object("membership_uuid")
+def _membership(other: OtherClinic):
+    return other.staff_user.memberships.get().uuid
+
+
+@other_clinic_object("staff_invitation_uuid")
+def _staff_invitation(other: OtherClinic):
+    return staff_invitation_send(
+        clinic=other.clinic,
+        email="joining@other.example",
+        role=Role.NURSE,
+        invited_by=other.staff_user,
+    ).uuid
+
+
+# Patterns walked apart, by namespace or by name, with the reason.
 NOT_CLINIC_DATA_NAMESPACES = {
-    "admin": "Django admin: superusers only; clinic staff use the dashboard and API",
+    "admin": "Django admin: walked by test_the_django_admin_is_404_for_everyone_but_superusers",
 }
 NOT_CLINIC_DATA = {
     "patients:invitation-accept": "a secret invitation token, not an object id "
     "(tests/patients/test_invitations.py)",
+    "staff-invitation-accept": "a secret invitation token, not an object id "
+    "(tests/clinics/test_staff_management.py)",
 }
 METHODS = ("get", "post", "patch", "put", "delete")
 
@@ -318,3 +336,44 @@ def test_outsiders_get_404_on_every_object_url_and_see_no_foreign_rows_in_lists(
             assert not leaked, (route.name, route.template, leaked)
             checked_lists += 1
     assert checked_objects >= 10 and checked_lists >= 4
+
+
+def admin_urls(other: OtherClinic) -> list[str]:
+    """Every page of the Django admin: the index, each app, and for each registered model its
+    list, add, and the change, delete, history (and password) pages of one of the other
+    clinic's rows (or of any row)."""
+    from django.contrib import admin
+
+    urls = {reverse("admin:index"), reverse("admin:logout")}
+    for model, _model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.add(reverse("admin:app_list", kwargs={"app_label": info[0]}))
+        urls.add(reverse("admin:{}_{}_changelist".format(*info)))
+        urls.add(reverse("admin:{}_{}_add".format(*info)))
+        row = model._default_manager.order_by("-pk").first()
+        if row is None:
+            continue
+        for page in ("change", "delete", "history"):
+            urls.add(reverse(f"admin:{info[0]}_{info[1]}_{page}", args=[row.pk]))
+        if model is type(other.staff_user):
+            urls.add(reverse("admin:auth_user_password_change", args=[other.staff_user.pk]))
+    return sorted(urls)
+
+
+@pytest.mark.django_db
+def test_the_django_admin_is_404_for_everyone_but_superusers(client, other_clinic, outsider):
+    sign_in_verified(client, outsider)
+    urls = admin_urls(other_clinic)
+    for url in urls:
+        statuses = {method: getattr(client, method)(url).status_code for method in METHODS}
+        assert set(statuses.values()) == {404}, (url, statuses)
+    assert len(urls) >= 30
+
+
+@pytest.mark.django_db
+def test_a_superuser_still_reaches_the_django_admin(client, other_clinic):
+    sign_in_verified(client, UserFactory(is_superuser=True, is_staff=True))
+    statuses = {url: client.get(url).status_code for url in admin_urls(other_clinic)}
+    # 403: pages no one may use (adding an audit row, for instance); 405: GET on sign-out.
+    assert set(statuses.values()) <= {200, 302, 403, 405}, statuses
+    assert statuses[reverse("admin:index")] == 200

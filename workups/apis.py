@@ -4,20 +4,18 @@ neurology slots. Every object is found through the work-ups selectors (built on
 
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments.models import Assessment
 from clinics.models import AuditChannel, Role
-from clinics.permissions import IsClinician, IsClinicStaff
-from clinics.selectors import has_role, membership_for
+from clinics.permissions import CLINICIANS, SIGNED_IN, STAFF, DeclaredRoles
+from clinics.selectors import membership_for
 from episodes.models import MovementType
 from patients.apis import InfantListAuditMixin
 from patients.selectors import infants_visible_to
@@ -74,15 +72,6 @@ def field_errors():
         ) from error
 
 
-def require_role(request, *roles: Role) -> None:
-    """Checked after the object lookup, so an object the user cannot see stays a 404."""
-    if not has_role(request.user, *roles):
-        raise PermissionDenied("Your role cannot do this.")
-
-
-CLINICIANS = (Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
-
-
 def visible_infant(request, infant_id):
     return get_object_or_404(infants_visible_to(request.user), uuid=infant_id)
 
@@ -113,7 +102,9 @@ class OrderOutputSerializer(serializers.Serializer):
 class OrderListApi(InfantListAuditMixin, generics.ListAPIView):
     """The clinic's test orders (filter by status, infant); pediatricians create them."""
 
-    permission_classes = [IsClinicStaff]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
+    required_write_roles = CLINICIANS
     serializer_class = OrderOutputSerializer
     audit_resource = "test_order"
 
@@ -138,7 +129,6 @@ class OrderListApi(InfantListAuditMixin, generics.ListAPIView):
 
     @extend_schema(request=InputSerializer, responses={201: OrderOutputSerializer})
     def post(self, request):
-        require_role(request, *CLINICIANS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         infant = visible_infant(request, data.validated_data["infant"])
@@ -164,7 +154,8 @@ class OrderListApi(InfantListAuditMixin, generics.ListAPIView):
 class OrdersFromAssessmentApi(APIView):
     """One click: order every test an assessment recommends that is not already on order."""
 
-    permission_classes = [IsClinician]
+    permission_classes = [DeclaredRoles]
+    required_roles = CLINICIANS
 
     class InputSerializer(serializers.Serializer):
         assessment = serializers.UUIDField()
@@ -189,7 +180,8 @@ class OrdersFromAssessmentApi(APIView):
 class OrderTransitionApi(APIView):
     """Move an order along its lifecycle (a result moves it to resulted: post the result)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
 
     class InputSerializer(serializers.Serializer):
         to_status = serializers.ChoiceField(
@@ -200,7 +192,6 @@ class OrderTransitionApi(APIView):
     @extend_schema(request=InputSerializer, responses=OrderOutputSerializer)
     def post(self, request, order_uuid):
         order = get_object_or_404(orders_visible_to(request.user), uuid=order_uuid)
-        require_role(request, *CLINICIANS, Role.NURSE)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with field_errors():
@@ -241,7 +232,8 @@ class ResultOutputSerializer(serializers.Serializer):
 class ResultListApi(InfantListAuditMixin, generics.ListAPIView):
     """The clinic's results, newest first (filter by infant or flag)."""
 
-    permission_classes = [IsClinicStaff]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
     serializer_class = ResultOutputSerializer
     audit_resource = "result"
 
@@ -255,7 +247,8 @@ class ResultListApi(InfantListAuditMixin, generics.ListAPIView):
 class ResultCreateApi(APIView):
     """Record an order's result: a value with its unit, or a study's interpretation."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
 
     class InputSerializer(serializers.Serializer):
         collected_at = serializers.DateTimeField(required=False)
@@ -273,7 +266,6 @@ class ResultCreateApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: ResultOutputSerializer})
     def post(self, request, order_uuid):
         order = get_object_or_404(orders_visible_to(request.user), uuid=order_uuid)
-        require_role(request, *CLINICIANS, Role.NURSE)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with field_errors():
@@ -304,7 +296,8 @@ class CriticalAlertOutputSerializer(serializers.Serializer):
 class CriticalAlertListApi(InfantListAuditMixin, generics.ListAPIView):
     """Critical results, unacknowledged first."""
 
-    permission_classes = [IsClinicStaff]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
     serializer_class = CriticalAlertOutputSerializer
     audit_resource = "critical_alert"
 
@@ -317,14 +310,14 @@ class CriticalAlertListApi(InfantListAuditMixin, generics.ListAPIView):
 class CriticalAlertAcknowledgeApi(APIView):
     """Acknowledge a critical result; escalation stops."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = CLINICIANS
 
     @extend_schema(request=None, responses=CriticalAlertOutputSerializer)
     def post(self, request, critical_alert_uuid):
         alert = get_object_or_404(
             critical_alerts_visible_to(request.user), uuid=critical_alert_uuid
         )
-        require_role(request, *CLINICIANS)
         alert = critical_alert_acknowledge(
             alert=alert, acknowledged_by=request.user, channel=API, request=request
         )
@@ -350,7 +343,9 @@ class ReferralListApi(InfantListAuditMixin, generics.ListAPIView):
     """Neurology referrals by deadline; pediatricians create them (the urgency defaults to the
     latest triage; an emergency is an instruction to go to the emergency department, not booked)."""
 
-    permission_classes = [IsClinicStaff]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
+    required_write_roles = CLINICIANS
     serializer_class = ReferralOutputSerializer
     audit_resource = "referral"
 
@@ -365,7 +360,6 @@ class ReferralListApi(InfantListAuditMixin, generics.ListAPIView):
 
     @extend_schema(request=InputSerializer, responses={201: ReferralOutputSerializer})
     def post(self, request):
-        require_role(request, *CLINICIANS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         infant = visible_infant(request, data.validated_data["infant"])
@@ -390,12 +384,12 @@ class ReferralListApi(InfantListAuditMixin, generics.ListAPIView):
 class ReferralConfirmApi(APIView):
     """A pediatrician confirms a referral an assessment proposed; it is then booked."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = CLINICIANS
 
     @extend_schema(request=None, responses=ReferralOutputSerializer)
     def post(self, request, referral_uuid):
         referral = get_object_or_404(referrals_visible_to(request.user), uuid=referral_uuid)
-        require_role(request, *CLINICIANS)
         with field_errors():
             referral = referral_confirm(
                 referral=referral, confirmed_by=request.user, channel=API, request=request
@@ -419,7 +413,8 @@ class AppointmentOutputSerializer(serializers.Serializer):
 class AppointmentListApi(InfantListAuditMixin, generics.ListAPIView):
     """Staff: the clinic's appointments. Caregivers: their child's upcoming ones (read-only)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = SIGNED_IN
     serializer_class = AppointmentOutputSerializer
     audit_resource = "appointment"
 
@@ -430,7 +425,8 @@ class AppointmentListApi(InfantListAuditMixin, generics.ListAPIView):
 class AppointmentOutcomeApi(APIView):
     """Record whether the family attended; a no-show puts a call on the nurses' worklist."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
 
     class InputSerializer(serializers.Serializer):
         outcome = serializers.ChoiceField(choices=OUTCOMES)
@@ -439,7 +435,6 @@ class AppointmentOutcomeApi(APIView):
     def post(self, request, appointment_uuid):
         appointments = appointments_visible_to(request.user)
         appointment = get_object_or_404(appointments, uuid=appointment_uuid)
-        require_role(request, *CLINICIANS, Role.NURSE)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with field_errors():
@@ -456,13 +451,13 @@ class AppointmentOutcomeApi(APIView):
 class AppointmentConfirmApi(APIView):
     """The family has confirmed they will come."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
 
     @extend_schema(request=None, responses=AppointmentOutputSerializer)
     def post(self, request, appointment_uuid):
         appointments = appointments_visible_to(request.user).select_related("slot", "referral")
         appointment = get_object_or_404(appointments, uuid=appointment_uuid)
-        require_role(request, *CLINICIANS, Role.NURSE)
         with field_errors():
             appointment = appointment_confirm(
                 appointment=appointment, confirmed_by=request.user, channel=API, request=request
@@ -490,7 +485,8 @@ class FollowUpOutputSerializer(serializers.Serializer):
 class FollowUpListApi(InfantListAuditMixin, generics.ListAPIView):
     """The worklist: open and overdue first (filter by kind, status, assignee or `me`)."""
 
-    permission_classes = [IsClinicStaff]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
     serializer_class = FollowUpOutputSerializer
     audit_resource = "follow_up"
 
@@ -514,7 +510,8 @@ class FollowUpListApi(InfantListAuditMixin, generics.ListAPIView):
 class FollowUpCompleteApi(APIView):
     """Close a task with a note of what happened."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
 
     class InputSerializer(serializers.Serializer):
         outcome_note = serializers.CharField()
@@ -538,7 +535,8 @@ class FollowUpCompleteApi(APIView):
 class FollowUpReassignApi(APIView):
     """Give a task to another nurse or pediatrician of the clinic (null: back to the pool)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
 
     class InputSerializer(serializers.Serializer):
         assignee = serializers.UUIDField(allow_null=True)
@@ -584,7 +582,9 @@ class SlotInputSerializer(serializers.Serializer):
 class SlotListApi(generics.ListAPIView):
     """The clinic's neurology slots; clinic admins add them."""
 
-    permission_classes = [IsClinicStaff]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
+    required_write_roles = (Role.CLINIC_ADMIN,)
     serializer_class = SlotOutputSerializer
 
     class InputSerializer(SlotInputSerializer):
@@ -595,7 +595,6 @@ class SlotListApi(generics.ListAPIView):
 
     @extend_schema(request=InputSerializer, responses={201: SlotOutputSerializer})
     def post(self, request):
-        require_role(request, Role.CLINIC_ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with field_errors():
@@ -610,7 +609,9 @@ class SlotListApi(generics.ListAPIView):
 class SlotDetailApi(APIView):
     """Read, change (clinic admins) or remove (if never booked) one slot."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [DeclaredRoles]
+    required_roles = STAFF
+    required_write_roles = (Role.CLINIC_ADMIN,)
 
     class InputSerializer(SlotInputSerializer):
         pass
@@ -625,7 +626,6 @@ class SlotDetailApi(APIView):
     @extend_schema(request=InputSerializer, responses=SlotOutputSerializer)
     def patch(self, request, slot_uuid):
         slot = self._slot(request, slot_uuid)
-        require_role(request, Role.CLINIC_ADMIN)
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         with field_errors():
@@ -635,7 +635,6 @@ class SlotDetailApi(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request, slot_uuid):
         slot = self._slot(request, slot_uuid)
-        require_role(request, Role.CLINIC_ADMIN)
         with field_errors():
             slot_delete(slot=slot, deleted_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from clinics.models import User
-from clinics.selectors import is_clinic_staff, membership_for
+from clinics.selectors import is_clinic_staff, membership_for, url_objects
 from patients.selectors import infants_visible_to
 from workups.models import (
     Appointment,
@@ -96,3 +96,13 @@ def clinic_assignees(user: User) -> QuerySet[User]:
         memberships__role__in=["nurse", "pediatrician"],
         is_active=True,
     ).order_by("full_name", "email")
+
+
+url_objects(
+    order_uuid=orders_visible_to,
+    critical_alert_uuid=critical_alerts_visible_to,
+    referral_uuid=referrals_visible_to,
+    slot_uuid=slots_visible_to,
+    appointment_uuid=appointments_visible_to,
+    followup_uuid=follow_ups_visible_to,
+)

@@ -3,13 +3,11 @@ and the caregiver's upcoming appointments. Objects are found through the work-up
 another clinic's object is a 404; the role check comes after the lookup."""
 
 from contextlib import contextmanager
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import Assessment
 from clinics.models import AuditAction, AuditChannel, Role
-from clinics.selectors import has_role, is_clinic_staff, membership_for
+from clinics.permissions import CAREGIVER, CLINICIANS, STAFF, requires_roles
+from clinics.selectors import membership_for
 from patients.models import Guardianship
 from patients.selectors import infants_visible_to
 from patients.services import infant_read_record, infant_record_audit
@@ -64,26 +63,7 @@ from workups.services import (
     slot_delete,
 )
 
-CLINICIANS = (Role.PEDIATRICIAN, Role.CLINIC_ADMIN)
 LIST_ROWS = 200
-
-
-def require_role(request, *roles: Role) -> None:
-    if not has_role(request.user, *roles):
-        raise PermissionDenied("Your role cannot do this.")
-
-
-def staff_page(view):
-    """Pages about no single object: clinic staff only."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not kwargs and not is_clinic_staff(request.user):
-            raise PermissionDenied("Only clinic staff can do this.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @contextmanager
@@ -135,7 +115,7 @@ def _infant_pick_form(request) -> InfantPickForm:
     return InfantPickForm(infants=infants_visible_to(request.user).order_by("family_name", "id"))
 
 
-@staff_page
+@requires_roles(*STAFF)
 def infant_pick(request):
     form = InfantPickForm(request.GET, infants=infants_visible_to(request.user))
     if not form.is_valid():
@@ -151,7 +131,7 @@ def infant_pick(request):
     return redirect(target, infant_id=form.cleaned_data["infant"].uuid)
 
 
-@staff_page
+@requires_roles(*STAFF)
 def order_list(request):
     status = request.GET.get("status", "")
     orders = orders_visible_to(request.user).for_list()
@@ -174,10 +154,9 @@ def order_list(request):
     )
 
 
-@staff_page
+@requires_roles(*CLINICIANS)
 def order_create_page(request, infant_id):
     infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_id)
-    require_role(request, *CLINICIANS)
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,10 +176,9 @@ def order_create_page(request, infant_id):
     )
 
 
-@staff_page
+@requires_roles(*CLINICIANS)
 @require_POST
 def orders_from_assessment_page(request):
-    require_role(request, *CLINICIANS)
     assessment = get_object_or_404(
         Assessment.objects.filter(infant__in=infants_visible_to(request.user)),
         uuid=request.POST.get("assessment"),
@@ -232,7 +210,7 @@ def _visible_order(request, order_uuid):
     return get_object_or_404(orders_visible_to(request.user).for_list(), uuid=order_uuid)
 
 
-@login_required
+@requires_roles(*STAFF)
 def order_detail(request, order_uuid):
     order = _visible_order(request, order_uuid)
     infant_record_audit(
@@ -247,11 +225,10 @@ def order_detail(request, order_uuid):
     return _order_page(request, order)
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def order_transition_page(request, order_uuid):
     order = _visible_order(request, order_uuid)
-    require_role(request, *CLINICIANS, Role.NURSE)
     form = OrderTransitionForm(request.POST, order=order)
     if form.is_valid():
         try:
@@ -264,11 +241,10 @@ def order_transition_page(request, order_uuid):
     return _order_page(request, order, transition_form=form)
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def result_create_page(request, order_uuid):
     order = _visible_order(request, order_uuid)
-    require_role(request, *CLINICIANS, Role.NURSE)
     with timezone.override(_clinic_zone(request)):
         form = ResultForm(request.POST, order=order)
         valid = form.is_valid()
@@ -296,7 +272,7 @@ def result_create_page(request, order_uuid):
 # Critical alerts ---------------------------------------------------------------------------------
 
 
-@staff_page
+@requires_roles(*STAFF)
 def alert_list(request):
     alerts = critical_alerts_visible_to(request.user).select_related(
         "infant", "result__order", "recipient", "acknowledged_by"
@@ -306,13 +282,12 @@ def alert_list(request):
     return render(request, "workups/alert_list.html", {"alerts": alerts})
 
 
-@login_required
+@requires_roles(*CLINICIANS)
 @require_POST
 def alert_acknowledge(request, critical_alert_uuid):
     alert = get_object_or_404(
         critical_alerts_visible_to(request.user).select_related("infant"), uuid=critical_alert_uuid
     )
-    require_role(request, *CLINICIANS)
     critical_alert_acknowledge(
         alert=alert,
         acknowledged_by=request.user,
@@ -326,7 +301,7 @@ def alert_acknowledge(request, critical_alert_uuid):
 # Referrals, appointments, slots ------------------------------------------------------------------
 
 
-@staff_page
+@requires_roles(*STAFF)
 def referral_list(request):
     referrals = list(referrals_visible_to(request.user).for_list()[:LIST_ROWS])
     appointments = list(appointments_visible_to(request.user).booked().for_list()[:LIST_ROWS])
@@ -343,10 +318,9 @@ def referral_list(request):
     )
 
 
-@staff_page
+@requires_roles(*CLINICIANS)
 def referral_create_page(request, infant_id):
     infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_id)
-    require_role(request, *CLINICIANS)
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -376,11 +350,10 @@ def referral_create_page(request, infant_id):
     return render(request, "workups/referral_form.html", {"infant": infant, "form": form})
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def appointment_outcome(request, appointment_uuid):
     appointment = get_object_or_404(appointments_visible_to(request.user), uuid=appointment_uuid)
-    require_role(request, *CLINICIANS, Role.NURSE)
     with errors_as_messages(request):
         appointment_outcome_record(
             appointment=appointment,
@@ -391,29 +364,26 @@ def appointment_outcome(request, appointment_uuid):
     return redirect("workups:referral-list")
 
 
-@login_required
+@requires_roles(*CLINICIANS)
 @require_POST
 def referral_confirm_page(request, referral_uuid):
     referral = get_object_or_404(referrals_visible_to(request.user), uuid=referral_uuid)
-    require_role(request, *CLINICIANS)
     with errors_as_messages(request):
         referral_confirm(referral=referral, confirmed_by=request.user, request=request)
     return redirect("workups:referral-list")
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def appointment_confirm_page(request, appointment_uuid):
     appointment = get_object_or_404(appointments_visible_to(request.user), uuid=appointment_uuid)
-    require_role(request, *CLINICIANS, Role.NURSE)
     with errors_as_messages(request):
         appointment_confirm(appointment=appointment, confirmed_by=request.user, request=request)
     return redirect("workups:referral-list")
 
 
-@staff_page
+@requires_roles(Role.CLINIC_ADMIN)
 def slot_list(request):
-    require_role(request, Role.CLINIC_ADMIN)
     with timezone.override(_clinic_zone(request)):
         form = SlotForm(request.POST or None)
         valid = request.method == "POST" and form.is_valid()
@@ -433,11 +403,10 @@ def slot_list(request):
     return render(request, "workups/slot_list.html", {"slots": slots[:LIST_ROWS], "form": form})
 
 
-@login_required
+@requires_roles(Role.CLINIC_ADMIN)
 @require_POST
 def slot_delete_page(request, slot_uuid):
     slot = get_object_or_404(slots_visible_to(request.user), uuid=slot_uuid)
-    require_role(request, Role.CLINIC_ADMIN)
     with errors_as_messages(request):
         slot_delete(slot=slot, deleted_by=request.user)
     return redirect("workups:slot-list")
@@ -446,7 +415,7 @@ def slot_delete_page(request, slot_uuid):
 # The nurses' worklist ----------------------------------------------------------------------------
 
 
-@staff_page
+@requires_roles(*STAFF)
 def worklist(request):
     assignees = list(clinic_assignees(request.user))
     data = request.GET if request.GET else {"status": "open"}
@@ -492,7 +461,7 @@ def _visible_task(request, followup_uuid):
     return get_object_or_404(follow_ups_visible_to(request.user), uuid=followup_uuid)
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def follow_up_complete_page(request, followup_uuid):
     task = _visible_task(request, followup_uuid)
@@ -510,7 +479,7 @@ def follow_up_complete_page(request, followup_uuid):
     return redirect("workups:worklist")
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def follow_up_call_page(request, followup_uuid):
     """One click records how a call went; the nurse stays on the worklist."""
@@ -530,7 +499,7 @@ def follow_up_call_page(request, followup_uuid):
     return redirect("workups:worklist")
 
 
-@login_required
+@requires_roles(*STAFF)
 @require_POST
 def follow_up_reassign_page(request, followup_uuid):
     task = _visible_task(request, followup_uuid)
@@ -547,7 +516,7 @@ def follow_up_reassign_page(request, followup_uuid):
 # The caregiver portal ----------------------------------------------------------------------------
 
 
-@login_required
+@requires_roles(CAREGIVER)
 def portal_appointments(request):
     appointments = list(appointments_upcoming_for_caregiver(request.user).for_list())
     _audit_list(
@@ -556,7 +525,7 @@ def portal_appointments(request):
     return render(request, "workups/portal_appointments.html", {"appointments": appointments})
 
 
-@staff_page
+@requires_roles(*STAFF)
 def follow_up_add_page(request, infant_id):
     """Times typed here are clinic time: the clinic's zone is active for staff requests."""
     infant = get_object_or_404(infants_visible_to(request.user), uuid=infant_id)

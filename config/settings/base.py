@@ -58,6 +58,8 @@ MIDDLEWARE = [
     # Binds a request id (and the user id) to every log line of the request; JSON lines.
     "config.structured_logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # On the way out, last: no cache keeps a response made for a signed-in person.
+    "clinics.middleware.NoStoreForSignedInMiddleware",
     # A lost database connection in a view is a 503 with Retry-After (config.health).
     "config.health.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     # Idle staff sessions end before anything else looks at the user.
     "clinics.middleware.StaffIdleTimeoutMiddleware",
     "clinics.middleware.StaffSecondFactorMiddleware",
+    # The Django admin is a 404 for everyone but superusers.
+    "clinics.middleware.SuperuserOnlyAdminMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # After authentication: writes an audit row when a signed-in person is refused an object.
@@ -278,6 +282,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 VIDEO_MAX_UPLOAD_BYTES = env.int("VIDEO_MAX_UPLOAD_BYTES", default=1024**3)
+# Resumable uploads not yet complete hold disk space: at most this many per person, and at most
+# this many announced bytes per clinic (docs/security.md).
+VIDEO_OPEN_UPLOADS_PER_USER = env.int("VIDEO_OPEN_UPLOADS_PER_USER", default=3)
+VIDEO_OPEN_UPLOAD_BYTES_PER_CLINIC = env.int(
+    "VIDEO_OPEN_UPLOAD_BYTES_PER_CLINIC", default=8 * 1024**3
+)
 # The largest video the clinic processes (episodes.transcoding.Limits): refused at upload when its
 # headers declare more, and stopped while decoding when its pictures show more.
 VIDEO_MAX_LONG_EDGE = env.int("VIDEO_MAX_LONG_EDGE", default=4096)
@@ -376,6 +386,12 @@ REST_FRAMEWORK = {
         "clinics.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested deeper than 64 levels is a 400 (config.api_parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api_parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ApiSchema",
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

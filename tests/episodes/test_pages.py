@@ -92,9 +92,10 @@ def test_episode_pages_of_another_family_or_clinic_are_404(client, family, name)
 
 @pytest.mark.django_db
 def test_caregivers_cannot_open_staff_pages(client, family):
+    # They may see the episode (404 is for strangers), not the staff page about it.
     signed_in(client, family["parent"])
     url = reverse("episodes:detail", kwargs={"episode_uuid": family["episode"].uuid})
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
 
 
 @pytest.mark.django_db

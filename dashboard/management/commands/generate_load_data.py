@@ -473,7 +473,7 @@ class Command(BaseCommand):
                         "password": UNUSABLE_PASSWORD,
                         "email": f"{slug}-{role}-{n}@staff.load.test",
                         "full_name": f"{rng.choice(GIVEN_NAMES)} {rng.choice(FAMILY_NAMES)}",
-                        "is_staff": role == Role.CLINIC_ADMIN,
+                        "is_staff": False,
                         "date_joined": EPOCH - timedelta(days=800),
                     }
                 )
