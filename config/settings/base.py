@@ -416,7 +416,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One vocabulary answers several episode questions; name it once in the schema.
-    "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "episodes.models.YesNoUnknown"},
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoUnknownEnum": "episodes.models.YesNoUnknown",
+        "MovementTypeEnum": "episodes.models.MovementType",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.fhir_operation_paths",
