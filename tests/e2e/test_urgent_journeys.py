@@ -288,7 +288,7 @@ def test_a_critical_result_is_bannered_sorted_first_and_acknowledged_in_place(
     visited.append((nurse, f"/workups/orders/{order.uuid}/"))
     assert ward.get_by_test_id("patient-banner").is_visible()
     ward.fill("input[name=value]", "30")
-    ward.fill("input[name=unit]", "mg/dL")
+    ward.select_option("select[name=unit]", "mg/dL")
     ward.get_by_role("button", name="Record the result").click()
     ward.wait_for_load_state("load")
     assert ward.locator(".critical-banner", has_text="Critical result recorded").is_visible()
