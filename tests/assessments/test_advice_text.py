@@ -9,10 +9,7 @@ rulesets = pytest.importorskip("assessments.engine.rulesets")
 
 
 def _ruleset_2():
-    try:
-        return rulesets.load_ruleset("2.0.0")
-    except Exception:
-        pytest.skip("ruleset 2.0.0 is not released here yet")
+    return rulesets.load_ruleset("2.0.0")
 
 
 def test_every_advice_line_and_question_of_the_ruleset_is_in_the_catalogue_with_its_text():
