@@ -25,6 +25,28 @@ def pytest_addoption(parser):
     )
 
 
+# What the tests measured (timings, memory, counts), listed at the end of the run.
+MEASUREMENTS: list[str] = []
+
+
+@pytest.fixture
+def measured(request):
+    """Report a number the test measured: in the run's closing "measurements" section."""
+
+    def record(line: str) -> None:
+        request.node.user_properties.append(("measured", line))
+        MEASUREMENTS.append(f"{request.node.nodeid}: {line}")
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if MEASUREMENTS:
+        terminalreporter.section("measurements")
+        for line in MEASUREMENTS:
+            terminalreporter.write_line(line)
+
+
 def services_required() -> bool:
     return os.environ.get("REQUIRE_SERVICES") == "1"
 

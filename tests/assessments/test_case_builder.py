@@ -53,9 +53,11 @@ def test_the_infant_section_is_contract_2():
 def test_unknown_infant_facts_stay_unknown():
     section = build_case(InfantFactory())["infant"]
     assert section["size_for_gestational_age"] is None
-    assert section["head"] is None and section["fontanelle"] is None
+    assert section["head"] is None
+    assert section["fontanelle"] is None
     assert section["neuro_exam"] == ["not_done"], "no examination is 'not done', never normal"
-    assert section["maternal_drug_exposure"] == [] and section["medications"] == []
+    assert section["maternal_drug_exposure"] == []
+    assert section["medications"] == []
 
 
 def test_each_episode_carries_its_age_in_hours_from_its_start_and_the_birth_time():
@@ -73,7 +75,8 @@ def test_each_episode_carries_its_age_in_hours_from_its_start_and_the_birth_time
         "the ids follow the order of case['episodes'], oldest first"
     )
     first = case["episodes"][0]
-    assert first["temperature_c"] == 38.3 and first["associated"] == ["high_pitched_cry"]
+    assert first["temperature_c"] == 38.3
+    assert first["associated"] == ["high_pitched_cry"]
     assert first["clinician_reviewed"] is False
 
 
@@ -82,7 +85,8 @@ def test_a_rated_video_reaches_the_engine_as_clinician_reviewed():
         oscillation="fast_slow", clinician_reviewed=True, reviewed_at=timezone.now()
     )
     [section] = build_case(episode.infant)["episodes"]
-    assert section["clinician_reviewed"] is True and section["oscillation"] == "fast_slow"
+    assert section["clinician_reviewed"] is True
+    assert section["oscillation"] == "fast_slow"
 
 
 def test_results_carry_their_age_and_a_recordings_captured_event_types():
@@ -104,7 +108,8 @@ def test_results_carry_their_age_and_a_recordings_captured_event_types():
         captured_event_types=["rhythmic_clonic_jerks", "oral_automatisms"],
     )
     [result] = build_case(infant)["results"]
-    assert result["test"] == "video_eeg" and result["interpretation"] == "electrographic_seizures"
+    assert result["test"] == "video_eeg"
+    assert result["interpretation"] == "electrographic_seizures"
     assert result["captured_event_types"] == ["rhythmic_clonic_jerks", "oral_automatisms"]
     assert result["age_hours"] == pytest.approx(48, abs=0.01)
 

@@ -23,16 +23,18 @@ def replay_every_assessment() -> dict[str, int]:
     return replayed
 
 
-def test_every_demo_assessment_replays_to_its_stored_result(django_capture_on_commit_callbacks):
+def test_every_demo_assessment_replays_to_its_stored_result(
+    django_capture_on_commit_callbacks, measured
+):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=io.StringIO())
     replayed = replay_every_assessment()
-    print(f"demo: re-scored and matched {replayed}")
+    measured(f"demo: re-scored and matched {replayed}")
     assert sum(replayed.values()) == Assessment.objects.count() >= 10
 
 
-def test_every_load_data_assessment_replays_to_its_stored_result():
+def test_every_load_data_assessment_replays_to_its_stored_result(measured):
     call_command("generate_load_data", infants=60, episodes_per_infant=4, clinics=2)
     replayed = replay_every_assessment()
-    print(f"load data: re-scored and matched {replayed}")
+    measured(f"load data: re-scored and matched {replayed}")
     assert sum(replayed.values()) == Assessment.objects.count() >= 40

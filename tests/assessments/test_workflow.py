@@ -107,7 +107,8 @@ def test_emergency_pattern_alerts_pediatricians_and_advises_caregivers(
     assert assessment.triage == Triage.EMERGENCY
     assert {"E1", "E2"} <= set(assessment.triage_rules)
     alert = TriageAlert.objects.get()
-    assert alert.assessment == assessment and alert.acknowledged_at is None
+    assert alert.assessment == assessment
+    assert alert.acknowledged_at is None
     alerted = set(
         Notification.objects.filter(kind=NotificationKind.TRIAGE_ALERT).values_list(
             "recipient", flat=True
@@ -128,7 +129,8 @@ def test_caregiver_sees_the_advice_in_the_portal_at_once(
         episode = log(family["infant"], family["parent"], EMERGENCY_PATTERN)
     sign_in_verified(client, family["parent"])
     advice = advice_from_result(Assessment.objects.get().result)
-    assert advice.is_emergency and advice.headline.text
+    assert advice.is_emergency
+    assert advice.headline.text
     lines = [advice.headline.text, *(step.text for step in advice.steps)]
     home = client.get(reverse("portal:home")).content.decode()
     page = client.get(reverse("portal:episode", kwargs={"episode_uuid": episode.uuid}))

@@ -65,12 +65,14 @@ def test_a_stopped_run_keeps_finished_clinics_and_resumes_with_the_same_rows(mon
     with pytest.raises(RuntimeError):
         generate()
     assert list(Clinic.objects.values_list("slug", flat=True)) == ["load-000"]
-    assert Infant.objects.count() == 15 and Episode.objects.count() == 45
+    assert Infant.objects.count() == 15
+    assert Episode.objects.count() == 45
     first_clinic = snapshot()
 
     monkeypatch.setattr(Command, "_workups", workups)
     generate()
-    assert Infant.objects.count() == 30 and Episode.objects.count() == 90
+    assert Infant.objects.count() == 30
+    assert Episode.objects.count() == 90
     assert sorted(
         Infant.objects.filter(clinic__slug="load-001").values_list("uuid", flat=True)
     ) == sorted(written_before_the_stop)

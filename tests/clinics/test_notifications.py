@@ -72,9 +72,11 @@ def test_unread_count_shows_in_navigation_and_reading_clears_it(client):
     (note,) = notify(recipients=[doctor], kind=NotificationKind.INFO, title="Hello", link="/")
     sign_in_verified(client, doctor)
     html = client.get(reverse("notifications")).content.decode()
-    assert "Hello" in html and "1<span" in html
+    assert "Hello" in html
+    assert "1<span" in html
     response = client.post(reverse("notification-read", args=[note.uuid]))
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
     note.refresh_from_db()
     assert note.read_at is not None
 

@@ -55,7 +55,7 @@ def _invite(admin, email="new.nurse@example.test", role=Role.NURSE, clinic=None)
 
 
 @pytest.mark.parametrize(
-    "name, args",
+    ("name", "args"),
     [
         ("admin:index", []),
         ("admin:clinics_membership_add", []),
@@ -156,7 +156,8 @@ def test_a_clinic_admin_cannot_change_or_deactivate_another_clinics_membership()
     with pytest.raises(PermissionDenied):
         membership_deactivate(membership=elsewhere, deactivated_by=admin)
     elsewhere.refresh_from_db()
-    assert elsewhere.role == Role.NURSE and elsewhere.is_active
+    assert elsewhere.role == Role.NURSE
+    assert elsewhere.is_active
 
 
 def test_accepting_an_invitation_creates_the_membership_in_the_invitations_clinic(
@@ -206,7 +207,8 @@ def test_deactivating_a_membership_ends_sessions_and_tokens_and_names_the_admin(
     assert not ApiToken.objects.filter(user=nurse, revoked_at__isnull=True).exists()
     assert client.get(reverse("patients:infant-list")).status_code == 302
     row = AuditEvent.objects.get(resource="membership", object_uuid=nurse.memberships.get().uuid)
-    assert row.actor == admin and row.detail["is_active"] is False
+    assert row.actor == admin
+    assert row.detail["is_active"] is False
 
 
 # Pages -------------------------------------------------------------------------------------------
@@ -251,13 +253,15 @@ def test_clinic_admin_invites_changes_role_and_deactivates_on_the_pages(
     token = _link_token(mail.outbox[-1])
     visitor = Client()
     page = visitor.get(reverse("staff-invitation-accept", kwargs={"token": token}))
-    assert page.status_code == 200 and "nurse.new@example.test" in page.content.decode()
+    assert page.status_code == 200
+    assert "nurse.new@example.test" in page.content.decode()
     response = visitor.post(
         reverse("staff-invitation-accept", kwargs={"token": token}),
         {"full_name": "Nina New", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     # Straight to setting up the second factor.
-    assert response.status_code == 302 and response["Location"].startswith(reverse("otp-setup"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("otp-setup"))
     membership = Membership.objects.get(user__email="nurse.new@example.test")
     url = reverse("staff-detail", kwargs={"membership_uuid": membership.uuid})
     client.post(url, {"action": "role", "role": Role.PEDIATRICIAN})
@@ -292,7 +296,8 @@ def test_staff_api_lists_invites_changes_and_deactivates_within_the_clinic(
     api = _api(admin)
     listing = api.get(reverse("api:staff-list")).json()
     emails = {row["email"] for row in listing["results"]}
-    assert nurse.email in emails and stranger.email not in emails
+    assert nurse.email in emails
+    assert stranger.email not in emails
     with django_capture_on_commit_callbacks(execute=True):
         created = api.post(
             reverse("api:staff-invitations"),
@@ -307,9 +312,11 @@ def test_staff_api_lists_invites_changes_and_deactivates_within_the_clinic(
         {"role": Role.PEDIATRICIAN},
         format="json",
     )
-    assert changed.status_code == 200 and changed.json()["role"] == Role.PEDIATRICIAN
+    assert changed.status_code == 200
+    assert changed.json()["role"] == Role.PEDIATRICIAN
     ended = api.post(reverse("api:staff-deactivate", kwargs={"membership_uuid": membership.uuid}))
-    assert ended.status_code == 200 and ended.json()["is_active"] is False
+    assert ended.status_code == 200
+    assert ended.json()["is_active"] is False
 
 
 def test_staff_api_refuses_another_clinics_membership_and_other_roles():

@@ -12,11 +12,15 @@ def test_login_page_renders_with_local_assets(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'name="username"' in html and 'name="password"' in html
+    assert 'name="username"' in html
+    assert 'name="password"' in html
     assert "/static/vendor/bootstrap" in html
     # Every stylesheet and script comes from this site, never from another host.
-    assert 'src="http' not in html and 'href="http' not in html
-    assert "//cdn" not in html and "jsdelivr" not in html and "unpkg" not in html
+    assert 'src="http' not in html
+    assert 'href="http' not in html
+    assert "//cdn" not in html
+    assert "jsdelivr" not in html
+    assert "unpkg" not in html
 
 
 def test_wrong_password_on_login_page_shows_a_clear_message(client):

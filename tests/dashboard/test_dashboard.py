@@ -103,7 +103,8 @@ def test_htmx_refresh_returns_only_the_results(client, doctor):
     sign_in_verified(client, doctor)
     response = client.get(reverse("dashboard:index"), HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert "<html" not in html and "open concern" in html
+    assert "<html" not in html
+    assert "open concern" in html
 
 
 def test_other_clinics_infants_never_appear(client, doctor):
@@ -174,7 +175,8 @@ def test_case_page_shows_one_timeline_with_plots(
     response = client.get(reverse("dashboard:case", args=[infant.uuid]))
     assert response.status_code == 200
     kinds = [entry.kind for entry in response.context["timeline"]]
-    assert kinds.count("episode") == 2 and kinds.count("assessment") == 2
+    assert kinds.count("episode") == 2
+    assert kinds.count("assessment") == 2
     assert "alert" in kinds
     episodes_chart, duration_chart = response.context["charts"]
     assert sum(bar.height > 0 for bar in episodes_chart.bars) == 1
@@ -256,9 +258,11 @@ def test_critical_results_and_pending_orders_reach_the_dashboard(
     response = client.get(reverse("dashboard:index"))
     assert rows(response)[0] == str(infant.uuid), "an unanswered critical result comes first"
     html = response.content.decode()
-    assert "Critical result" in html and "1 pending order" in html
+    assert "Critical result" in html
+    assert "1 pending order" in html
     pending = client.get(reverse("dashboard:index"), {"pending_results": "on"})
-    assert str(waiting.uuid) in rows(pending) and str(infant.uuid) not in rows(pending)
+    assert str(waiting.uuid) in rows(pending)
+    assert str(infant.uuid) not in rows(pending)
 
 
 def test_case_page_shows_work_ups_and_glucose_against_thresholds(
@@ -274,13 +278,16 @@ def test_case_page_shows_work_ups_and_glucose_against_thresholds(
     kinds = {entry.kind for entry in response.context["timeline"]}
     assert {"order", "result", "critical", "assessment"} <= kinds
     (chart,) = response.context["lab_charts"]
-    assert chart.title == "Glucose" and chart.points[0].flag == "critical"
+    assert chart.title == "Glucose"
+    assert chart.points[0].flag == "critical"
     assert {band.kind for band in chart.bands} >= {"critical", "low"}
-    assert chart.x_title == "Hours of life" and chart.x_ticks[0].label == "30 h"
+    assert chart.x_title == "Hours of life"
+    assert chart.x_ticks[0].label == "30 h"
     assert chart.points[0].value_label == "30"
     html = response.content.decode()
     assert 'class="chart-point chart-point-critical"' in html
-    assert "Glucose (mg/dL)</text>" in html and "Hours of life</text>" in html
+    assert "Glucose (mg/dL)</text>" in html
+    assert "Hours of life</text>" in html
     assert 'data-testid="critical-banner"' in html
 
 
@@ -306,7 +313,8 @@ def test_a_critical_result_sorts_first_shows_banners_until_acknowledged_and_sett
     assert [row.pk for row in rows[:2]] == [infant.pk, emergency.pk]
     case_url = reverse("dashboard:case", args=[infant.uuid])
     html = client.get(case_url).content.decode()
-    assert 'data-testid="critical-banner"' in html and 'data-testid="patient-banner"' in html
+    assert 'data-testid="critical-banner"' in html
+    assert 'data-testid="patient-banner"' in html
     other = client.get(reverse("dashboard:case", args=[emergency.uuid])).content.decode()
     assert 'data-testid="global-critical-banner"' in other
     alert = CriticalAlert.objects.get(infant=infant)

@@ -65,14 +65,16 @@ def _portal(client, parent):
 
 def test_structured_advice_and_plain_advice_read_the_same_way():
     advice = advice_from_result(STRUCTURED)
-    assert advice.is_emergency and advice.headline.text == "Call the emergency number now."
+    assert advice.is_emergency
+    assert advice.headline.text == "Call the emergency number now."
     assert [s.code for s in advice.steps] == ["emergency.step.side"]
     assert advice.what_next.text == "The clinic will phone you."
     plain = advice_from_result(
         {"triage": "emergency", "caregiver_advice": RULESET["caregiver_advice"]["emergency"]}
     )
     assert plain.headline.text.startswith("Call emergency services")
-    assert plain.steps and plain.emergency_signs
+    assert plain.steps
+    assert plain.emergency_signs
     assert advice_from_result({"triage": "same_day"}) is None
 
 
@@ -81,7 +83,8 @@ def test_an_emergency_is_the_first_thing_on_the_page_in_red_with_tap_to_call(cli
     html = _portal(client, parent)
     top = html.index('class="emergency-advice"')
     assert top < html.index("<main")
-    assert 'href="tel:911"' in html[top:] and 'href="tel:+13125550100"' in html[top:]
+    assert 'href="tel:911"' in html[top:]
+    assert 'href="tel:+13125550100"' in html[top:]
     assert html.index('href="tel:911"') < html.index("<main")
     assert "Lay your baby on their side." in html
     assert "The clinic will phone you." in html
@@ -150,7 +153,8 @@ def test_a_booked_appointment_is_what_happens_next(
             urgency=ReferralUrgency.SAME_DAY,
         )  # fmt: skip
     html = _portal(client, parent)
-    assert "Neurology appointment booked" in html and "at Room 9" in html
+    assert "Neurology appointment booked" in html
+    assert "at Room 9" in html
 
 
 def test_the_episode_page_shows_the_current_advice_at_the_top(client):

@@ -86,7 +86,8 @@ def test_case_and_assessment_pages_explain_without_percentages(browser, live_ser
         page.wait_for_load_state("load")
         support = page.locator("[data-testid=differential]").first.locator("td .support")
         words = support.all_inner_texts()
-        assert words and set(words) <= {
+        assert words
+        assert set(words) <= {
             "Strong support",
             "Moderate support",
             "Weak support",

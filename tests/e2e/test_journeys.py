@@ -133,7 +133,8 @@ def test_emergency_episode_to_alert_review_order_referral_and_appointment(
     # Reviews the assessment on the case page.
     first_row.get_by_role("link", name=infant.full_name).click()
     desk.get_by_role("link", name="Review the assessment").click()
-    assert "E1" in desk.content() and "E2" in desk.content()
+    assert "E1" in desk.content()
+    assert "E2" in desk.content()
     shot(desk, "journey1-04-assessment-explained")
     desk.check("input[name=decision][value=agree]")
     desk.get_by_role("button", name="Record review").click()
@@ -163,7 +164,8 @@ def test_emergency_episode_to_alert_review_order_referral_and_appointment(
         what="the referral booking",
     )
     referral = Referral.objects.get(infant=infant)
-    assert referral.status == "booked" and slot.starts_at < referral.deadline
+    assert referral.status == "booked"
+    assert slot.starts_at < referral.deadline
     desk.goto(f"{live_server.url}/workups/referrals/")
     shot(desk, "journey1-06-referral-booked")
 
@@ -212,7 +214,8 @@ def test_critical_glucose_entered_by_a_nurse_reaches_the_pediatrician_who_acknow
     desk.get_by_role("button", name="Acknowledge").first.click()
     desk.wait_for_load_state("load")
     alert.refresh_from_db()
-    assert alert.acknowledged_by == doctor and alert.acknowledged_at is not None
+    assert alert.acknowledged_by == doctor
+    assert alert.acknowledged_at is not None
     shot(desk, "journey2-04-acknowledged")
 
 
@@ -239,7 +242,8 @@ def test_nurse_completes_an_overdue_result_chase_from_the_worklist(
     assert "overdue" in row.inner_text()
     phone = clinic_team["parent"].phone
     number = row.get_by_test_id("call-script").get_by_test_id("caregiver-phone")
-    assert phone in number.inner_text() and number.get_attribute("href") == f"tel:{phone}"
+    assert phone in number.inner_text()
+    assert number.get_attribute("href") == f"tel:{phone}"
     shot(ward, "journey3-01-worklist")
     row.locator("input[name=note]").fill("Lab says sample lost; recollection booked 14:00")
     row.get_by_role("button", name="Reached").click()

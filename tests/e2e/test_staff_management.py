@@ -66,7 +66,8 @@ def test_clinic_admin_invites_a_nurse_who_enrols_then_changes_her_role_and_deact
     nurse_page.wait_for_url(lambda url: urlsplit(url).path == "/dashboard/")
     shot(nurse_page, "staff-05-nurse-dashboard")
     membership = Membership.objects.get(user__email=NURSE_EMAIL)
-    assert membership.role == Role.NURSE and membership.clinic == admin.memberships.get().clinic
+    assert membership.role == Role.NURSE
+    assert membership.clinic == admin.memberships.get().clinic
 
     # The admin finds her in the list, makes her a pediatrician, then removes her access.
     page.reload()

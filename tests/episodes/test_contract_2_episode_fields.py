@@ -80,9 +80,11 @@ def test_the_api_takes_temperature_and_new_codes_and_names_a_bad_one(token_clien
     assert response.json()["temperature_c"] == "35.8"
     assert response.json()["clinician_reviewed"] is False
     bad = client.post("/api/v1/episodes/", {**body, "temperature_c": 50}, format="json")
-    assert bad.status_code == 400 and "temperature_c" in bad.json()
+    assert bad.status_code == 400
+    assert "temperature_c" in bad.json()
     bad = client.post("/api/v1/episodes/", {**body, "associated": ["hiccups"]}, format="json")
-    assert bad.status_code == 400 and "associated" in bad.json()
+    assert bad.status_code == 400
+    assert "associated" in bad.json()
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,9 @@ def test_unknown_answers_stay_blank_never_normal(token_client):
     )
     assert response.status_code == 201
     body = response.json()
-    assert body["eye_signs"] == "" and body["consciousness"] == "" and body["autonomic"] == []
+    assert body["eye_signs"] == ""
+    assert body["consciousness"] == ""
+    assert body["autonomic"] == []
     assert body["duration_s"] is None
 
 

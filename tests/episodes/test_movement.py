@@ -59,28 +59,31 @@ def test_the_analysis_imports_without_django(tremor_clip):
 def test_a_tremor_clip_is_measured_with_every_field(tremor_clip):
     result = movement.analyse_file(str(tremor_clip))
     assert result["algorithm_version"] == movement.ALGORITHM_VERSION
-    assert result["quality"] == "good" and result["quality_reasons"] == []
+    assert result["quality"] == "good"
+    assert result["quality_reasons"] == []
     assert result["dominant_frequency_hz"] == pytest.approx(6.5, abs=0.3)
     assert result["pattern"] == "tremor_like"
     assert 0.5 < result["rhythmicity"] <= 1
     assert result["waveform_asymmetry"] < 0.2
     assert -0.3 < result["side_asymmetry"] < 0.3
     assert result["amplitude_index"] > 0
-    assert result["bursts"] and result["bursts"][0]["peak_frequency_hz"] == pytest.approx(
-        6.5, abs=0.5
-    )
+    assert result["bursts"]
+    assert result["bursts"][0]["peak_frequency_hz"] == pytest.approx(6.5, abs=0.5)
     assert len(result["signal"]["values"]) <= 600
     spectrum = result["spectrum"]
-    assert len(spectrum["frequencies_hz"]) == len(spectrum["power"]) and max(spectrum["power"]) == 1
+    assert len(spectrum["frequencies_hz"]) == len(spectrum["power"])
+    assert max(spectrum["power"]) == 1
     words = movement.describe(result)
-    assert words.startswith("rhythmic, about 6.") and words.endswith("tremor-like"), words
+    assert words.startswith("rhythmic, about 6."), words
+    assert words.endswith("tremor-like"), words
 
 
 def test_a_still_scene_gives_no_pattern_and_no_frequency(still_clip):
     result = movement.analyse_file(str(still_clip))
     assert result["quality"] == "poor"
     assert "no movement found" in result["quality_reasons"]
-    assert result["pattern"] is None and result["dominant_frequency_hz"] is None
+    assert result["pattern"] is None
+    assert result["dominant_frequency_hz"] is None
 
 
 def test_a_clip_too_short_to_measure_is_unusable(tmp_path):
@@ -88,7 +91,8 @@ def test_a_clip_too_short_to_measure_is_unusable(tmp_path):
     render(ClipSpec(pattern="tremor", frequency_hz=6, size=(320, 180), seconds=1.5), path)
     result = movement.analyse_file(str(path))
     assert (result["quality"], result["quality_reasons"]) == ("unusable", ["too short"])
-    assert result["pattern"] is None and result["dominant_frequency_hz"] is None
+    assert result["pattern"] is None
+    assert result["dominant_frequency_hz"] is None
 
 
 def test_a_dark_clip_is_poor(tmp_path):
@@ -96,7 +100,8 @@ def test_a_dark_clip_is_poor(tmp_path):
     spec = ClipSpec(pattern="tremor", frequency_hz=6, brightness=0.25, seed=5, **SMALL)
     render(spec, path)
     result = movement.analyse_file(str(path))
-    assert result["quality"] == "poor" and "too dark" in result["quality_reasons"]
+    assert result["quality"] == "poor"
+    assert "too dark" in result["quality_reasons"]
 
 
 def test_the_command_prints_the_analysis_as_json(tremor_clip):
@@ -176,7 +181,8 @@ def test_an_unreadable_original_is_stored_as_unusable(family, tremor_clip):
         "episodes.movement.analyse_file", side_effect=movement.Unreadable("not a readable video")
     ):
         analysis = video_analyse(video_uuid=video.uuid)
-    assert analysis.quality == "unusable" and analysis.pattern == ""
+    assert analysis.quality == "unusable"
+    assert analysis.pattern == ""
     assert analysis.quality_reasons == ["not a readable video"]
 
 
@@ -185,11 +191,12 @@ def test_a_storage_error_releases_the_analysis_lease(family, tremor_clip):
     video = stored_video(family["episode"], tremor_clip, state=VideoState.READY)
     with (
         mock.patch("episodes.movement.analyse_file", side_effect=OSError("disk gone")),
-        pytest.raises(OSError),
+        pytest.raises(OSError, match="disk gone"),
     ):
         video_analyse(video_uuid=video.uuid)
     video.refresh_from_db()
-    assert video.analysis_started_at is None and video.analysis_attempts == 1
+    assert video.analysis_started_at is None
+    assert video.analysis_attempts == 1
     assert video_analyse(video_uuid=video.uuid).pattern == "tremor_like"
 
 
@@ -236,7 +243,8 @@ def test_staff_see_the_movement_in_the_episode_and_video_outputs(
     assert measured["dominant_frequency_hz"] == pytest.approx(6.5, abs=0.3)
     assert measured["review_suggestion"]["oscillation"] == "equal"
     assert measured["summary"].endswith("tremor-like")
-    assert measured["signal"]["values"] and measured["spectrum"]["power"]
+    assert measured["signal"]["values"]
+    assert measured["spectrum"]["power"]
     listed = client.get("/api/v1/episodes/").json()["results"][0]["videos"][0]["movement"]
     assert listed["id"] == measured["id"]
 
@@ -325,8 +333,10 @@ def test_the_staff_episode_page_draws_the_trace_and_the_spectrum(
 ):
     analysis = video_analyse(video_uuid=ready_video.uuid)
     html = _episode_page(verified_client(family["doctor"]), family["episode"])
-    assert 'data-testid="movement-trace"' in html and 'data-testid="movement-spectrum"' in html
-    assert "tremor-like" in html and "peak: 6." in html
+    assert 'data-testid="movement-trace"' in html
+    assert 'data-testid="movement-spectrum"' in html
+    assert "tremor-like" in html
+    assert "peak: 6." in html
     assert f"?use_movement={analysis.uuid}#review" in html
 
 
@@ -339,7 +349,8 @@ def test_use_in_review_fills_the_form_and_saves_nothing(verified_client, family,
     assert '<option value="equal" selected>' in html
     assert f'value="{round(analysis.dominant_frequency_hz, 1)}"' in html
     family["episode"].refresh_from_db()
-    assert family["episode"].oscillation == "" and family["episode"].reviewed_at is None
+    assert family["episode"].oscillation == ""
+    assert family["episode"].reviewed_at is None
 
 
 @pytest.mark.django_db
@@ -350,7 +361,8 @@ def test_a_nurse_sees_the_analysis_without_use_in_review(verified_client, family
     video_analyse(video_uuid=ready_video.uuid)
     nurse = staff(Role.NURSE, clinic=family["infant"].clinic)
     html = _episode_page(verified_client(nurse), family["episode"])
-    assert "tremor-like" in html and 'data-testid="use-in-review"' not in html
+    assert "tremor-like" in html
+    assert 'data-testid="use-in-review"' not in html
 
 
 @pytest.mark.django_db
@@ -360,7 +372,8 @@ def test_the_caregiver_portal_shows_nothing_of_the_analysis(client, family, read
     html = client.get(
         reverse("portal:episode", kwargs={"episode_uuid": family["episode"].uuid})
     ).content.decode()
-    assert "Movement measured" not in html and "tremor-like" not in html
+    assert "Movement measured" not in html
+    assert "tremor-like" not in html
 
 
 @pytest.mark.django_db
@@ -373,5 +386,7 @@ def test_the_case_page_shows_the_latest_video_beside_its_analysis(
         .get(reverse("dashboard:case", kwargs={"infant_uuid": family["infant"].uuid}))
         .content.decode()
     )
-    assert 'data-testid="case-video"' in html and "<video" in html
-    assert 'data-testid="movement-trace"' in html and 'data-testid="use-in-review"' in html
+    assert 'data-testid="case-video"' in html
+    assert "<video" in html
+    assert 'data-testid="movement-trace"' in html
+    assert 'data-testid="use-in-review"' in html

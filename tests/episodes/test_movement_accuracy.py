@@ -82,5 +82,7 @@ def test_a_camera_moving_fast_makes_the_clip_poor(tmp_path):
     path = tmp_path / "panning.mp4"
     render(ClipSpec(pattern="tremor", frequency_hz=6, size=(320, 180), seconds=5, shake=40.0), path)
     result = analyse_file(str(path))
-    assert result["quality"] == "poor" and "camera moving too much" in result["quality_reasons"]
-    assert result["pattern"] is None and result["dominant_frequency_hz"] is None
+    assert result["quality"] == "poor"
+    assert "camera moving too much" in result["quality_reasons"]
+    assert result["pattern"] is None
+    assert result["dominant_frequency_hz"] is None

@@ -15,7 +15,8 @@ def test_a_bucket_name_switches_media_to_object_storage_with_private_objects():
     assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
     options = storage["OPTIONS"]
     assert options["bucket_name"] == "clinic-media"
-    assert options["default_acl"] is None and options["file_overwrite"] is False
+    assert options["default_acl"] is None
+    assert options["file_overwrite"] is False
     assert options["max_memory_size"] > 0, "a 1 GiB original must spill to disk, not memory"
 
 

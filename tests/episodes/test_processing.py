@@ -103,7 +103,7 @@ def test_a_storage_error_releases_the_video_and_is_retried(family, clip):
     video = stored_video(family["episode"], clip())
     with (
         mock.patch("episodes.services.run_limited", side_effect=OSError("disk gone")),
-        pytest.raises(OSError),
+        pytest.raises(OSError, match="disk gone"),
     ):
         video_process(video_uuid=video.uuid)
     video.refresh_from_db()
@@ -258,6 +258,7 @@ def test_staff_page_plays_the_video_with_its_poster(client, family, ready_video)
     html = client.get(
         reverse("episodes:detail", kwargs={"episode_uuid": family["episode"].uuid})
     ).content.decode()
-    assert "<video" in html and "controls" in html
+    assert "<video" in html
+    assert "controls" in html
     assert f'poster="/api/v1/videos/{ready_video.uuid}/poster/"' in html
     assert f'src="/api/v1/videos/{ready_video.uuid}/media/"' in html

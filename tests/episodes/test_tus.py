@@ -253,7 +253,7 @@ def _rss_kib() -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_1_gib_upload_streams_with_flat_memory(
-    postgres, live_server, family, tmp_path, local_disk_media
+    postgres, live_server, family, tmp_path, local_disk_media, measured
 ):
     """The server (a thread of this process) streams a 1 GiB PATCH to disk; the process's
     resident memory is sampled throughout and must grow by less than 100 MB."""
@@ -311,7 +311,7 @@ def test_a_1_gib_upload_streams_with_flat_memory(
         sampler.join()
     elapsed = time.monotonic() - started
     growth_mb = (peak - baseline) / 1024
-    print(f"\n1 GiB upload: {elapsed:.1f} s, peak RSS growth {growth_mb:.1f} MB")
+    measured(f"1 GiB upload: {elapsed:.1f} s, peak RSS growth {growth_mb:.1f} MB")
     assert response.status == 204
     video = EpisodeVideo.objects.get()
     assert video.size_bytes == size

@@ -159,6 +159,7 @@ def test_an_upload_started_on_one_web_process_resumes_on_another(
     assert video.sha256 == hashlib.sha256(data).hexdigest()
     assert sha256_file(stored_path(video.original)) == video.sha256
     # The second process ran the processing in-process on completion (tasks are eager here).
-    assert video.state == VideoState.READY and stored_exists(video.poster)
+    assert video.state == VideoState.READY
+    assert stored_exists(video.poster)
     assert not UploadSession.objects.filter(video__isnull=True).exists()
     assert [p for p in stored_files(media_dirs) if str(p).endswith(".part")] == []

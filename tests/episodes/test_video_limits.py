@@ -68,7 +68,8 @@ def test_a_text_file_posing_as_3gp_is_refused_at_upload_without_binding_a_socket
         response = send(token_client(family["parent"]), family["episode"], "clip.3gp", data)
     elapsed = time.monotonic() - started
     assert response.status_code == 415, response.content
-    assert SDP_PORT not in bound and SDP_PORT + 1 not in bound
+    assert SDP_PORT not in bound
+    assert SDP_PORT + 1 not in bound
     assert elapsed < 5, f"refused in {elapsed:.1f} s"
     assert not EpisodeVideo.objects.exists()
     assert stored_files(media_dirs) == []
@@ -87,7 +88,8 @@ def test_processing_a_stored_sdp_file_opens_no_network_and_fails_quickly(family,
     elapsed = time.monotonic() - started
     assert video.state == VideoState.FAILED
     assert "not a decodable video" in video.failure_reason
-    assert SDP_PORT not in bound and SDP_PORT + 1 not in bound
+    assert SDP_PORT not in bound
+    assert SDP_PORT + 1 not in bound
     assert elapsed < 5, f"failed in {elapsed:.1f} s"
 
 
@@ -153,11 +155,14 @@ def test_a_hostile_clip_costs_at_most_the_cpu_limit(family, settings, uhd_clip):
     assert video.state == VideoState.FAILED
     assert "CPU time" in video.failure_reason
     assert elapsed < 10, f"stopped after {elapsed:.1f} s"
-    assert not video.rendition and not video.poster
+    assert not video.rendition
+    assert not video.poster
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_uhd_clip_no_longer_holds_the_upload_request(token_client, family, settings, uhd_clip):
+def test_the_uhd_clip_no_longer_holds_the_upload_request(
+    token_client, family, settings, uhd_clip, measured
+):
     """Without a broker (the demo) tasks run in-process: the upload answers after the bounded
     checks and the decoding happens beside it. Before: the request decoded 600 UHD pictures
     (36 s on the demo, 10-40 s here)."""
@@ -169,7 +174,7 @@ def test_the_uhd_clip_no_longer_holds_the_upload_request(token_client, family, s
     assert response.status_code == 201, response.content
     video = EpisodeVideo.objects.get(uuid=response.json()["id"])
     assert video.state != VideoState.READY, "the request waited for the decoding"
-    print(f"\nupload of the 600-picture 3840x2160 clip answered in {elapsed:.2f} s")
+    measured(f"upload of the 600-picture 3840x2160 clip answered in {elapsed:.2f} s")
     assert elapsed < 15
     deadline = time.monotonic() + 240
     while video.state in (VideoState.UPLOADED, VideoState.PROCESSING):

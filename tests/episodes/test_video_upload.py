@@ -178,7 +178,8 @@ def test_a_truncated_mp4_is_accepted_then_fails_processing_and_is_kept(
     assert video.state == VideoState.FAILED
     assert "not a decodable video" in video.failure_reason
     assert sha256_file(stored_path(video.original)) == video.sha256, "kept unchanged for inspection"
-    assert not video.rendition and not video.poster
+    assert not video.rendition
+    assert not video.poster
 
 
 @pytest.mark.django_db(transaction=True)

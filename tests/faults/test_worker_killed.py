@@ -105,6 +105,7 @@ def test_killing_the_worker_mid_task_loses_nothing_and_repeats_nothing(
     assert Assessment.objects.filter(infant=infant).count() == 1
     assert Appointment.objects.filter(referral=referral).count() == 1
     video.refresh_from_db()
-    assert video.poster and Path(video.poster.path).exists()
+    assert video.poster
+    assert Path(video.poster.path).exists()
     posters = list(Path(video.poster.path).parent.glob("poster*"))
     assert len(posters) == 1, posters

@@ -79,7 +79,8 @@ def test_the_bundle_refers_between_its_entries_by_urn_uuid_and_only_to_them(toke
                 yield from references(value)
 
     found = set(references(bundle["entry"]))
-    assert found and found <= full_urls
+    assert found
+    assert found <= full_urls
 
 
 def test_the_patient_carries_the_clinic_scoped_mrn_birth_time_and_gender(token_client):
@@ -92,7 +93,8 @@ def test_the_patient_carries_the_clinic_scoped_mrn_birth_time_and_gender(token_c
         "system": fhir.mrn_system(infant.clinic.slug),
         "value": infant.mrn,
     }
-    assert patient["gender"] == "female" and patient["birthDate"] == infant.born_on.isoformat()
+    assert patient["gender"] == "female"
+    assert patient["birthDate"] == infant.born_on.isoformat()
     (birth_time,) = patient["_birthDate"]["extension"]
     assert birth_time["url"] == fhir.BIRTH_TIME_EXTENSION
     assert birth_time["valueDateTime"] == infant.born_at.isoformat()
@@ -164,7 +166,8 @@ def test_an_export_is_audited_as_an_export(token_client):
     infant, pediatrician = case_with_results()
     token_client(pediatrician).get(everything_url(infant))
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, infant_uuid=infant.uuid)
-    assert event.actor == pediatrician and event.resource == "fhir_bundle"
+    assert event.actor == pediatrician
+    assert event.resource == "fhir_bundle"
     assert event.channel == "api"
 
 

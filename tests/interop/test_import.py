@@ -44,7 +44,8 @@ def test_an_export_imported_into_another_clinic_reproduces_the_infant_and_its_re
         "Østergaard",
         infant.sex,
     )
-    assert copy_.born_at == infant.born_at and copy_.born_on == infant.born_on
+    assert copy_.born_at == infant.born_at
+    assert copy_.born_on == infant.born_on
     assert (copy_.gestational_weeks, copy_.gestational_days, copy_.birth_weight_g) == (39, 2, 3200)
 
     def labs(of):
@@ -57,8 +58,10 @@ def test_an_export_imported_into_another_clinic_reproduces_the_infant_and_its_re
     assert {flag for *_, flag, _ in labs(copy_)} == {"critical", "normal"}
     assert AssessmentRequest.objects.filter(infant=copy_).exists(), "re-assessed after commit"
     event = AuditEvent.objects.get(resource="fhir_import")
-    assert event.actor == receiving and event.infant_uuid == copy_.uuid
-    assert event.action == AuditAction.CREATE and event.detail["results"] == 2
+    assert event.actor == receiving
+    assert event.infant_uuid == copy_.uuid
+    assert event.action == AuditAction.CREATE
+    assert event.detail["results"] == 2
 
 
 def test_a_bundle_from_another_system_maps_kilograms_and_weeks_and_the_engine_flags_results(
@@ -75,7 +78,8 @@ def test_a_bundle_from_another_system_maps_kilograms_and_weeks_and_the_engine_fl
     )
     (result,) = Result.objects.filter(infant=infant)
     assert (result.order.test, result.value, result.unit) == ("glucose_plasma", 45, "mg/dL")
-    assert result.flag == "low" and result.interpretation["threshold"]["unit"] == "mg/dL"
+    assert result.flag == "low"
+    assert result.interpretation["threshold"]["unit"] == "mg/dL"
     statuses = [e["response"]["status"] for e in response.json()["entry"]]
     assert statuses == ["201 Created", "200 OK", "200 OK", "201 Created"]
 
@@ -138,8 +142,10 @@ def test_a_bad_bundle_gets_an_operation_outcome_naming_the_problem_and_nothing_i
     outcome = response.json()
     assert fhir.validation_problems(outcome, "OperationOutcome") == []
     issue = next(i for i in outcome["issue"] if expression in i.get("expression", []))
-    assert issue["severity"] == "error" and words in issue["diagnostics"]
-    assert row_counts() == before and AuditEvent.objects.count() == audited
+    assert issue["severity"] == "error"
+    assert words in issue["diagnostics"]
+    assert row_counts() == before
+    assert AuditEvent.objects.count() == audited
 
 
 def test_a_medical_record_number_already_in_the_clinic_is_a_409_naming_the_identifier(

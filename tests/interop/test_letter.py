@@ -29,11 +29,14 @@ def test_the_referral_letter_is_a_pdf_with_the_infant_triage_rules_results_and_o
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     text = pdf_text(response.content)
-    assert "Amélie Østergaard" in text and infant.mrn in text
+    assert "Amélie Østergaard" in text
+    assert infant.mrn in text
     assert f"Triage: {assessment.get_triage_display()}" in text
     for rule in assessment.triage_rules:
         assert rule in text
-    assert "[CRITICAL]" in text and "1.9 mmol/L" in text and "EEG" in text
+    assert "[CRITICAL]" in text
+    assert "1.9 mmol/L" in text
+    assert "EEG" in text
     assert "Plasma glucose (laboratory) (Urgent)" in text
 
 
@@ -41,14 +44,16 @@ def test_a_browser_session_with_a_verified_second_factor_gets_the_letter(verifie
     infant, _ = case_with_results()
     client = verified_client(staff(Role.NURSE, infant.clinic))
     response = client.get(letter_url(infant))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
 
 
 def test_the_letter_is_audited_as_an_export(token_client):
     infant, pediatrician = case_with_results()
     token_client(pediatrician).get(letter_url(infant))
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, resource="referral_letter")
-    assert event.actor == pediatrician and event.infant_uuid == infant.uuid
+    assert event.actor == pediatrician
+    assert event.infant_uuid == infant.uuid
 
 
 def test_another_clinic_gets_404_and_caregivers_are_refused_the_letter(token_client):
@@ -69,7 +74,8 @@ def test_the_case_page_links_to_the_letter_and_the_fhir_export(verified_client):
     export = reverse("fhir:patient-everything", kwargs={"infant_uuid": infant.uuid})
     assert export in page.content.decode()
     response = client.get(export + "?_format=json")
-    assert response.status_code == 200 and response.json()["resourceType"] == "Bundle"
+    assert response.status_code == 200
+    assert response.json()["resourceType"] == "Bundle"
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ def media_root(settings, tmp_path):
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_backup_then_restore_reproduces_every_row_and_every_media_file(
-    restore_target, media_root, tmp_path
+    restore_target, media_root, tmp_path, measured
 ):
     call_command("seed_demo", stdout=io.StringIO())
     source_url = _url(connection.settings_dict["NAME"])
@@ -65,7 +65,8 @@ def test_backup_then_restore_reproduces_every_row_and_every_media_file(
         for p in media_root.rglob("*")
         if p.is_file()
     }
-    assert EpisodeVideo.objects.count() == 4 and len(media) >= 8
+    assert EpisodeVideo.objects.count() == 4
+    assert len(media) >= 8
 
     backup_dir = tmp_path / "backup"
     out = io.StringIO()
@@ -93,7 +94,7 @@ def test_backup_then_restore_reproduces_every_row_and_every_media_file(
         if p.is_file()
     } == media
     non_empty = sum(1 for n in counts.values() if n)
-    print(
+    measured(
         f"restored {len(counts)} tables ({non_empty} with rows, {sum(counts.values())} rows), "
         f"{len(media)} media files; {out.getvalue().strip()}"
     )

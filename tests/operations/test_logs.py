@@ -146,7 +146,7 @@ def _personal_strings() -> set[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_realistic_run_logs_json_lines_with_request_ids_and_no_patient_data(
-    client, captured_logs, tmp_path, settings
+    client, captured_logs, tmp_path, settings, measured
 ):
     settings.AXES_FAILURE_LIMIT = 3
     call_command("seed_demo", stdout=io.StringIO())
@@ -194,7 +194,9 @@ def test_a_realistic_run_logs_json_lines_with_request_ids_and_no_patient_data(
         s for s in personal if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text, re.IGNORECASE)
     )
     assert found == [], f"personal data in {len(lines)} log lines: {found[:10]}"
-    print(f"{len(lines)} log lines, {len(statuses)} requests, {len(personal)} strings: none found")
+    measured(
+        f"{len(lines)} log lines, {len(statuses)} requests, {len(personal)} strings: none found"
+    )
 
 
 def test_redaction_drops_personal_keys_query_strings_and_quoted_key_values():
@@ -243,4 +245,5 @@ def test_a_task_started_by_beat_uses_its_task_id_as_request_id(celery_worker, ca
     result = api_tokens_purge_task.delay()
     events = _worker_events(captured_logs, result.id)
     in_worker = [e for e in events if e.get("task_id") == result.id]
-    assert in_worker and all(e["request_id"] == result.id for e in in_worker)
+    assert in_worker
+    assert all(e["request_id"] == result.id for e in in_worker)

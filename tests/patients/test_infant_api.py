@@ -33,8 +33,10 @@ def test_staff_register_an_infant_with_birth_time_read_in_the_clinic_time_zone(t
     infant = Infant.objects.get(uuid=body["id"])
     assert infant.clinic == clinic
     assert infant.born_at.isoformat() == "2025-01-10T13:30:00+00:00"
-    assert body["is_preterm"] and body["is_low_birth_weight"]
-    assert "id" in body and "pk" not in body
+    assert body["is_preterm"]
+    assert body["is_low_birth_weight"]
+    assert "id" in body
+    assert "pk" not in body
     assert AuditEvent.objects.filter(
         action="create", infant_uuid=infant.uuid, channel="api"
     ).exists()
@@ -102,7 +104,8 @@ def test_search_pages_carry_the_total_and_links_of_the_whole_result(token_client
 
     first, last, beyond = page(limit=2), page(limit=2, offset=4), page(limit=2, offset=10)
     assert (first["count"], len(first["results"])) == (5, 2)
-    assert "offset=2" in first["next"] and first["previous"] is None
+    assert "offset=2" in first["next"]
+    assert first["previous"] is None
     assert (last["count"], len(last["results"]), last["next"]) == (5, 1, None)
     assert (beyond["count"], beyond["results"]) == (5, [])
     ids = [row["id"] for row in page(limit=2)["results"] + page(limit=2, offset=2)["results"]]
@@ -125,7 +128,8 @@ def test_invalid_update_is_refused_and_nothing_changes(token_client):
     infant = InfantFactory(birth_weight_g=3000)
     client = token_client(staff(Role.NURSE, infant.clinic))
     response = client.patch(f"/api/v1/infants/{infant.uuid}/", {"birth_weight_g": 90000})
-    assert response.status_code == 400 and "birth_weight_g" in response.json()
+    assert response.status_code == 400
+    assert "birth_weight_g" in response.json()
     infant.refresh_from_db()
     assert infant.birth_weight_g == 3000
 
@@ -204,7 +208,8 @@ def test_milestone_in_the_future_is_refused_naming_the_field(token_client):
         f"/api/v1/infants/{infant.uuid}/milestones/",
         {"milestone": "coos", "status": "achieved", "observed_on": "2999-01-01"},
     )
-    assert response.status_code == 400 and "observed_on" in response.json()
+    assert response.status_code == 400
+    assert "observed_on" in response.json()
     assert not infant.milestone_entries.exists()
 
 
@@ -216,9 +221,11 @@ def test_api_list_and_detail_reads_are_audited(token_client):
     client.get(f"/api/v1/infants/{infant.uuid}/", HTTP_X_FORWARDED_FOR="203.0.113.9")
     listed = AuditEvent.objects.get(action="list", actor=nurse)
     assert listed.infant_uuids == [infant.uuid]
-    assert listed.channel == "api" and listed.actor_role == "nurse"
+    assert listed.channel == "api"
+    assert listed.actor_role == "nurse"
     viewed = AuditEvent.objects.get(action="view", actor=nurse)
-    assert viewed.infant_uuid == infant.uuid and viewed.clinic == infant.clinic
+    assert viewed.infant_uuid == infant.uuid
+    assert viewed.clinic == infant.clinic
     # No trusted proxy: the socket address, never what the client wrote.
     assert viewed.client_address == "127.0.0.1"
 

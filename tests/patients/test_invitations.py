@@ -47,7 +47,8 @@ def test_invitation_email_goes_out_after_commit_and_only_a_digest_is_stored(
         callback()
     assert mail.outbox[0].to == ["parent@family.example"]
     token = mail.outbox[0].body.split("/invitations/")[1].split("/")[0]
-    assert token not in invitation.token_digest and len(invitation.token_digest) == 64
+    assert token not in invitation.token_digest
+    assert len(invitation.token_digest) == 64
     assert invitation.expires_at - timezone.now() > timedelta(hours=71)
 
 
@@ -60,7 +61,8 @@ def test_new_caregiver_sets_a_password_and_is_linked(client, django_capture_on_c
     assert caregiver.check_password(NEW_PASSWORD)
     assert list(infants_visible_to(caregiver)) == [invitation.infant]
     invitation.refresh_from_db()
-    assert invitation.used_at is not None and invitation.accepted_by == caregiver
+    assert invitation.used_at is not None
+    assert invitation.accepted_by == caregiver
 
 
 def test_reused_link_is_refused_with_a_clear_message(client, django_capture_on_commit_callbacks):
@@ -151,7 +153,8 @@ def test_revoking_a_guardianship_also_withdraws_pending_invitations(client):
     assert client.post(url).status_code == 302
     link.refresh_from_db()
     pending.refresh_from_db()
-    assert link.revoked_at is not None and pending.revoked_at is not None
+    assert link.revoked_at is not None
+    assert pending.revoked_at is not None
 
 
 def test_staff_invite_through_the_api(token_client, django_capture_on_commit_callbacks):

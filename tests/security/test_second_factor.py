@@ -39,7 +39,8 @@ def test_staff_enrols_an_authenticator_and_gets_ten_single_use_recovery_codes(cl
     page = client.get(reverse("otp-setup"))
     html = page.content.decode()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    assert "<svg" in html and 'data-testid="otp-qr"' in html
+    assert "<svg" in html
+    assert 'data-testid="otp-qr"' in html
     secret = html.split('data-testid="otp-secret">')[1].split("<")[0].replace(" ", "")
     assert secret, "the key is shown for typing in by hand"
 
@@ -69,14 +70,16 @@ def test_enrolled_staff_enter_a_code_after_the_password_on_every_sign_in(client)
     assert client.get(reverse("notifications"))["Location"].startswith(reverse("otp-verify"))
 
     wrong = client.post(reverse("otp-verify"), {"otp_token": "123456"})
-    assert wrong.status_code == 200 and "not valid" in wrong.content.decode()
+    assert wrong.status_code == 200
+    assert "not valid" in wrong.content.decode()
     assert client.get(reverse("notifications")).status_code == 302
     device.throttle_reset()
 
     response = client.post(
         reverse("otp-verify"), {"otp_token": current_code(device), "next": reverse("notifications")}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("notifications")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notifications")
     assert client.get(reverse("notifications")).status_code == 200
 
 
@@ -157,14 +160,17 @@ def test_enrolled_staff_send_a_code_to_obtain_an_api_token():
     api = APIClient()
 
     missing = api.post(url, {"email": user.email, "password": PASSWORD}, format="json")
-    assert missing.status_code == 400 and "otp" in missing.json()
+    assert missing.status_code == 400
+    assert "otp" in missing.json()
 
     wrong = api.post(url, {"email": user.email, "password": PASSWORD, "otp": "000000"})
-    assert wrong.status_code == 400 and "otp" in wrong.json()
+    assert wrong.status_code == 400
+    assert "otp" in wrong.json()
     device.throttle_reset()
 
     ok = api.post(url, {"email": user.email, "password": PASSWORD, "otp": current_code(device)})
-    assert ok.status_code == 201 and ok.json()["token"]
+    assert ok.status_code == 201
+    assert ok.json()["token"]
 
 
 def test_a_recovery_code_obtains_an_api_token_once():

@@ -71,7 +71,8 @@ def test_production_cookies_are_secure_and_https_is_enforced(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "sqlite:///unused.sqlite3")
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
     production = runpy.run_module("config.settings.production")
-    assert production["SESSION_COOKIE_SECURE"] and production["CSRF_COOKIE_SECURE"]
+    assert production["SESSION_COOKIE_SECURE"]
+    assert production["CSRF_COOKIE_SECURE"]
     assert production["SESSION_COOKIE_HTTPONLY"]
     assert production["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert production["SECURE_SSL_REDIRECT"]

@@ -117,7 +117,8 @@ def test_a_pediatrician_orders_and_a_nurse_moves_the_order_along(team, token_cli
     nurse = token_client(team.nurse)
     assert nurse.post(url, {"to_status": "scheduled"}).json()["status"] == "scheduled"
     refused = nurse.post(url, {"to_status": "reviewed"})
-    assert refused.status_code == 400 and "to_status" in refused.json()
+    assert refused.status_code == 400
+    assert "to_status" in refused.json()
     assert nurse.post(url, {"to_status": "cancelled"}).status_code == 400, "needs a reason"
 
 
@@ -146,7 +147,8 @@ def test_an_unknown_unit_is_a_400_naming_unit_and_the_allowed_units(team, token_
     )
     assert response.status_code == 400
     (message,) = response.json()["unit"]
-    assert "mg/dL" in message and "mmol/L" in message
+    assert "mg/dL" in message
+    assert "mmol/L" in message
 
 
 def test_a_critical_result_through_the_api_alerts_and_is_acknowledged(team, token_client):

@@ -39,7 +39,8 @@ def test_the_ordering_pediatrician_is_told_at_once_by_text_message_too(
     note = Notification.objects.get(
         recipient=team.pediatrician, kind=NotificationKind.CRITICAL_RESULT
     )
-    assert note.send_sms and note.sms_sent_at is not None
+    assert note.send_sms
+    assert note.sms_sent_at is not None
     assert team.pediatrician.phone in [m.to for m in MemorySmsBackend.outbox]
 
 

@@ -31,7 +31,8 @@ def test_seed_demo_adds_slots_orders_a_critical_glucose_a_referral_and_follow_up
         call_command("seed_demo", stdout=io.StringIO())
     assert [model.objects.count() for model in MODELS] == counts
     assert CriticalAlert.objects.count() == 2, "one critical glucose per demo clinic"
-    assert Appointment.objects.count() == 2 and FollowUpTask.objects.exists()
+    assert Appointment.objects.count() == 2
+    assert FollowUpTask.objects.exists()
     assert NeurologySlot.objects.count() >= 2 * 2 * 5 * 3
 
 
@@ -39,4 +40,5 @@ def test_seed_demo_adds_slots_orders_a_critical_glucose_a_referral_and_follow_up
 def test_the_work_ups_demo_creates_nothing_clinical_without_demo_infants():
     lines = []
     seed(lines.append)
-    assert lines == [] and not NeurologySlot.objects.exists()
+    assert lines == []
+    assert not NeurologySlot.objects.exists()

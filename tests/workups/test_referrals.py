@@ -133,7 +133,8 @@ def test_no_slot_before_the_deadline_escalates_to_a_nurse_task_and_the_pediatric
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ESCALATED
     task = FollowUpTask.objects.get(infant=team.infant)
-    assert task.kind == FollowUpKind.CALL_CAREGIVER and task.created_by_sweep
+    assert task.kind == FollowUpKind.CALL_CAREGIVER
+    assert task.created_by_sweep
     alert = Notification.objects.get(recipient=team.pediatrician)
     assert alert.kind == NotificationKind.ESCALATION
     referral_book(referral=referral, now=now)
@@ -167,7 +168,8 @@ def test_a_missed_appointment_puts_a_call_on_the_worklist(team):
         appointment=appointment, outcome=AppointmentStatus.NO_SHOW, recorded_by=team.nurse
     )
     task = FollowUpTask.objects.get()
-    assert task.kind == FollowUpKind.CALL_CAREGIVER and task.created_by == team.nurse
+    assert task.kind == FollowUpKind.CALL_CAREGIVER
+    assert task.created_by == team.nurse
 
 
 @pytest.mark.django_db
@@ -201,11 +203,14 @@ def test_a_referral_is_booked_before_its_deadline_by_a_real_worker(postgres, cel
         time.sleep(0.1)
     assert referral.status == ReferralStatus.BOOKED
     appointment = referral.appointments.get()
-    assert appointment.slot == slot and slot.starts_at <= referral.deadline
+    assert appointment.slot == slot
+    assert slot.starts_at <= referral.deadline
 
 
 @pytest.mark.services
-def test_200_referrals_from_8_threads_book_100_slots_exactly_once(postgres, transactional_db):
+def test_200_referrals_from_8_threads_book_100_slots_exactly_once(
+    postgres, transactional_db, measured
+):
     team = make_team()
     now = timezone.now()
     for hour in range(100):
@@ -235,7 +240,7 @@ def test_200_referrals_from_8_threads_book_100_slots_exactly_once(postgres, tran
     assert sorted(set(statuses)) == [ReferralStatus.BOOKED, ReferralStatus.ESCALATED]
     assert list(statuses).count(ReferralStatus.ESCALATED) == 100
     assert FollowUpTask.objects.filter(kind=FollowUpKind.CALL_CAREGIVER).count() == 100
-    print(f"\nconcurrency: 100 booked, 100 escalated, 200 referrals in {elapsed:.2f}s")
+    measured(f"concurrency: 100 booked, 100 escalated, 200 referrals in {elapsed:.2f}s")
 
 
 @pytest.mark.django_db
@@ -249,7 +254,8 @@ def test_an_assessment_proposes_a_referral_that_a_pediatrician_confirms_and_it_i
     team.infant.assigned_clinician = team.pediatrician
     team.infant.save()
     proposal = referral_propose(assessment=assessment, reason="Suspected seizures")
-    assert proposal.status == ReferralStatus.PROPOSED and proposal.urgency == "same_day"
+    assert proposal.status == ReferralStatus.PROPOSED
+    assert proposal.urgency == "same_day"
     assert referral_propose(assessment=assessment, reason="again") is None, "one open proposal"
     url = reverse("api:referral-confirm", kwargs={"referral_uuid": proposal.uuid})
     assert token_client(team.nurse).post(url).status_code == 403
@@ -257,7 +263,8 @@ def test_an_assessment_proposes_a_referral_that_a_pediatrician_confirms_and_it_i
         response = token_client(team.colleague).post(url)
     assert response.status_code == 200
     proposal.refresh_from_db()
-    assert proposal.status == ReferralStatus.BOOKED and proposal.created_by == team.colleague
+    assert proposal.status == ReferralStatus.BOOKED
+    assert proposal.created_by == team.colleague
     emergency = AssessmentFactory(infant=team.infant, triage=Triage.EMERGENCY)
     assert referral_propose(assessment=emergency, reason="x") is None
 
@@ -290,4 +297,5 @@ def test_a_repeated_reminder_task_run_sends_nothing_twice(team, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         assert appointment_reminders_task() == 1
         assert appointment_reminders_task() == 0
-    assert len(mail.outbox) == 1 and len(MemorySmsBackend.outbox) == 1
+    assert len(mail.outbox) == 1
+    assert len(MemorySmsBackend.outbox) == 1

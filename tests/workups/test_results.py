@@ -115,7 +115,8 @@ def test_an_unknown_unit_is_refused_naming_the_unit_and_the_allowed_units(team):
     with pytest.raises(ValidationError) as error:
         _record(team, OrderedTest.GLUCOSE_PLASMA, 40, "mg/L")
     message = " ".join(error.value.message_dict["unit"])
-    assert "mg/dL" in message and "mmol/L" in message
+    assert "mg/dL" in message
+    assert "mmol/L" in message
 
 
 def test_a_study_records_its_interpretation_and_feeds_the_engine(team):
@@ -133,7 +134,8 @@ def test_a_study_records_its_interpretation_and_feeds_the_engine(team):
     assert [e.to_status for e in order.events.all()] == ["performed", "resulted"]
     (entry,) = results_section(team.infant)
     assert entry["test"] == "video_eeg"
-    assert entry["interpretation"] == "normal" and entry["captured_typical_event"] is True
+    assert entry["interpretation"] == "normal"
+    assert entry["captured_typical_event"] is True
 
 
 def test_results_are_given_to_the_engine_in_its_case_format(team):

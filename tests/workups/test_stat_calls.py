@@ -41,7 +41,8 @@ def test_an_emergency_referral_puts_a_stat_call_for_the_nurses_on_the_worklist(t
     now = timezone.now()
     referral = _emergency(team, now)
     task = FollowUpTask.objects.get(source_key=f"referral:{referral.uuid}:call-family-now")
-    assert task.kind == FollowUpKind.CALL_FAMILY_NOW and task.priority == Priority.STAT
+    assert task.kind == FollowUpKind.CALL_FAMILY_NOW
+    assert task.priority == Priority.STAT
     assert task.due_at == now
     assert task.escalate_at == now + timedelta(minutes=settings.FOLLOW_UP_STAT_ESCALATE_MINUTES)
     told = Notification.objects.filter(dedupe_key=f"follow-up:{task.uuid}:assigned")
@@ -72,10 +73,12 @@ def test_a_stat_call_left_undone_escalates_once_to_the_referring_pediatrician(te
     assert follow_ups_escalate(now=later) == [task]
     assert follow_ups_escalate(now=later + timedelta(minutes=5)) == []
     task.refresh_from_db()
-    assert task.escalated_at == later and task.escalated_to == team.pediatrician
+    assert task.escalated_at == later
+    assert task.escalated_to == team.pediatrician
     alerts = Notification.objects.filter(dedupe_key=f"follow-up:{task.uuid}:escalated")
     assert [n.recipient for n in alerts] == [team.pediatrician]
-    assert alerts.get().send_sms and "15 min" in alerts.get().title
+    assert alerts.get().send_sms
+    assert "15 min" in alerts.get().title
 
 
 def test_a_call_that_reached_the_family_does_not_escalate(team):
@@ -87,7 +90,8 @@ def test_a_call_that_reached_the_family_does_not_escalate(team):
     )
     assert follow_ups_escalate(now=start + timedelta(hours=1)) == []
     task.refresh_from_db()
-    assert task.status == FollowUpStatus.DONE and task.outcome_note == "On their way"
+    assert task.status == FollowUpStatus.DONE
+    assert task.outcome_note == "On their way"
 
 
 def test_no_answer_is_recorded_and_keeps_the_call_open_so_it_still_escalates(team):
@@ -118,7 +122,8 @@ def test_one_click_outcomes_from_the_worklist(client, team):
     assert task.status == FollowUpStatus.OPEN
     assert client.post(url, {"outcome": "reached"}).status_code == 302
     task.refresh_from_db()
-    assert task.status == FollowUpStatus.DONE and task.outcome_note == "Reached"
+    assert task.status == FollowUpStatus.DONE
+    assert task.outcome_note == "Reached"
     assert client.post(url, {"outcome": "bogus"}).status_code == 302
     assert task.attempts.count() == 2
 

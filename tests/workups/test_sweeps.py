@@ -107,5 +107,6 @@ def test_an_escalated_referral_is_booked_when_a_slot_is_added_before_its_deadlin
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.BOOKED
     call = FollowUpTask.objects.get(kind=FollowUpKind.CALL_CAREGIVER)
-    assert call.status == "cancelled" and "Booked for" in call.outcome_note
+    assert call.status == "cancelled"
+    assert "Booked for" in call.outcome_note
     assert follow_ups_sweep(now=now)["rebooked_referrals"] == 0

@@ -169,7 +169,8 @@ def test_every_other_level_lists_the_emergency_signs_as_short_lines(case, level)
 def test_a_warning_sign_the_log_already_shows_is_not_listed_as_a_future_one():
     plain = score_2(case_2(SLEEP_JERKS_2, age_days=60))
     codes = [s["code"] for s in plain["advice"]["steps"]]
-    assert "warning.one_side" in codes and "warning.series" in codes
+    assert "warning.one_side" in codes
+    assert "warning.series" in codes
     one_sided = score_2(case_2(ep(SLEEP_JERKS_2, symmetry="unilateral"), age_days=60))
     assert one_sided["triage"] == "routine_visit"
     assert "warning.one_side" not in [s["code"] for s in one_sided["advice"]["steps"]]
@@ -190,7 +191,8 @@ def test_a_warning_sign_the_log_already_shows_is_not_listed_as_a_future_one():
         )
     )
     assert explained["triage"] == "routine_visit"
-    assert explained["red_flags"] == [] and explained["red_flags_history"]
+    assert explained["red_flags"] == []
+    assert explained["red_flags_history"]
     assert "sign.eyes" not in [s["code"] for s in explained["advice"]["emergency_signs"]]
 
 

@@ -179,8 +179,10 @@ def test_glucose_thresholds_for_plotting_depend_on_age_in_hours(age_hours, ids):
 def test_aap_reference_lines_follow_the_age_bands():
     early = {line["id"] for line in lab_thresholds("glucose", age_hours=3)["reference"]}
     later = {line["id"] for line in lab_thresholds("glucose", age_hours=10)["reference"]}
-    assert "GLU-AAP-0-4H" in early and "GLU-AAP-4-24H" not in early
-    assert "GLU-AAP-4-24H" in later and "GLU-AAP-0-4H" not in later
+    assert "GLU-AAP-0-4H" in early
+    assert "GLU-AAP-4-24H" not in early
+    assert "GLU-AAP-4-24H" in later
+    assert "GLU-AAP-0-4H" not in later
 
 
 def test_thresholds_give_both_units_and_none_for_pth():

@@ -335,7 +335,8 @@ def test_i5_age_restricted_facts_are_shown_only_at_those_ages(case):
     for cause in result["differential"]:
         for reason in cause["for"]:
             if reason["id"] == "PJ1":  # "44% of healthy term neonates"
-                assert weeks is not None and weeks >= 37
+                assert weeks is not None
+                assert weeks >= 37
                 for index in reason["episodes"]:
                     hours = case["episodes"][index].get("age_hours")
                     if hours is None:

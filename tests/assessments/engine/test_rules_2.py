@@ -370,7 +370,8 @@ def test_rule_fires_and_sets_at_least_its_level(rule, minimum, case):
     assert rule in result["triage_rules"], result["triage_rules"]
     assert rank(result["triage"]) >= rank(minimum)
     fired = next(r for r in result["rules_fired"] if r["id"] == rule)
-    assert fired["text"] and fired["level"]
+    assert fired["text"]
+    assert fired["level"]
 
 
 @pytest.mark.parametrize(("rule", "case"), DOES_NOT_FIRE, ids=[r[0] for r in DOES_NOT_FIRE])

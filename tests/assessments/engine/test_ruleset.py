@@ -35,7 +35,8 @@ def test_engine_imports_without_django():
 def test_engine_source_never_mentions_django_imports():
     for path in ENGINE_DIR.glob("*.py"):
         text = path.read_text()
-        assert "import django" not in text and "from django" not in text, path
+        assert "import django" not in text, path
+        assert "from django" not in text, path
 
 
 def test_digest_is_sha256_of_the_canonical_ruleset_json():
@@ -141,7 +142,9 @@ def test_vocabulary_codes_are_those_of_the_criteria_file():
     )
     assert codes["cause"] == tuple(RULESET["causes"])
     assert codes["triage"] == ("reassure_monitor", "routine_visit", "same_day", "emergency")
-    assert len(codes["movement_type"]) == 9 and len(codes["trigger"]) == 9
-    assert len(codes["associated"]) == 13 and len(codes["test"]) == 12
+    assert len(codes["movement_type"]) == 9
+    assert len(codes["trigger"]) == 9
+    assert len(codes["associated"]) == 13
+    assert len(codes["test"]) == 12
     for pairs in vocabulary.VOCABULARIES.values():
         assert all(isinstance(code, str) and label for code, label in pairs)
