@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
@@ -24,6 +25,13 @@ class SignInForm(AuthenticationForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", "Sign in", css_class="w-100"))
+
+
+class AccountLanguageForm(forms.Form):
+    """The portal's language switch (clinics.views.account_language_set)."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class SecondFactorForm(forms.Form):

@@ -16,11 +16,12 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 from clinics.models import AuditChannel
 from clinics.selectors import (
+    account_language,
     family_clinic_for,
     has_second_factor,
     membership_for,
@@ -117,6 +118,22 @@ class ClinicTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class AccountLanguageMiddleware:
+    """A signed-in person reads the product in their account's language, on every device; with
+    none stored, LocaleMiddleware's choice from Accept-Language stands. Runs after
+    AuthenticationMiddleware (it needs the user) and before the views."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = account_language(request.user) if hasattr(request, "user") else ""
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
 
 
 # URL kwargs, body and query keys that name an infant, so a refusal is filed under its trail.

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -49,6 +50,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # The language the account reads the product in (clinics.selectors.account_language): a
+    # caregiver's choice at invitation or in the portal; empty means the browser's
+    # Accept-Language. Staff pages are English whatever it says.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     is_active = models.BooleanField(default=True)
     # Django admin access: superusers only (clinic admins manage staff on the clinic pages).
     is_staff = models.BooleanField(default=False)

@@ -1,6 +1,8 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinics.models import Clinic, Membership, Notification, Role, StaffInvitation, User
@@ -49,6 +51,19 @@ def needs_second_factor(user: User) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or user.is_staff or is_clinic_staff(user)
+
+
+def account_language(user: User) -> str:
+    """The language an account reads the product in: its own choice, else English for staff
+    (their pages are English for now); "" for a caregiver who has not chosen, so the browser's
+    Accept-Language decides."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    if user.language:
+        return user.language
+    if needs_second_factor(user):
+        return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+    return ""
 
 
 def has_second_factor(user: User) -> bool:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,7 +30,7 @@ from clinics.models import (
     StaffInvitation,
     User,
 )
-from clinics.selectors import membership_for
+from clinics.selectors import account_language, membership_for
 from clinics.sms import SmsMessage, sms_backend
 
 logger = logging.getLogger(__name__)
@@ -89,6 +89,15 @@ def api_tokens_revoke_all(
 
 
 @transaction.atomic
+def account_language_set(*, user: User, language: str) -> User:
+    """The account's language, used on every device it signs in from and for the emails and
+    text messages it receives."""
+    user.language = language
+    user.full_clean(validate_unique=False, exclude=["password"])
+    user.save(update_fields=["language"])
+    return user
+
+
 def user_password_change(*, user: User, password: str, request=None) -> User:
     """A new password also revokes every API token: whoever knew the old one may hold a token."""
     user.set_password(password)
@@ -317,7 +326,8 @@ def notify(
     send_sms: bool = False,
 ) -> list[Notification]:
     """One in-app notification per recipient, delivered by email/SMS after commit. With a
-    dedupe_key, a recipient who already had this event is not notified again."""
+    dedupe_key, a recipient who already had this event is not notified again. A lazy title or
+    body (gettext_lazy, format_lazy) is written in each recipient's language."""
     from clinics.tasks import notification_deliver_task
 
     created = []
@@ -327,11 +337,13 @@ def notify(
             and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
         ):
             continue
+        with translation.override(account_language(recipient) or settings.LANGUAGE_CODE):
+            recipient_title, recipient_body = str(title), str(body)
         notification = Notification(
             recipient=recipient,
             kind=kind,
-            title=title[:200],
-            body=body,
+            title=recipient_title[:200],
+            body=recipient_body,
             link=link,
             clinic=clinic,
             infant_uuid=infant_uuid,

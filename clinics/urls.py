@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/verify/", views.second_factor_verify, name="otp-verify"),
     path("accounts/second-factor/", views.second_factor_setup, name="otp-setup"),
     path("accounts/security/", views.account_security, name="account-security"),
+    path("accounts/language/", views.account_language, name="account-language"),
     path("notifications/", views.notification_list, name="notifications"),
     path(
         "notifications/<uuid:notification_uuid>/read/",

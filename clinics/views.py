@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from clinics.forms import (
+    AccountLanguageForm,
     MembershipRoleForm,
     NewAccountForm,
     PasswordChangeForm,
@@ -35,6 +36,7 @@ from clinics.selectors import (
 )
 from clinics.services import (
     InvitationRefused,
+    account_language_set,
     api_tokens_revoke_all,
     audit_record,
     membership_deactivate,
@@ -204,6 +206,16 @@ def account_security(request):
         "uses_second_factor": needs_second_factor(user),
     }
     return render(request, "clinics/account_security.html", context)
+
+
+@requires_roles(*SIGNED_IN)
+@require_POST
+def account_language(request):
+    """The portal's language switch: stored on the account, so every device follows it."""
+    form = AccountLanguageForm(request.POST)
+    if form.is_valid():
+        account_language_set(user=request.user, language=form.cleaned_data["language"])
+    return redirect(_next_url(request))
 
 
 @requires_roles(*SIGNED_IN)

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -379,11 +380,13 @@ class CaregiverListApi(APIView):
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         relationship = serializers.ChoiceField(choices=Relationship.choices)
+        language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
     class InvitationOutputSerializer(serializers.Serializer):
         id = serializers.UUIDField(source="uuid")
         email = serializers.EmailField()
         relationship = serializers.CharField()
+        language = serializers.CharField()
         expires_at = serializers.DateTimeField()
 
     def _infant(self, request, infant_id) -> Infant:

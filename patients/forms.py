@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
@@ -267,6 +268,13 @@ class InvitationForm(ServiceErrorsMixin, forms.Form):
         label="Caregiver's phone", help_text="The number the nurses will call.", **PHONE_FIELD
     )
     relationship = forms.ChoiceField(choices=Relationship.choices)
+    language = forms.ChoiceField(
+        label="Caregiver's language",
+        choices=[("", "Not known: their browser's language"), *settings.LANGUAGES],
+        required=False,
+        help_text="The invitation, the portal, emails and text messages use it; they can "
+        "change it in the portal.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -508,6 +508,9 @@ class Invitation(InvitationLink):
     infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="invitations")
     # The number the nurses call; copied to the caregiver's account on acceptance.
     phone = models.CharField(max_length=40, blank=True)
+    # The caregiver's language, if staff know it: the email is written in it and it becomes the
+    # account's language on acceptance (empty: the browser's Accept-Language decides).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     relationship = models.CharField(max_length=16, choices=Relationship.choices)
 
     def __str__(self) -> str:

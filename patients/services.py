@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from clinics.models import AuditAction, AuditChannel, Clinic, User
 from clinics.services import (
@@ -366,12 +367,13 @@ def invitation_send(
     relationship: Relationship,
     invited_by: User,
     phone: str = "",
+    language: str = "",
     request=None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> Invitation:
     """Invite a caregiver by email: a single-use link valid for 72 hours. Only the token's digest
-    is stored; the email goes out once the invitation is committed. The phone number given is
-    the one the nurses will call."""
+    is stored; the email goes out once the invitation is committed, in the caregiver's language
+    if staff gave it. The phone number given is the one the nurses will call."""
     email = email.strip().lower()
     if Guardianship.objects.active().filter(infant=infant, caregiver__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already a caregiver of this infant."})
@@ -380,6 +382,7 @@ def invitation_send(
         infant=infant,
         email=email,
         phone=phone.strip(),
+        language=language,
         relationship=relationship,
         token_digest=digest,
         expires_at=expires_at,
@@ -396,20 +399,17 @@ def invitation_send(
         object_uuid=invitation.uuid,
         request=request,
     )
-    link = _invitation_link(raw_token)
-    clinic_name = infant.clinic.name
+    names = {"clinic": infant.clinic.name, "link": _invitation_link(raw_token)}
+    with translation.override(invitation.language or settings.LANGUAGE_CODE):
+        subject = _("{clinic}: you are invited to follow your child's care").format(**names)
+        message = _(
+            "{clinic} has invited you to log your child's episodes and follow their care.\n\n"
+            "Open this link within 72 hours to accept:\n{link}\n\n"
+            "If you already have an account, sign in with this email address when asked. "
+            "The link works once. If you did not expect this email, ignore it."
+        ).format(**names)
     transaction.on_commit(
-        lambda: send_mail(
-            subject=f"{clinic_name}: you are invited to follow your child's care",
-            message=(
-                f"{clinic_name} has invited you to log your child's episodes and follow their "
-                f"care.\n\nOpen this link within 72 hours to accept:\n{link}\n\n"
-                "If you already have an account, sign in with this email address when asked. "
-                "The link works once. If you did not expect this email, ignore it."
-            ),
-            from_email=None,
-            recipient_list=[email],
-        )
+        lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
     )
     return invitation
 
@@ -436,6 +436,9 @@ def _invitation_use(*, invitation: Invitation, caregiver: User, request, channel
     if invitation.phone and not caregiver.phone:
         caregiver.phone = invitation.phone
         caregiver.save(update_fields=["phone"])
+    if invitation.language and not caregiver.language:
+        caregiver.language = invitation.language
+        caregiver.save(update_fields=["language"])
     return guardianship
 
 

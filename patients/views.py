@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from clinics.models import AuditAction, Role
@@ -158,6 +159,7 @@ def caregiver_invite(request, infant_id):
                 email=form.cleaned_data["email"],
                 relationship=form.cleaned_data["relationship"],
                 phone=form.cleaned_data["phone"],
+                language=form.cleaned_data["language"],
                 invited_by=request.user,
                 request=request,
             )
@@ -282,6 +284,9 @@ def invitation_accept(request, token):
         return render(
             request, "patients/invitation_refused.html", {"reason": str(refusal)}, status=410
         )
+    if invitation.language and not request.user.is_authenticated:
+        # The language staff chose for this family, before they have an account to store it.
+        translation.activate(invitation.language)
     context = {"invitation": invitation, "clinic": invitation.infant.clinic}
     if request.user.is_authenticated:
         if request.method == "POST":
