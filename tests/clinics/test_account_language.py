@@ -59,7 +59,8 @@ def test_the_portal_switch_stores_the_language_on_the_account(client):
     client.force_login(caregiver)
     portal = reverse("portal:home")
     response = client.post(reverse("account-language"), {"language": "es", "next": portal})
-    assert response.status_code == 302 and response.url == portal
+    assert response.status_code == 302
+    assert response.url == portal
     caregiver.refresh_from_db()
     assert caregiver.language == "es"
     # Every later page, whatever the browser asks for.
@@ -74,7 +75,8 @@ def test_the_switch_refuses_an_unknown_language_and_an_outside_redirect(client):
     response = client.post(
         reverse("account-language"), {"language": "xx", "next": "https://evil.example/"}
     )
-    assert response.status_code == 302 and response.url == reverse("home")
+    assert response.status_code == 302
+    assert response.url == reverse("home")
     caregiver.refresh_from_db()
     assert caregiver.language == ""
 
