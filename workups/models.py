@@ -239,12 +239,10 @@ class TestOrder(BaseModel):
         return self.status in OPEN_ORDER_STATUSES and self.due_by < timezone.now()
 
 
-class OrderEvent(BaseModel):
-    """One status change of an order: who moved it, when, from what to what."""
+class StatusEvent(BaseModel):
+    """One status change written by a transition function: who moved it, when, from what to what
+    (no `from_status` for the first). Subclasses add the subject and the two status fields."""
 
-    order = models.ForeignKey(TestOrder, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=12, choices=OrderStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=OrderStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -252,10 +250,19 @@ class OrderEvent(BaseModel):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["occurred_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class OrderEvent(StatusEvent):
+    """One status change of an order, written by `order_transition`."""
+
+    order = models.ForeignKey(TestOrder, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=OrderStatus.choices)
 
 
 class ResultFlag(models.TextChoices):
@@ -441,6 +448,26 @@ class ReferralStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# The only moves a referral may make; `workups.services.referral_transition` enforces this table.
+# A new referral starts proposed (by an assessment), awaiting booking, or sent to the emergency
+# department (never booked); a booking that finds no slot escalates; a slot added later books it.
+REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReferralStatus.PROPOSED: frozenset({ReferralStatus.AWAITING_BOOKING}),
+    ReferralStatus.AWAITING_BOOKING: frozenset({ReferralStatus.BOOKED, ReferralStatus.ESCALATED}),
+    ReferralStatus.ESCALATED: frozenset({ReferralStatus.BOOKED}),
+    ReferralStatus.BOOKED: frozenset({ReferralStatus.CLOSED}),
+    ReferralStatus.EMERGENCY_DEPARTMENT: frozenset(),
+    ReferralStatus.CLOSED: frozenset(),
+}
+REFERRAL_START_STATUSES = frozenset(
+    {
+        ReferralStatus.PROPOSED,
+        ReferralStatus.AWAITING_BOOKING,
+        ReferralStatus.EMERGENCY_DEPARTMENT,
+    }
+)
+
+
 class ReferralQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("infant", "created_by").order_by("deadline", "id")
@@ -478,6 +505,14 @@ class Referral(BaseModel):
     @property
     def instruction(self) -> str:
         return EMERGENCY_INSTRUCTION if self.urgency == ReferralUrgency.EMERGENCY else ""
+
+
+class ReferralEvent(StatusEvent):
+    """One status change of a referral (its creation included), written by `referral_transition`."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=24, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=ReferralStatus.choices)
 
 
 class AppointmentStatus(models.TextChoices):

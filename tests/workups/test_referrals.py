@@ -299,3 +299,27 @@ def test_a_repeated_reminder_task_run_sends_nothing_twice(team, django_capture_o
         assert appointment_reminders_task() == 0
     assert len(mail.outbox) == 1
     assert len(MemorySmsBackend.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_every_move_of_a_referral_is_an_event_from_creation_to_closing(
+    team, django_capture_on_commit_callbacks
+):
+    SlotFactory(clinic=team.clinic, starts_at=timezone.now() + timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = referral_create(
+            infant=team.infant,
+            created_by=team.pediatrician,
+            reason="Jerks",
+            urgency=ReferralUrgency.URGENT,
+        )
+    appointment = referral.appointments.get()
+    appointment_outcome_record(
+        appointment=appointment, outcome=AppointmentStatus.ATTENDED, recorded_by=team.nurse
+    )
+    moves = list(referral.events.values_list("from_status", "to_status", "actor"))
+    assert moves == [
+        ("", ReferralStatus.AWAITING_BOOKING, team.pediatrician.pk),
+        (ReferralStatus.AWAITING_BOOKING, ReferralStatus.BOOKED, None),
+        (ReferralStatus.BOOKED, ReferralStatus.CLOSED, team.nurse.pk),
+    ]
