@@ -42,6 +42,7 @@ fuzz: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py translations --check
 	DJANGO_SETTINGS_MODULE=config.settings.production \

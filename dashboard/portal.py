@@ -10,6 +10,7 @@ from django.utils import dateformat, timezone
 
 from assessments.advice import CaregiverAdvice, advice_for_level, advice_from_result
 from assessments.models import Assessment, AssessmentReview, ReviewDecision, Triage
+from assessments.templatetags.standing import triage_label
 from clinics.models import Clinic
 from patients.models import Infant
 from workups.models import (
@@ -193,7 +194,9 @@ def _summary(infant, *, latest, orders, referral, calls, since) -> FamilySummary
         summary.review_line = PORTAL_TEXT[key].format(
             clinician=_name(review.reviewer),
             at=_when(review.created_at, clinic),
-            level=Triage(review.triage).label if review.triage else infant.current_triage_label,
+            level=Triage(review.triage).label
+            if review.triage
+            else triage_label(infant.current_triage),
             **names,
         )
         summary.family_note = review.family_note

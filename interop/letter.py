@@ -12,6 +12,7 @@ from fpdf import FPDF
 
 from assessments.explanations import assessment_explanation
 from assessments.models import Assessment
+from assessments.templatetags.standing import triage_label
 from episodes.models import Episode
 from patients.models import Guardianship, Infant
 from workups.models import Referral, Result, TestOrder
@@ -130,7 +131,7 @@ def referral_letter_pdf(*, infant: Infant, author) -> bytes:
             bold=True,
         )
         if infant.current_triage and infant.current_triage != assessment.triage:
-            pdf.line_text(f"Current standing (after review): {infant.current_triage_label}")
+            pdf.line_text(f"Current standing (after review): {triage_label(infant.current_triage)}")
         explanation = assessment_explanation(assessment)
         pdf.line_text("Why this triage:")
         pdf.bullets(explanation.rule_lines, empty="No rule fired.")

@@ -5,7 +5,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from assessments.engine.vocabulary import CAUSE, TRIAGE
 from clinics.models import BaseModel, Clinic, InvitationLink
 
 TERM_WEEKS = 40
@@ -305,14 +304,6 @@ class Infant(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
-
-    @property
-    def current_triage_label(self) -> str:
-        return dict(TRIAGE).get(self.current_triage, "")
-
-    @property
-    def current_leading_cause_label(self) -> str:
-        return dict(CAUSE).get(self.current_leading_cause, "")
 
     @property
     def full_name(self) -> str:

@@ -332,3 +332,19 @@ def test_a_critical_result_sorts_first_shows_banners_until_acknowledged_and_sett
     html = client.get(case_url).content.decode()
     assert 'data-testid="critical-banner"' not in html
     assert 'data-testid="global-critical-banner"' not in html
+
+
+def test_a_cause_only_ruleset_2_names_is_worded_on_the_worklist_and_the_patient_page(
+    client, doctor
+):
+    """Before: the infant's leading cause was worded from ruleset 1.0.0's causes only, so an
+    infant whose 2.0.0 assessment led with infection read "Cause unclear"."""
+    infant = InfantFactory(clinic=doctor.memberships.get().clinic)
+    standing(infant, Triage.EMERGENCY, cause="infection_sepsis_meningitis")
+    sign_in_verified(client, doctor)
+    worklist = client.get(reverse("dashboard:index")).content.decode()
+    assert 'data-label="Leading cause">Infection (sepsis or meningitis)</td>' in worklist
+    assert ">Emergency</span>" in worklist
+    page = client.get(reverse("patients:infant-detail", args=[infant.uuid])).content.decode()
+    assert ">Emergency</span>\n      Infection (sepsis or meningitis)\n" in page
+    assert "Cause unclear" not in page
