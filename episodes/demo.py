@@ -243,7 +243,11 @@ def seed(log) -> None:
             episode = episode_log(
                 infant=infant,
                 reported_by=reporter,
-                started_at=timezone.now() - timedelta(hours=6 * (index + 1)),
+                # Hours ago, never before the infant was born (the demo has a 6-hour-old).
+                started_at=max(
+                    timezone.now() - timedelta(hours=6 * (index + 1)),
+                    infant.born_at + timedelta(minutes=30),
+                ),
                 channel=AuditChannel.COMMAND,
                 notes=note,
                 **answers,

@@ -89,6 +89,8 @@ def _validate_episode(episode: Episode) -> None:
             errors[name] = "Each value may appear once."
     if episode.started_at and episode.started_at > timezone.now() + CLOCK_SKEW:
         errors["started_at"] = "The episode cannot start in the future."
+    elif episode.started_at and episode.started_at < episode.infant.born_at - CLOCK_SKEW:
+        errors["started_at"] = "The episode cannot start before the infant was born."
     if errors:
         raise ValidationError(errors)
     # Field validation checks every answer against its vocabulary (the fields' choices), which is

@@ -116,6 +116,19 @@ def test_episode_in_the_future_is_refused(token_client):
 
 
 @pytest.mark.django_db
+def test_episode_before_the_infant_was_born_is_refused_and_nothing_is_stored(token_client):
+    infant = InfantFactory(born_at=timezone.now() - timedelta(hours=6))
+    parent = caregiver_of(infant)
+    before = (infant.born_at - timedelta(hours=12)).isoformat()
+    response = token_client(parent).post(URL, answers(infant, started_at=before), format="json")
+    assert response.status_code == 400
+    assert response.json()["started_at"] == [
+        "The episode cannot start before the infant was born."
+    ]
+    assert not Episode.objects.exists()
+
+
+@pytest.mark.django_db
 def test_list_shows_only_visible_episodes_and_filters_by_infant_and_date(token_client):
     first, second = InfantFactory(), InfantFactory()
     parent = caregiver_of(first, second)
