@@ -122,9 +122,7 @@ def test_episode_before_the_infant_was_born_is_refused_and_nothing_is_stored(tok
     before = (infant.born_at - timedelta(hours=12)).isoformat()
     response = token_client(parent).post(URL, answers(infant, started_at=before), format="json")
     assert response.status_code == 400
-    assert response.json()["started_at"] == [
-        "The episode cannot start before the infant was born."
-    ]
+    assert response.json()["started_at"] == ["The episode cannot start before the infant was born."]
     assert not Episode.objects.exists()
 
 

@@ -9,8 +9,6 @@ demo infant's names and MRN and every caregiver's name, email and phone number."
 import base64
 import io
 import json
-import logging
-import re
 import time
 
 import pytest
@@ -19,38 +17,18 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from clinics.models import Membership, Role, User
-from config.structured_logging import formatter, redact_personal_data
+from clinics.models import Membership, Role
+from config.structured_logging import redact_personal_data
 from episodes.demo import synthetic_clip
 from patients.models import Guardianship, Infant
 from tests.factories import PASSWORD, sign_in_verified
-
-
-class CapturedLogs:
-    def __init__(self):
-        self.stream = io.StringIO()
-        self.handler = logging.StreamHandler(self.stream)
-        self.handler.setFormatter(formatter(json=True))
-
-    @property
-    def lines(self) -> list[str]:
-        return [line for line in self.stream.getvalue().splitlines() if line.strip()]
+from tests.log_capture import logs_captured, personal_strings, personal_strings_in
 
 
 @pytest.fixture
 def captured_logs():
-    """Everything logged at INFO and above, through the formatter production uses."""
-    root = logging.getLogger()
-    captured = CapturedLogs()
-    level = root.level
-    root.addHandler(captured.handler)
-    root.setLevel(logging.INFO)
-    try:
+    with logs_captured() as captured:
         yield captured
-    finally:
-        root.removeHandler(captured.handler)
-        root.setLevel(level)
-        structlog.contextvars.clear_contextvars()
 
 
 def _b64(text: str) -> str:
@@ -133,20 +111,9 @@ def _parent_walk(client, parent, infant, clip_path, logs_hit):
     logs_hit(client.get(reverse("portal:episode", kwargs={"episode_uuid": episode.uuid})))
 
 
-def _personal_strings() -> set[str]:
-    strings = set()
-    for given, family, mrn in Infant.objects.values_list("given_name", "family_name", "mrn"):
-        strings |= {given, family, f"{given} {family}", mrn}
-    for full_name, email, phone in User.objects.filter(guardianships__isnull=False).values_list(
-        "full_name", "email", "phone"
-    ):
-        strings |= {full_name, email, phone}
-    return {s for s in strings if s and len(s) >= 3}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_realistic_run_logs_json_lines_with_request_ids_and_no_patient_data(
-    client, captured_logs, tmp_path, settings, measured
+    postgres, client, captured_logs, tmp_path, settings, measured
 ):
     settings.AXES_FAILURE_LIMIT = 3
     call_command("seed_demo", stdout=io.StringIO())
@@ -164,8 +131,7 @@ def test_a_realistic_run_logs_json_lines_with_request_ids_and_no_patient_data(
     staff_client = sign_in_verified(Client(), pediatrician)
     parent_client = sign_in_verified(Client(), parent)
     # From here on, only what the requests (and the tasks they run) log.
-    captured_logs.stream.truncate(0)
-    captured_logs.stream.seek(0)
+    captured_logs.clear()
 
     _staff_walk(staff_client, infants, logs_hit)
     _parent_walk(parent_client, parent, infant, clip, logs_hit)
@@ -188,11 +154,9 @@ def test_a_realistic_run_logs_json_lines_with_request_ids_and_no_patient_data(
     assert any(e.get("code") == 429 or "locked out" in e["event"] for e in events)
 
     text = "\n".join(lines)
-    personal = _personal_strings()
+    personal = personal_strings()
     assert len(personal) > 50
-    found = sorted(
-        s for s in personal if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text, re.IGNORECASE)
-    )
+    found = personal_strings_in(text, personal)
     assert found == [], f"personal data in {len(lines)} log lines: {found[:10]}"
     measured(
         f"{len(lines)} log lines, {len(statuses)} requests, {len(personal)} strings: none found"
@@ -247,3 +211,15 @@ def test_a_task_started_by_beat_uses_its_task_id_as_request_id(celery_worker, ca
     in_worker = [e for e in events if e.get("task_id") == result.id]
     assert in_worker
     assert all(e["request_id"] == result.id for e in in_worker)
+
+
+@pytest.mark.django_db
+def test_the_log_check_finds_a_name_or_mrn_written_into_a_line():
+    """The check the browser tests run on their own logs (tests/e2e/conftest.py) can fail."""
+    from tests.factories import InfantFactory
+
+    infant = InfantFactory(given_name="Odalys", family_name="Quintero")
+    personal = personal_strings()
+    assert personal_strings_in('{"event": "seen odalys"}', personal) == ["Odalys"]
+    assert personal_strings_in(f'{{"event": "mrn {infant.mrn}"}}', personal) == [infant.mrn]
+    assert personal_strings_in('{"event": "Odalysa Quinteros"}', personal) == []
