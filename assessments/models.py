@@ -1,25 +1,26 @@
 from django.conf import settings
 from django.db import models
 
+from assessments.engine.vocabulary import TRIAGE_LEVEL, TRIAGE_TABLE, triage_rank
 from clinics.models import BaseModel
 from patients.models import Infant
 
 
 class Triage(models.TextChoices):
-    """Ordered from least to most urgent; `rank` compares them."""
+    """Ordered from least to most urgent; the levels and all they imply are the engine's
+    `TRIAGE_TABLE`; `rank` compares them."""
 
-    REASSURE_MONITOR = "reassure_monitor", "Reassure and monitor"
-    ROUTINE_VISIT = "routine_visit", "Routine visit"
-    SAME_DAY = "same_day", "Same-day review"
-    EMERGENCY = "emergency", "Emergency"
+    REASSURE_MONITOR = "reassure_monitor", TRIAGE_LEVEL["reassure_monitor"].label
+    ROUTINE_VISIT = "routine_visit", TRIAGE_LEVEL["routine_visit"].label
+    SAME_DAY = "same_day", TRIAGE_LEVEL["same_day"].label
+    EMERGENCY = "emergency", TRIAGE_LEVEL["emergency"].label
 
     @classmethod
     def rank(cls, value: str | None) -> int:
-        order = [cls.REASSURE_MONITOR, cls.ROUTINE_VISIT, cls.SAME_DAY, cls.EMERGENCY]
-        return order.index(value) if value in order else -1
+        return triage_rank(value)
 
 
-URGENT_TRIAGE = (Triage.SAME_DAY, Triage.EMERGENCY)
+URGENT_TRIAGE = tuple(Triage(level.code) for level in TRIAGE_TABLE if level.urgent)
 
 
 class Cause(models.TextChoices):

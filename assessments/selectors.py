@@ -4,15 +4,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from assessments.cases import EPISODE_WINDOW
-from assessments.models import Assessment, Triage, TriageAlert
+from assessments.engine.vocabulary import OPEN_CONCERN_FROM_RANK
+from assessments.models import Assessment, TriageAlert
 from clinics.models import User
 from clinics.selectors import url_objects
 from episodes.models import Episode
 from patients.models import Infant
 from patients.selectors import infants_visible_to
-
-# As on the dashboard: an open concern is a standing from a routine visit up, or an open alert.
-OPEN_CONCERN_FROM_RANK = Triage.rank(Triage.ROUTINE_VISIT)
 
 
 def assessments_visible_to(user: User) -> QuerySet[Assessment]:

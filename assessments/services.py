@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -51,6 +51,20 @@ ASSESSMENT_RULESET = "2.0.0"
 RULESETS_AVAILABLE = tuple(RULESETS)
 
 
+def infant_standing_fields(
+    *, triage: str, leading_cause: str, advice: str, at: datetime | None
+) -> dict[str, object]:
+    """The infant row's standing columns for a triage: the one place its stored rank (the
+    dashboard's sort and the in-care range) is derived, from the engine's triage table."""
+    return {
+        "current_triage": triage,
+        "current_triage_rank": Triage.rank(triage),
+        "current_leading_cause": leading_cause,
+        "caregiver_advice": advice,
+        "assessed_at": at,
+    }
+
+
 def ruleset_score(case: dict, *, ruleset: str) -> dict:
     """Score a case with the named ruleset (a stored assessment is replayed with its own)."""
     if ruleset not in RULESETS:
@@ -88,11 +102,12 @@ def assessment_run(
     assessment.save()
     infant_record_standing(
         infant=infant,
-        triage=assessment.triage,
-        triage_rank=Triage.rank(assessment.triage),
-        leading_cause=assessment.leading_cause,
-        advice=assessment.caregiver_advice,
-        at=assessment.created_at,
+        standing=infant_standing_fields(
+            triage=assessment.triage,
+            leading_cause=assessment.leading_cause,
+            advice=assessment.caregiver_advice,
+            at=assessment.created_at,
+        ),
     )
     infant_record_audit(
         actor=requested_by,
@@ -215,11 +230,12 @@ def assessment_review(
         advice = advice_as_text(advice_for_level(effective)) if triage else ""
         infant_record_standing(
             infant=infant,
-            triage=effective,
-            triage_rank=Triage.rank(effective),
-            leading_cause=leading_cause or assessment.leading_cause,
-            advice=advice or infant.caregiver_advice,
-            at=infant.assessed_at or assessment.created_at,
+            standing=infant_standing_fields(
+                triage=effective,
+                leading_cause=leading_cause or assessment.leading_cause,
+                advice=advice or infant.caregiver_advice,
+                at=infant.assessed_at or assessment.created_at,
+            ),
         )
     infant_record_audit(
         actor=reviewer,

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from assessments.engine import lab_thresholds
+from assessments.engine.vocabulary import OPEN_CONCERN_FROM_RANK, TRIAGE_LEVEL
 from assessments.models import Triage, TriageAlert
 from clinics.models import AuditEvent, User
 from episodes.models import Episode
@@ -21,9 +22,6 @@ from workups.models import (
     Referral,
     TestOrder,
 )
-
-# An infant is an open concern from a routine visit upwards, or while an alert is unanswered.
-CONCERN_FROM_RANK = Triage.rank(Triage.ROUTINE_VISIT)
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,8 @@ def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]
         )
         .annotate(has_open_alert=Q(has_triage_alert=True) | Q(has_critical_result=True))
         .filter(
-            Q(current_triage_rank__gte=CONCERN_FROM_RANK)
+            # An open concern: a standing at an `open_concern` level, or an unanswered alert.
+            Q(current_triage_rank__gte=OPEN_CONCERN_FROM_RANK)
             | Q(has_open_alert=True)
             | Q(has_pending_orders=True)
         )
@@ -172,7 +171,7 @@ def case_timeline(infant: Infant, *, include_audit: bool) -> list[TimelineEntry]
                 detail="Rules " + (", ".join(assessment.triage_rules) or "none"),
                 url=reverse("assessments:detail", args=[infant.uuid, assessment.uuid]),
                 badge=assessment.get_triage_display(),
-                badge_class=f"triage-{assessment.triage}",
+                badge_class=TRIAGE_LEVEL[assessment.triage].css_class,
             )
         )
     for alert in infant.triage_alerts.select_related("acknowledged_by"):

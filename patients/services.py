@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -655,20 +655,22 @@ def infant_read_record(
         )
 
 
-def infant_record_standing(
-    *, infant: Infant, triage: str, triage_rank: int, leading_cause: str, advice: str, at
-) -> None:
-    """Keep the infant's current triage and caregiver advice in step with its assessments."""
-    Infant.objects.filter(pk=infant.pk).update(
-        current_triage=triage,
-        current_triage_rank=triage_rank,
-        current_leading_cause=leading_cause,
-        caregiver_advice=advice,
-        assessed_at=at,
-        updated_at=timezone.now(),
-    )
-    infant.current_triage = triage
-    infant.current_triage_rank = triage_rank
-    infant.current_leading_cause = leading_cause
-    infant.caregiver_advice = advice
-    infant.assessed_at = at
+STANDING_FIELDS = frozenset(
+    {
+        "current_triage",
+        "current_triage_rank",
+        "current_leading_cause",
+        "caregiver_advice",
+        "assessed_at",
+    }
+)
+
+
+def infant_record_standing(*, infant: Infant, standing: Mapping[str, object]) -> None:
+    """Keep the infant's current standing in step with its assessments: every standing column at
+    once, as `assessments.services.infant_standing_fields` builds them (the rank included)."""
+    if set(standing) != STANDING_FIELDS:
+        raise ValueError(f"A standing sets exactly {sorted(STANDING_FIELDS)}.")
+    Infant.objects.filter(pk=infant.pk).update(**standing, updated_at=timezone.now())
+    for name, value in standing.items():
+        setattr(infant, name, value)

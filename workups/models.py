@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from assessments.engine.vocabulary import TRIAGE_TABLE
 from assessments.models import Assessment, Triage
 from clinics.models import BaseModel, Clinic
 from patients.models import Infant
@@ -430,11 +431,8 @@ class ReferralUrgency(models.TextChoices):
     ROUTINE = "routine", "Routine (within 6 weeks)"
 
 
-URGENCY_FOR_TRIAGE = {
-    Triage.EMERGENCY: ReferralUrgency.EMERGENCY,
-    Triage.SAME_DAY: ReferralUrgency.SAME_DAY,
-    Triage.ROUTINE_VISIT: ReferralUrgency.ROUTINE,
-    Triage.REASSURE_MONITOR: ReferralUrgency.ROUTINE,
+URGENCY_FOR_TRIAGE: dict[str, ReferralUrgency] = {
+    Triage(level.code): ReferralUrgency(level.referral_urgency) for level in TRIAGE_TABLE
 }
 EMERGENCY_INSTRUCTION = "Send to the emergency department now."
 

@@ -5,6 +5,8 @@ Each vocabulary is a tuple of ``(code, plain-language label)`` pairs. The Django
 Codes are exactly those of the criteria file; labels are written for caregivers.
 """
 
+from dataclasses import dataclass
+
 Vocabulary = tuple[tuple[str, str], ...]
 
 STATE: Vocabulary = (
@@ -238,13 +240,63 @@ CAUSE: Vocabulary = (
     ("pathologic_startle_hyperekplexia", "Exaggerated startle disorder (hyperekplexia)"),
 )
 
+
+@dataclass(frozen=True)
+class TriageLevel:
+    """Everything the product derives from a triage level, in one row: a new level is a new row.
+
+    `rank` orders the levels (the infant's stored `current_triage_rank`); `label` is the staff's
+    word and `caregiver_label` the family's; `referral_urgency` and `order_priority` are the codes a
+    referral and the recommended orders take (`ReferralUrgency`, `Priority`), and the referral's
+    deadline follows from the urgency (`REFERRAL_DEADLINE_HOURS`); `urgent` raises the on-call
+    alert when the triage rises to it and has a video asked for a week later; `open_concern`
+    keeps the infant on the dashboard and in care; `css_class` is the badge colour
+    (static/css/app.css)."""
+
+    code: str
+    rank: int
+    label: str
+    caregiver_label: str
+    referral_urgency: str
+    order_priority: str
+    urgent: bool
+    open_concern: bool
+
+    @property
+    def css_class(self) -> str:
+        return f"triage-{self.code}"
+
+
 # Lowest to highest; the engine's comparisons rely on this order.
-TRIAGE: Vocabulary = (
-    ("reassure_monitor", "Reassure and keep monitoring"),
-    ("routine_visit", "Book a routine visit"),
-    ("same_day", "See a doctor today"),
-    ("emergency", "Emergency"),
-)
+TRIAGE_TABLE: tuple[TriageLevel, ...] = (
+    TriageLevel(
+        "reassure_monitor", 0, "Reassure and monitor", "Reassure and keep monitoring",
+        referral_urgency="routine", order_priority="routine", urgent=False, open_concern=False,
+    ),
+    TriageLevel(
+        "routine_visit", 1, "Routine visit", "Book a routine visit",
+        referral_urgency="routine", order_priority="routine", urgent=False, open_concern=True,
+    ),
+    TriageLevel(
+        "same_day", 2, "Same-day review", "See a doctor today",
+        referral_urgency="same_day", order_priority="urgent", urgent=True, open_concern=True,
+    ),
+    TriageLevel(
+        "emergency", 3, "Emergency", "Emergency",
+        referral_urgency="emergency", order_priority="stat", urgent=True, open_concern=True,
+    ),
+)  # fmt: skip
+TRIAGE_LEVEL: dict[str, TriageLevel] = {level.code: level for level in TRIAGE_TABLE}
+TRIAGE: Vocabulary = tuple((level.code, level.caregiver_label) for level in TRIAGE_TABLE)
+# The lowest rank that is an open concern (an index range on the infant's stored rank).
+OPEN_CONCERN_FROM_RANK = min(level.rank for level in TRIAGE_TABLE if level.open_concern)
+
+
+def triage_rank(code: str | None) -> int:
+    """The level's rank; -1 for no triage (not assessed), below every level."""
+    level = TRIAGE_LEVEL.get(code or "")
+    return level.rank if level else -1
+
 
 VOCABULARIES: dict[str, Vocabulary] = {
     "state": STATE,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.engine.vocabulary import TRIAGE_TABLE
 from assessments.models import Assessment, Triage
 from clinics.models import AuditAction, AuditChannel, User
 from patients.models import Infant
@@ -22,9 +23,8 @@ from workups.models import (
     TestOrder,
 )
 
-PRIORITY_FOR_TRIAGE = {
-    Triage.EMERGENCY: Priority.STAT,
-    Triage.SAME_DAY: Priority.URGENT,
+PRIORITY_FOR_TRIAGE: dict[str, Priority] = {
+    Triage(level.code): Priority(level.order_priority) for level in TRIAGE_TABLE
 }
 
 

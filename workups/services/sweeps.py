@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from assessments.models import Assessment, Triage
+from assessments.models import URGENT_TRIAGE, Assessment
 from episodes.models import Episode, EpisodeVideo
 from workups.models import (
     Appointment,
@@ -119,7 +119,7 @@ def follow_ups_for_missing_video(*, now: datetime) -> int:
     cutoff = now - timedelta(days=settings.FOLLOW_UP_VIDEO_AFTER_DAYS)
     concerning = (
         Assessment.objects.filter(
-            triage__in=[Triage.SAME_DAY, Triage.EMERGENCY],
+            triage__in=URGENT_TRIAGE,
             created_at__lte=cutoff,
             created_at__gt=cutoff - timedelta(days=settings.FOLLOW_UP_VIDEO_AFTER_DAYS),
         )

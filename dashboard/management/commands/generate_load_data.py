@@ -21,8 +21,8 @@ from django.db import connection, transaction
 
 from assessments.cases import EPISODE_WINDOW, case_from_records
 from assessments.engine.vocabulary import UNITS_BY_TEST, codes
-from assessments.models import Assessment, Triage, TriageAlert
-from assessments.services import ASSESSMENT_RULESET, ruleset_score
+from assessments.models import Assessment, TriageAlert
+from assessments.services import ASSESSMENT_RULESET, infant_standing_fields, ruleset_score
 from clinics.models import Clinic, Membership, Role, User
 from episodes.models import (
     AfterEvent,
@@ -186,11 +186,11 @@ FAMILY_NAMES = [
 
 # Where infants stand (most benign) and the causes that go with each level.
 TRIAGE_WEIGHTS = (
-    ("", -1, 0.04),
-    ("reassure_monitor", 0, 0.70),
-    ("routine_visit", 1, 0.17),
-    ("same_day", 2, 0.07),
-    ("emergency", 3, 0.02),
+    ("", 0.04),
+    ("reassure_monitor", 0.70),
+    ("routine_visit", 0.17),
+    ("same_day", 0.07),
+    ("emergency", 0.02),
 )
 CAUSES_FOR_TRIAGE = {
     "": ("",),
@@ -495,12 +495,12 @@ class Command(BaseCommand):
         caregiver_ids = writer.reserve_ids(User, count)
         guardianship_ids = writer.reserve_ids(Guardianship, count)
         infants, caregivers, guardianships, standing = [], [], [], []
-        weights = [weight for _, _, weight in TRIAGE_WEIGHTS]
+        weights = [weight for _, weight in TRIAGE_WEIGHTS]
         for n, (infant_id, caregiver_id) in enumerate(zip(infant_ids, caregiver_ids, strict=True)):
             age_days = rng.choice((1, 3, 6, 10, 15, 22, 35, 50, 75, 100, 140, 200, 260, 330))
             born_at = EPOCH - timedelta(days=age_days + rng.random())
             registered_at = born_at + timedelta(hours=rng.randint(2, 48))
-            triage, rank, _ = rng.choices(TRIAGE_WEIGHTS, weights)[0]
+            triage, _ = rng.choices(TRIAGE_WEIGHTS, weights)[0]
             cause = rng.choice(CAUSES_FOR_TRIAGE[triage])
             assessed_at = None
             if triage:
@@ -537,11 +537,9 @@ class Command(BaseCommand):
                     "assigned_clinician_id": (
                         rng.choice(pediatricians) if rng.random() < 0.6 else None
                     ),
-                    "current_triage": triage,
-                    "current_triage_rank": rank,
-                    "current_leading_cause": cause,
-                    "caregiver_advice": ADVICE[triage],
-                    "assessed_at": assessed_at,
+                    **infant_standing_fields(
+                        triage=triage, leading_cause=cause, advice=ADVICE[triage], at=assessed_at
+                    ),
                 }
             )
             caregivers.append(
@@ -658,10 +656,12 @@ class Command(BaseCommand):
             result = ruleset_score(case, ruleset=ASSESSMENT_RULESET)
             triage, cause = result["triage"], result.get("leading_cause") or ""
             row.update(
-                current_triage=triage,
-                current_triage_rank=Triage.rank(triage),
-                current_leading_cause=cause,
-                caregiver_advice=result.get("caregiver_advice", ""),
+                infant_standing_fields(
+                    triage=triage,
+                    leading_cause=cause,
+                    advice=result.get("caregiver_advice", ""),
+                    at=at,
+                )
             )
             assessed[infant_id] = (at, case, result)
             new_standing.append((infant_id, caregiver_id, registered_at, triage, cause))
