@@ -36,7 +36,6 @@ from workups.services.referrals import (
     referral_create,
     referral_deadline,
     referral_escalate,
-    referral_propose,
     referral_transition,
 )
 from workups.services.results import (
@@ -94,7 +93,6 @@ __all__ = [
     "referral_create",
     "referral_deadline",
     "referral_escalate",
-    "referral_propose",
     "referral_transition",
     "referrals_rebook",
     "result_interpret",

@@ -183,44 +183,6 @@ def follow_up_call_family_now(*, referral: Referral, now: datetime) -> FollowUpT
 
 
 @transaction.atomic
-def referral_propose(*, assessment: Assessment, reason: str) -> Referral | None:
-    """An assessment at routine visit or above proposes a neurology referral for a pediatrician
-    to confirm; one open proposal per infant, and none for an emergency (it is not booked)."""
-    urgency = URGENCY_FOR_TRIAGE.get(assessment.triage, ReferralUrgency.ROUTINE)
-    open_referral = Referral.objects.filter(
-        infant=assessment.infant,
-        status__in=[ReferralStatus.PROPOSED, ReferralStatus.AWAITING_BOOKING],
-    ).exists()
-    if urgency == ReferralUrgency.EMERGENCY or open_referral:
-        return None
-    clinician = assessment.infant.assigned_clinician or assessment.requested_by
-    if clinician is None:
-        staff = clinic_staff(assessment.infant.clinic, Role.PEDIATRICIAN)
-        if not staff:
-            return None
-        clinician = staff[0]
-    referral = Referral(
-        infant=assessment.infant,
-        urgency=urgency,
-        deadline=referral_deadline(urgency, now=timezone.now()),
-        reason=reason,
-        assessment=assessment,
-        created_by=clinician,
-    )
-    referral_transition(referral=referral, to_status=ReferralStatus.PROPOSED, actor=None)
-    infant_record_audit(
-        actor=None,
-        action=AuditAction.CREATE,
-        resource="referral",
-        infant=assessment.infant,
-        object_uuid=referral.uuid,
-        channel=AuditChannel.TASK,
-        detail={"proposed": True, "urgency": urgency},
-    )
-    return referral
-
-
-@transaction.atomic
 def referral_confirm(
     *,
     referral: Referral,
