@@ -6,12 +6,13 @@ facts and none of its forbidden ones; that test is two C-level set operations pe
 """
 
 from itertools import product
+from typing import Any
 
 Term = tuple[frozenset[str], frozenset[str]]
 Condition = tuple[Term, ...]
 
 
-def _expand(node: object) -> list[tuple[frozenset, frozenset]]:
+def _expand(node: object) -> list[tuple[frozenset[str], frozenset[str]]]:
     if isinstance(node, str):
         if node.startswith("!"):
             return [(frozenset(), frozenset([node[1:]]))]
@@ -65,7 +66,7 @@ class Index:
             for required, _ in condition:
                 for fact in required:
                     counts[fact] = counts.get(fact, 0) + 1
-        by_fact: dict[str, list] = {}
+        by_fact: dict[str, list[Any]] = {}
         always = []
         for position, condition in enumerate(conditions):
             for required, forbidden in condition:

@@ -1,5 +1,7 @@
 """The one error the engine raises for input it will not interpret."""
 
+from typing import Any
+
 
 class CaseError(ValueError):
     """A case (or a lab value) the engine refuses to guess about.
@@ -8,7 +10,7 @@ class CaseError(ValueError):
     that would have been accepted (empty when the problem is a type or a range, not a vocabulary).
     """
 
-    def __init__(self, field: str, message: str, allowed: list | tuple = ()) -> None:
+    def __init__(self, field: str, message: str, allowed: list[Any] | tuple[Any, ...] = ()) -> None:
         self.field = field
         self.allowed = list(allowed)
         text = f"{field}: {message}"

@@ -5,13 +5,15 @@ answer produces ``eyes_unknown`` (which asks a question and blocks reassurance) 
 windows have a ``maybe_`` form that an unknown age also satisfies, used by escalating rules.
 """
 
+from typing import Any
+
 from .labs import interpret_lab
 from .ruleset import AGE_WINDOWS
 
 _ABNORMAL_EYES = ("deviation", "staring", "nystagmoid", "upward_rolling")
 
 # Per-field lookup tables: the facts one answer contributes. ``None`` is the unknown answer.
-EPISODE_TABLES: dict[str, dict] = {
+EPISODE_TABLES: dict[str, dict[str | bool | None, tuple[str, ...]]] = {
     "state": {
         "awake_calm": ("awake", "maybe_awake"),
         "awake_crying_or_handled": ("awake", "maybe_awake"),
@@ -161,7 +163,7 @@ EPISODE_FACTS = frozenset(
 )
 
 
-def episode_facts(episode: dict) -> set[str]:
+def episode_facts(episode: dict[str, Any]) -> set[str]:
     """The facts one logged episode establishes."""
     facts: set[str] = set()
     get = episode.get
@@ -191,7 +193,7 @@ def rate_facts(rate: float | None) -> list[str]:
     return found
 
 
-def list_facts(answer: list | None, table: dict, name: str) -> list[str]:
+def list_facts(answer: list[Any] | None, table: dict[str, Any], name: str) -> list[str]:
     """A list answer: ``<name>_unknown`` when absent, ``<name>_none`` when empty, else each
     sign's fact."""
     if answer is None:
@@ -271,7 +273,7 @@ _MATERNAL_DIABETES = {
 }
 
 
-def infant_facts(infant: dict) -> set[str]:
+def infant_facts(infant: dict[str, Any]) -> set[str]:
     """Risk context: age windows, gestation, birth weight, feeding, development, examination."""
     get = infant.get
     facts = age_facts(get("age_days"))
@@ -319,7 +321,9 @@ _EEG_FACTS = {
 }
 
 
-def result_facts(infant: dict, results: list[dict]) -> tuple[set[str], set[str]]:
+def result_facts(
+    infant: dict[str, Any], results: list[dict[str, Any]]
+) -> tuple[set[str], set[str]]:
     """Facts from results, and the set of tests that have a result (for recommendations)."""
     facts: set[str] = set()
     done: set[str] = set()
@@ -378,7 +382,7 @@ def result_facts(infant: dict, results: list[dict]) -> tuple[set[str], set[str]]
     return facts, done
 
 
-def trend_facts(episodes: list[dict]) -> set[str]:
+def trend_facts(episodes: list[dict[str, Any]]) -> set[str]:
     """Episodes are logged oldest first: more episodes a day in the latest log means increasing."""
     if len(episodes) < 2:
         return set()

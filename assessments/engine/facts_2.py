@@ -15,6 +15,7 @@ Three things are new against 1.0.0 (CLINICAL_CRITERIA.md section 0b):
 
 import math
 from functools import lru_cache
+from typing import Any
 
 from .facts import _AUTONOMIC_FACTS, list_facts, rate_facts
 from .facts import EPISODE_TABLES as EPISODE_TABLES_1
@@ -44,7 +45,7 @@ _HYPOTHERMIA = TEMPERATURE_C["hypothermia_below"]
 _NORMAL_FROM = TEMPERATURE_C["normal_from"]
 
 
-def episode_facts(episode: dict) -> set[str]:
+def episode_facts(episode: dict[str, Any]) -> set[str]:
     """The facts one logged episode establishes, with clinician ratings outranking (I4)."""
     get = episode.get
     facts: set[str] = set()
@@ -192,7 +193,7 @@ _ANTISEIZURE = frozenset({"benzodiazepine", "phenobarbital", "levetiracetam", "p
 _RESPONDED = frozenset({"stopped", "reduced"})
 
 
-def infant_facts(infant: dict, neonate_now: bool) -> set[str]:
+def infant_facts(infant: dict[str, Any], neonate_now: bool) -> set[str]:
     """Risk context from the infant's record (age facts come per episode and for now)."""
     get = infant.get
     facts: set[str] = set()
@@ -272,7 +273,7 @@ def infant_facts(infant: dict, neonate_now: bool) -> set[str]:
 
 
 # --- Results -------------------------------------------------------------------------------------
-_THRESHOLDS_BY_TEST: dict[str, list] = {}
+_THRESHOLDS_BY_TEST: dict[str, list[Any]] = {}
 for _threshold in THRESHOLDS:
     _THRESHOLDS_BY_TEST.setdefault(_threshold.test, []).append(_threshold)
 _COMPARE = {
@@ -288,7 +289,9 @@ def canonical_value(test: str, value: float, unit: str) -> float:
     return value * CANONICAL[test][1][unit]
 
 
-def applicable_thresholds(test, hours, gestational_weeks, birth_weight_g) -> tuple[list, list]:
+def applicable_thresholds(
+    test: str, hours: float | None, gestational_weeks: float | None, birth_weight_g: float | None
+) -> tuple[list[Any], list[str]]:
     """The 2.0.0 thresholds that apply to this infant at ``hours``, in the order they are tested."""
     return select_thresholds(
         test,
@@ -300,7 +303,15 @@ def applicable_thresholds(test, hours, gestational_weeks, birth_weight_g) -> tup
     )
 
 
-def interpret_2(test, value, unit, *, hours, gestational_weeks, birth_weight_g) -> dict:
+def interpret_2(
+    test: str,
+    value: float,
+    unit: str,
+    *,
+    hours: float | None,
+    gestational_weeks: float | None,
+    birth_weight_g: float | None,
+) -> dict[str, Any]:
     """Flag one numeric result against the 2.0.0 thresholds, compared in the canonical unit."""
     canonical_unit = CANONICAL[test][0]
     converted = canonical_value(test, value, unit)
@@ -376,12 +387,23 @@ class Lab:
 
     __slots__ = ("canonical", "flag", "hours", "index", "test", "unit", "value")
 
-    def __init__(self, index, test, hours, flag, value, unit, canonical):
+    def __init__(
+        self,
+        index: int,
+        test: str,
+        hours: float | None,
+        flag: str,
+        value: float | None,
+        unit: str | None,
+        canonical: float | None,
+    ) -> None:
         self.index, self.test, self.hours, self.flag = index, test, hours, flag
         self.value, self.unit, self.canonical = value, unit, canonical
 
 
-def read_labs(infant: dict, results: list[dict], now_hours: float | None) -> list[Lab]:
+def read_labs(
+    infant: dict[str, Any], results: list[dict[str, Any]], now_hours: float | None
+) -> list[Lab]:
     labs = []
     weeks, weight = infant.get("gestational_weeks"), infant.get("birth_weight_g")
     for index, result in enumerate(results):
@@ -486,5 +508,5 @@ def persistent_low_glucose(labs: list[Lab], now_hours: float | None) -> tuple[bo
     return persistent, low_after_48
 
 
-def finite(value) -> bool:
+def finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)

@@ -7,6 +7,8 @@ PTH and alkaline phosphatase have no sourced threshold: they are ``not_interpret
 """
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .errors import CaseError
 from .ruleset import AGE_WINDOWS, LABS
@@ -33,7 +35,7 @@ def check_number(value: object, field: str, *, minimum: float = 0.0) -> float:
     return float(value)
 
 
-def _check_context(age_hours, gestational_weeks, birth_weight_g) -> None:
+def _check_context(age_hours: object, gestational_weeks: object, birth_weight_g: object) -> None:
     for name, value in (
         ("age_hours", age_hours),
         ("gestational_weeks", gestational_weeks),
@@ -50,7 +52,7 @@ def _check_test_and_unit(test: object, unit: object, field: str) -> None:
         raise CaseError(f"{field}unit", f"unknown unit for {test}", _UNITS[test])
 
 
-def _in_hours(window: list, age_hours: float | None) -> bool:
+def _in_hours(window: list[Any], age_hours: float | None) -> bool:
     low, high = window
     if age_hours is None:
         return True
@@ -58,8 +60,13 @@ def _in_hours(window: list, age_hours: float | None) -> bool:
 
 
 def select_thresholds(
-    test, thresholds, hours_of, age_hours, gestational_weeks, birth_weight_g
-) -> tuple[list, list[str]]:
+    test: str,
+    thresholds: Sequence[Any],
+    hours_of: Callable[[Any], Any],
+    age_hours: float | None,
+    gestational_weeks: float | None,
+    birth_weight_g: float | None,
+) -> tuple[list[Any], list[str]]:
     """The thresholds of ``test`` that apply to this infant, in the order they are tested, and
     the notes saying which default applied; ``hours_of(threshold)`` is its age window in hours.
     Shared by every ruleset (1.0.0 keeps its thresholds as dicts, 2.0.0 as records)."""
@@ -86,7 +93,12 @@ def select_thresholds(
     return list(thresholds), notes
 
 
-def _applicable(test, age_hours, gestational_weeks, birth_weight_g) -> tuple[list, list[str]]:
+def _applicable(
+    test: str,
+    age_hours: float | None,
+    gestational_weeks: float | None,
+    birth_weight_g: float | None,
+) -> tuple[list[Any], list[str]]:
     """The 1.0.0 thresholds that apply to this infant, in the order they are tested."""
     return select_thresholds(
         test,
@@ -108,7 +120,7 @@ def interpret_lab(
     birth_weight_g: float | None = None,
     field: str = "",
     ruleset: str = "1.0.0",
-) -> dict:
+) -> dict[str, Any]:
     """Flag one numeric result against the section 4 thresholds for this infant.
 
     ``field`` prefixes the path named in a ``CaseError`` (the engine passes ``results[2].``).
@@ -168,7 +180,7 @@ def lab_thresholds(
     age_hours: float | None = None,
     gestational_weeks: float | None = None,
     birth_weight_g: float | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The thresholds (and reference lines) that apply to this infant, for display and plotting.
 
     Values are given in every unit the test accepts; ``unit`` is the canonical one.
@@ -212,7 +224,15 @@ def lab_thresholds(
     }
 
 
-def _interpret_2(test, value, unit, age_hours, gestational_weeks, birth_weight_g, field) -> dict:
+def _interpret_2(
+    test: object,
+    value: object,
+    unit: object,
+    age_hours: float | None,
+    gestational_weeks: float | None,
+    birth_weight_g: float | None,
+    field: str,
+) -> dict[str, Any]:
     from .facts_2 import interpret_2
     from .vocabulary import NUMERIC_TESTS_2, UNITS_BY_TEST_2
 
@@ -221,11 +241,11 @@ def _interpret_2(test, value, unit, age_hours, gestational_weeks, birth_weight_g
         raise CaseError(f"{field}test", "not a numeric lab test code", NUMERIC_TESTS_2)
     if not isinstance(unit, str) or unit not in units[test]:
         raise CaseError(f"{field}unit", f"unknown unit for {test}", units[test])
-    value = check_number(value, f"{field}value")
+    number = check_number(value, f"{field}value")
     _check_context(age_hours, gestational_weeks, birth_weight_g)
     return interpret_2(
         test,
-        value,
+        number,
         unit,
         hours=age_hours,
         gestational_weeks=gestational_weeks,

@@ -15,8 +15,9 @@ says what a condition is tested against:
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 Condition = object  # str | {"all": [...]} | {"any": [...]}
 Sources = tuple[str, ...]
@@ -114,8 +115,8 @@ class Ruleset:
 
     version: str
     digest: str
-    data: dict = field(repr=False, compare=False)
-    scorer: Callable[[object], dict] = field(repr=False, compare=False)
+    data: dict[str, Any] = field(repr=False, compare=False)
+    scorer: Callable[[Any], dict[str, Any]] = field(repr=False, compare=False)
     criteria: tuple[Criterion, ...] = ()
     rules: tuple[Rule, ...] = ()
     red_flags: tuple[RedFlag, ...] = ()
@@ -125,7 +126,7 @@ class Ruleset:
     advice: tuple[AdviceLine, ...] = ()
     causes: tuple[str, ...] = ()
 
-    def score(self, case: object) -> dict:
+    def score(self, case: object) -> dict[str, Any]:
         return self.scorer(case)
 
 
@@ -135,5 +136,5 @@ def canonical_digest(data: object) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-def as_data(items) -> list[dict]:
+def as_data(items: Iterable[Any]) -> list[dict[str, Any]]:
     return [asdict(item) for item in items]

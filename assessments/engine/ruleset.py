@@ -19,11 +19,12 @@ threshold or text changes it, and it is stored with every assessment.
 
 import hashlib
 import json
+from typing import Any
 
 RULESET_VERSION = "1.0.0"
 
 # Facts derived per episode from other episode facts, evaluated in order.
-EPISODE_PATTERNS = [
+EPISODE_PATTERNS: list[dict[str, Any]] = [
     {
         "id": "restraint_fails_awake",
         "text": "rhythmic jerking that does not stop, or only partly stops, when held while awake",
@@ -74,7 +75,7 @@ EPISODE_PATTERNS = [
 ]
 
 # Facts derived for the whole case from episode, infant and result facts, evaluated in order.
-CASE_PATTERNS = [
+CASE_PATTERNS: list[dict[str, Any]] = [
     {"id": "jittery", "when": "any:tremor"},
     {"id": "hypoglycemia_risk", "when": {"any": ["maternal_diabetes", "preterm", "sga_or_lga"]}},
     {
@@ -159,7 +160,9 @@ CAUSES = [
 ]
 
 
-def _criterion(cid, cause, direction, weight, text, sources, when):
+def _criterion(
+    cid: str, cause: str, direction: str, weight: int, text: str, sources: list[str], when: object
+) -> dict[str, Any]:
     return {
         "id": cid,
         "cause": cause,
@@ -181,7 +184,7 @@ _IS, _BP, _HX = (
 _APNEA_OR_COLOUR = {"any": ["any:apnea", "any:cyanosis"]}
 _SLEEP_ONLY_STOPS_ON_WAKING = {"all": ["all:asleep", "any:stops_on_waking"]}
 
-CRITERIA = [
+CRITERIA: list[dict[str, Any]] = [
     # physiological_jitteriness (section 2, row 1)
     _criterion("PJ1", _PJ, "for", 1, "shaking reported: jitteriness is the commonest cause (44%"
                " of healthy term neonates)", ["4"], "has_episodes"),
@@ -368,7 +371,7 @@ CRITERIA = [
 ]  # fmt: skip
 
 # Section 3. Levels: 3 emergency, 2 same_day, 1 routine_visit, 0 reassure_monitor.
-TRIAGE_RULES = [
+TRIAGE_RULES: list[dict[str, Any]] = [
     {
         "id": "E1",
         "level": "emergency",
@@ -540,7 +543,7 @@ TRIAGE_RULES = [
     },
 ]
 
-OVERRIDE = {
+OVERRIDE: dict[str, Any] = {
     "id": "OVR1",
     "text": "a video-EEG that captured the typical event was normal: E1, E2 and S1 no longer"
     " apply to that event type",
@@ -550,7 +553,7 @@ OVERRIDE = {
 }
 
 # Reassure and monitor: every condition must hold (section 3).
-REASSURE = {
+REASSURE: dict[str, Any] = {
     "id": "M1",
     "level": "reassure_monitor",
     "text": "benign pattern with normal eyes, breathing and colour, alert, feeding well, age in"
@@ -584,7 +587,7 @@ REASSURE = {
 
 # When no rule of any level fires and reassurance does not hold (often because answers are
 # missing), the case still needs a clinician: routine_visit.
-DEFAULT_RULE = {
+DEFAULT_RULE: dict[str, Any] = {
     "id": "R0",
     "level": "routine_visit",
     "text": "not every reassure-and-monitor condition is known to hold",
@@ -628,7 +631,7 @@ RED_FLAGS = [
 _SEIZURE_OR_SPASMS = {"any": ["seizure_signs", "any:spasm_cluster", "any:spasm", "regression"]}
 
 # (test code, when, repeat even if a result exists)
-RECOMMENDED_TESTS = [
+RECOMMENDED_TESTS: list[tuple[str, Any, bool]] = [
     ("glucose", {"any": ["glucose_needed", "seizure_signs"]}, False),
     ("glucose", {"any": ["glucose_below_goal", "glucose_critical"]}, True),
     ("total_calcium", {"any": ["calcium_needed", "seizure_signs"]}, False),
@@ -646,7 +649,7 @@ RECOMMENDED_TESTS = [
     ("mri_brain", {"any": [_SEIZURE_OR_SPASMS, "neuro_abnormal"]}, False),
 ]  # fmt: skip
 
-MISSING_INFORMATION = [
+MISSING_INFORMATION: list[tuple[str, Any, str]] = [
     ("Q1", "!has_episodes",
      "Describe at least one episode: what the legs did, what the baby was doing, and what"
      " happened just before."),
@@ -724,7 +727,7 @@ CAREGIVER_ADVICE = {
 # in the unit it was reported in, so "<2.2 mmol/L" is not replaced by a converted mg/dL figure.
 MG_DL = "mg/dL"
 MMOL_L = "mmol/L"
-LABS = {
+LABS: dict[str, dict[str, Any]] = {
     "glucose": {
         "canonical_unit": MG_DL,
         "per_canonical": {MG_DL: 1.0, MMOL_L: 1 / 18.0},
@@ -936,7 +939,7 @@ LABS = {
 }
 
 # Age windows in days (section 2); the engine policy notes say where a figure is not sourced.
-AGE_WINDOWS = {
+AGE_WINDOWS: dict[str, Any] = {
     "neonate_below_days": 28,
     "hours_72": 72,
     "hours_48": 48,
@@ -949,7 +952,7 @@ AGE_WINDOWS = {
     "very_low_birth_weight_below_g": 1500,
 }
 
-RULESET = {
+RULESET: dict[str, Any] = {
     "version": RULESET_VERSION,
     "episode_patterns": EPISODE_PATTERNS,
     "case_patterns": CASE_PATTERNS,
@@ -968,7 +971,7 @@ RULESET = {
 }
 
 
-def ruleset_digest(ruleset: dict) -> str:
+def ruleset_digest(ruleset: dict[str, Any]) -> str:
     """sha256 of the canonical JSON of a ruleset (sorted keys, no whitespace)."""
     canonical = json.dumps(ruleset, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()

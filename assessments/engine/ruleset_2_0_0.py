@@ -9,6 +9,8 @@ infant's age now. Every entry has its id (or code), its text and its sources ([n
 file); "engine policy" marks what no source fixes.
 """
 
+from typing import Any
+
 from .model import (
     AdviceLine,
     Criterion,
@@ -23,7 +25,7 @@ from .model import (
 VERSION = "2.0.0"
 
 # --- Time and age (section 0b "Time", "Age"), engine policy where no source fixes a figure -----
-AGE = {
+AGE: dict[str, Any] = {
     "neonate_max_days": 28,
     "neonate_postmenstrual_below_weeks": 44,
     "young_infant_max_days": 90,
@@ -253,7 +255,16 @@ _E, _C, _A = "episode", "case", "all"
 _APNEA_OR_COLOUR = {"any": ["apnea", "cyanosis"]}
 
 
-def _c(cid, cause, direction, weight, text, sources, when, scope=_E):
+def _c(
+    cid: str,
+    cause: str,
+    direction: str,
+    weight: int,
+    text: str,
+    sources: list[str],
+    when: object,
+    scope: str = _E,
+) -> Criterion:
     return Criterion(cid, cause, direction, weight, text, tuple(sources), when, scope)
 
 

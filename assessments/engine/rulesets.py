@@ -6,6 +6,8 @@ records as 2.0.0's. Ruleset 2.0.0 is written as typed records (``ruleset_2_0_0.p
 by ``scoring_2.py``. Stored assessments name their version, so each is re-scored by its own.
 """
 
+from typing import Any
+
 from . import ruleset as data_1
 from . import ruleset_2_0_0 as data_2
 from . import scoring as scoring_1
@@ -104,7 +106,7 @@ RULESETS: dict[str, Ruleset] = {
 LATEST_RULESET_VERSION = "2.0.0"
 
 
-def load_ruleset(version: "str | Ruleset") -> Ruleset:
+def load_ruleset(version: object) -> Ruleset:
     """The released ruleset of that version (a ``Ruleset`` is returned as it is)."""
     if isinstance(version, Ruleset):
         return version
@@ -114,6 +116,6 @@ def load_ruleset(version: "str | Ruleset") -> Ruleset:
     return ruleset
 
 
-def score(case: object, ruleset: "str | Ruleset" = LATEST_RULESET_VERSION) -> dict:
+def score(case: object, ruleset: "str | Ruleset" = LATEST_RULESET_VERSION) -> dict[str, Any]:
     """Score one case with a released ruleset (a version string or a ``Ruleset``)."""
     return load_ruleset(ruleset).scorer(case)

@@ -5,6 +5,8 @@ and tests the compiled conditions against them. Nothing here knows a criterion b
 through ``ruleset.py``.
 """
 
+from typing import Any
+
 from .conditions import compile_condition, holds, referenced_facts
 from .facts import CASE_FACTS, EPISODE_FACTS, episode_facts, infant_facts, result_facts, trend_facts
 from .ruleset import (
@@ -115,7 +117,7 @@ def case_facts(case: object) -> tuple[set[str], set[str]]:
     return facts, done
 
 
-def _differential(facts: set[str]) -> list[dict]:
+def _differential(facts: set[str]) -> list[dict[str, Any]]:
     ranked = []
     for order, cause in enumerate(CAUSES):
         weight_for = weight_against = 0
@@ -152,7 +154,7 @@ def _triage(facts: set[str]) -> tuple[str, list[str]]:
     return DEFAULT_RULE["level"], [*rules, DEFAULT_RULE["id"]]
 
 
-def score(case: dict) -> dict:
+def score(case: dict[str, Any]) -> dict[str, Any]:
     """Score one case (CLINICAL_CRITERIA.md, "Engine contract"); raises ``CaseError`` if invalid."""
     facts, done = case_facts(case)
     differential = _differential(facts)

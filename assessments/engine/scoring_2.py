@@ -6,11 +6,15 @@ then tests the compiled conditions: episode-scope entries once per episode, so e
 rule and red flag names the episodes it came from.
 """
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from . import ruleset_2_0_0 as data
-from .conditions import Index, compile_condition, holds, referenced_facts
+from .conditions import Condition, Index, compile_condition, holds, referenced_facts
 from .facts_2 import (
     AGE_FACTS,
     LAB_FACTS,
+    Lab,
     age_facts,
     episode_facts,
     infant_facts,
@@ -18,7 +22,7 @@ from .facts_2 import (
     persistent_low_glucose,
     read_labs,
 )
-from .model import Criterion, Rule, as_data, canonical_digest
+from .model import AdviceLine, Criterion, Pattern, RedFlag, Rule, as_data, canonical_digest
 from .validation import validate_case_2
 from .vocabulary import TEST_2, TRIAGE, codes
 
@@ -33,18 +37,18 @@ _SUPPORT = ((0.6, "strong"), (0.4, "moderate"), (0.0, "weak"))
 _EPISODE_ONLY = AGE_FACTS | LAB_FACTS
 
 
-def _compiled(entries):
+def _compiled(entries: Iterable[AdviceLine]) -> tuple[tuple[AdviceLine, Condition], ...]:
     return tuple((entry, compile_condition(entry.when)) for entry in entries)
 
 
-def _negate(node):
+def _negate(node: Any) -> Any:
     if isinstance(node, str):
         return node[1:] if node.startswith("!") else "!" + node
     ((operator, children),) = node.items()
     return {"all" if operator == "any" else "any": [_negate(child) for child in children]}
 
 
-def _inline(node, definitions):
+def _inline(node: Any, definitions: dict[str, Any]) -> Any:
     """A condition with every pattern it names replaced by that pattern's own condition."""
     if isinstance(node, str):
         name = node.removeprefix("!")
@@ -56,7 +60,7 @@ def _inline(node, definitions):
     return {operator: [_inline(child, definitions) for child in children]}
 
 
-def _layers(patterns) -> tuple[tuple[tuple, Index], ...]:
+def _layers(patterns: Sequence[Pattern]) -> tuple[tuple[tuple[str, ...], Index], ...]:
     """All patterns of one kind tested in one pass: a pattern that names another is compiled
     with that pattern's condition written in, so no pattern waits for another."""
     definitions = {pattern.id: pattern.when for pattern in patterns}
@@ -64,7 +68,11 @@ def _layers(patterns) -> tuple[tuple[tuple, Index], ...]:
     return ((tuple(p.id for p in patterns), Index(conditions)),)
 
 
-def _apply(layers, facts: set[str], into: set[str] | None = None) -> None:
+def _apply(
+    layers: tuple[tuple[tuple[str, ...], Index], ...],
+    facts: set[str],
+    into: set[str] | None = None,
+) -> None:
     for ids, index in layers:
         found = [ids[position] for position in index.matches(facts)]
         facts.update(found)
@@ -72,7 +80,7 @@ def _apply(layers, facts: set[str], into: set[str] | None = None) -> None:
             into.update(found)
 
 
-def _split(entries):
+def _split(entries: Sequence[Any]) -> tuple[tuple[tuple[Any, ...], Index], ...]:
     """Entries by scope: (episode entries, their index), (case/all entries, their index)."""
     episode = tuple(entry for entry in entries if entry.scope == "episode")
     case = tuple(entry for entry in entries if entry.scope != "episode")
@@ -82,7 +90,7 @@ def _split(entries):
     )
 
 
-def _referenced(entries) -> frozenset[str]:
+def _referenced(entries: Iterable[Any]) -> frozenset[str]:
     return frozenset(
         fact for entry in entries for fact in referenced_facts(compile_condition(entry.when))
     )
@@ -133,7 +141,7 @@ _CRITERION_TALLY = {
 }
 
 
-class _Prefixed(dict):
+class _Prefixed(dict[str, Any]):
     """``"any:" + fact`` for every fact, each string built once."""
 
     def __init__(self, prefix: str) -> None:
@@ -204,7 +212,9 @@ def _red_features(facts: set[str]) -> set[str]:
     return found
 
 
-def _eeg(results: list[dict]) -> tuple[set[str], list[dict], list[tuple]]:
+def _eeg(
+    results: list[dict[str, Any]],
+) -> tuple[set[str], list[dict[str, Any]], list[tuple[Any, ...]]]:
     """Case facts of the current EEG, the recordings that can override, and old abnormal EEGs."""
     recordings = [
         (index, result)
@@ -254,7 +264,12 @@ def _eeg(results: list[dict]) -> tuple[set[str], list[dict], list[tuple]]:
     return facts, overriding, old_abnormal
 
 
-def _coverage(episodes, own, hours, recordings) -> tuple[list[bool], bool]:
+def _coverage(
+    episodes: list[dict[str, Any]],
+    own: list[set[str]],
+    hours: list[float | None],
+    recordings: list[dict[str, Any]],
+) -> tuple[list[bool], bool]:
     """Which episodes a normal recording of their event type covers; and whether an episode
     after a recording of its type showed a feature the recorded event lacked."""
     covered = [False] * len(episodes)
@@ -286,12 +301,12 @@ def _coverage(episodes, own, hours, recordings) -> tuple[list[bool], bool]:
 
 
 # --- Scoring -------------------------------------------------------------------------------------
-def _hours(episode, infant_hours):
+def _hours(episode: dict[str, Any], infant_hours: float | None) -> float | None:
     hours = episode.get("age_hours")
     return hours if hours is not None else infant_hours
 
 
-def case_facts(case: object) -> dict:
+def case_facts(case: object) -> dict[str, Any]:
     """Validate a case and derive everything the rules are tested against."""
     infant, episodes, results = validate_case_2(case)
     weeks = infant.get("gestational_weeks")
@@ -389,12 +404,14 @@ def case_facts(case: object) -> dict:
     }
 
 
-def _contexts(state: dict) -> list[set[str]]:
+def _contexts(state: dict[str, Any]) -> list[set[str]]:
     shared = _ENTRY_SHARED.intersection(state["facts"])
     return [mine | shared for mine in state["per_episode"]]
 
 
-def _evaluate(facts, contexts, covered) -> tuple[list, list, list]:
+def _evaluate(
+    facts: set[str], contexts: list[set[str]], covered: list[bool]
+) -> tuple[list[Any], list[Any], list[Any]]:
     """Criteria, rules and red flags that hold, each as (entry, episodes) in the ruleset's order.
     A rule the override cancels does not hold for an episode the override covers."""
     found: dict[int, list[int]] = {}
@@ -410,14 +427,14 @@ def _evaluate(facts, contexts, covered) -> tuple[list, list, list]:
     everyone = list(range(len(contexts)))
     for position in _CASE_INDEX.matches(facts):
         held[_CASE_PLACES[position]] = everyone if _CASE_ALL[position] else []
-    parts: tuple[list, list, list] = ([], [], [])
+    parts: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
     for place in sorted(held):
         entry, kind = _BY_PLACE[place]
         parts[kind].append((entry, held[place]))
     return parts
 
 
-def _support(score: float, reasons: list) -> str:
+def _support(score: float, reasons: list[Any]) -> str:
     if not reasons:
         return "none"
     for limit, word in _SUPPORT:
@@ -426,8 +443,8 @@ def _support(score: float, reasons: list) -> str:
     return "weak"  # pragma: no cover
 
 
-def _differential(held) -> list[dict]:
-    tally = [[0, 0, [], []] for _ in data.CAUSES]
+def _differential(held: list[tuple[Criterion, list[int]]]) -> list[dict[str, Any]]:
+    tally: list[list[Any]] = [[0, 0, [], []] for _ in data.CAUSES]
     for criterion, episodes in held:
         order, against, weight = _CRITERION_TALLY[id(criterion)]
         entry = tally[order]
@@ -452,7 +469,9 @@ def _differential(held) -> list[dict]:
     ]
 
 
-def _leading(differential: list[dict], facts: set[str], fired: set[str]) -> list[dict]:
+def _leading(
+    differential: list[dict[str, Any]], facts: set[str], fired: set[str]
+) -> list[dict[str, Any]]:
     """A proven metabolic cause leads over the pattern it produces; then infection when fever,
     low temperature or a bulging fontanelle is present; then withdrawal when S9 fired."""
     by_cause = {entry["cause"]: entry for entry in differential}
@@ -476,8 +495,11 @@ def _leading(differential: list[dict], facts: set[str], fired: set[str]) -> list
     return [by_cause[leader]] + [entry for entry in differential if entry["cause"] != leader]
 
 
-def _red_flags(state, held) -> tuple[list, list]:
-    current, history = [], []
+def _red_flags(
+    state: dict[str, Any], held: list[tuple[RedFlag, list[int]]]
+) -> tuple[list[Any], list[Any]]:
+    current: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
     covered = state["covered"]
     for flag, episodes in held:
         if flag.scope != "episode":
@@ -512,12 +534,12 @@ def _red_flags(state, held) -> tuple[list, list]:
     return current, history
 
 
-def _describe(lab) -> str:
+def _describe(lab: Lab) -> str:
     at = "" if lab.hours is None else f" at {lab.hours:g} h"
     return f"{lab.test.replace('_', ' ')} {lab.value:g} {lab.unit}{at}"
 
 
-def _result_history(state, current_ids) -> list[dict]:
+def _result_history(state: dict[str, Any], current_ids: set[str]) -> list[dict[str, Any]]:
     """Abnormal results that count for no episode and not for now: history, with why."""
     anchors = [h for h in state["hours"] if h is not None]
     if state["now"] is not None:
@@ -555,7 +577,9 @@ def _result_history(state, current_ids) -> list[dict]:
     return history
 
 
-def _triage(facts, fired, covered, has_current_flags) -> tuple[str, list, list]:
+def _triage(
+    facts: set[str], fired: list[Any], covered: list[bool], has_current_flags: bool
+) -> tuple[str, list[Any], list[Any]]:
     level = max((_RANK[rule.level] for rule, _ in fired), default=-1)
     covered_episodes = [i for i, flag in enumerate(covered) if flag]
     if covered_episodes:
@@ -578,11 +602,11 @@ def _triage(facts, fired, covered, has_current_flags) -> tuple[str, list, list]:
     return triage, [rule.id for rule, _ in fired], rules_fired
 
 
-def _line(entry) -> dict:
+def _line(entry: AdviceLine) -> dict[str, Any]:
     return {"code": entry.code, "text": entry.text}
 
 
-def _advice(triage: str, facts: set[str]) -> dict:
+def _advice(triage: str, facts: set[str]) -> dict[str, Any]:
     """Caregiver advice from the level and the case (section 0b "Advice")."""
     steps = []
     if triage == "emergency":
@@ -607,13 +631,13 @@ def _advice(triage: str, facts: set[str]) -> dict:
     }
 
 
-def advice_text(advice: dict) -> str:
+def advice_text(advice: dict[str, Any]) -> str:
     """All advice lines, one per line, each once (the headline may open the steps too)."""
     lines = [advice["headline"], *advice["steps"], *advice["emergency_signs"], advice["what_next"]]
     return "\n".join(dict.fromkeys(line["text"] for line in lines))
 
 
-def score(case: object) -> dict:
+def score(case: object) -> dict[str, Any]:
     """Score one case with ruleset 2.0.0; raises ``CaseError`` if it is invalid."""
     state = case_facts(case)
     facts = state["facts"]
@@ -659,7 +683,7 @@ _DONE_BY_FACT = {
 }
 
 
-def _done(state) -> set[str]:
+def _done(state: dict[str, Any]) -> set[str]:
     """Tests with a result that still counts at the latest episode (or now)."""
     done: set[str] = set()
     latest_labs = state["latest_labs"]
@@ -710,9 +734,11 @@ def _check_facts() -> None:
     known |= {entry.id for entry in (*data.INFANT_PATTERNS, *data.EPISODE_PATTERNS,
                                      *data.CASE_PATTERNS)}  # fmt: skip
     known |= {"rule:" + rule.id for rule in data.RULES}
-    entries = [*data.INFANT_PATTERNS, *data.EPISODE_PATTERNS, *data.CASE_PATTERNS, *data.CRITERIA,
-               *data.RULES, *data.RED_FLAGS, *data.TESTS, *data.QUESTIONS, data.REASSURE_RULE,
-               *data.WARNING_SIGNS, *data.EMERGENCY_SIGNS, data.FLEXION_STEP]  # fmt: skip
+    entries: list[Any] = [
+        *data.INFANT_PATTERNS, *data.EPISODE_PATTERNS, *data.CASE_PATTERNS, *data.CRITERIA,
+        *data.RULES, *data.RED_FLAGS, *data.TESTS, *data.QUESTIONS, data.REASSURE_RULE,
+        *data.WARNING_SIGNS, *data.EMERGENCY_SIGNS, data.FLEXION_STEP,
+    ]  # fmt: skip
     for entry in entries:
         if not entry.when:
             continue

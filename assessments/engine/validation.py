@@ -5,6 +5,7 @@ fields, one of the codes of ``vocabulary.py``: the engine never guesses what an 
 """
 
 import math
+from typing import Any
 
 from .errors import CaseError
 from .labs import check_number
@@ -41,12 +42,12 @@ from .vocabulary import (
 NUMBER, BOOL, IDENTIFIER = "number", "bool", "identifier"
 
 
-def _one_of(vocabulary: Vocabulary) -> tuple[str, frozenset, tuple]:
+def _one_of(vocabulary: Vocabulary) -> tuple[str, frozenset[str], tuple[Any, ...]]:
     allowed = codes(vocabulary)
     return ("choice", frozenset(allowed), allowed)
 
 
-def _list_of(vocabulary: Vocabulary) -> tuple[str, frozenset, tuple]:
+def _list_of(vocabulary: Vocabulary) -> tuple[str, frozenset[str], tuple[Any, ...]]:
     allowed = codes(vocabulary)
     return ("list", frozenset(allowed), allowed)
 
@@ -114,7 +115,7 @@ def _hashable(value: object) -> bool:
     return not isinstance(value, list | dict | set)
 
 
-def _check_record(record: object, fields: dict, path: str) -> dict:
+def _check_record(record: object, fields: dict[str, Any], path: str) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise CaseError(path, f"expected an object, got {type(record).__name__}")
     for name, value in record.items():
@@ -143,7 +144,7 @@ def _check_record(record: object, fields: dict, path: str) -> dict:
     return record
 
 
-def _check_list(value: object, path: str) -> list:
+def _check_list(value: object, path: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -151,7 +152,7 @@ def _check_list(value: object, path: str) -> list:
     return value
 
 
-def _check_result(result: object, path: str) -> dict:
+def _check_result(result: object, path: str) -> dict[str, Any]:
     if not isinstance(result, dict):
         raise CaseError(path, f"expected an object, got {type(result).__name__}")
     test = result.get("test")
@@ -168,7 +169,9 @@ def _check_result(result: object, path: str) -> dict:
     return result
 
 
-def validate_case(case: object) -> tuple[dict, list[dict], list[dict]]:
+def validate_case(
+    case: object,
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """Check a case and return its infant, episodes and results (absent parts as empty)."""
     if not isinstance(case, dict):
         raise CaseError("case", f"expected an object, got {type(case).__name__}", CASE_FIELDS)
@@ -261,11 +264,11 @@ RESULT_FIELDS_2 = {
 TEMPERATURE_RANGE_C = (25.0, 45.0)
 
 
-def _refuse_kind(value: object, path: str, allowed: tuple) -> None:
+def _refuse_kind(value: object, path: str, allowed: tuple[Any, ...]) -> None:
     raise CaseError(path, f"expected one value, got {type(value).__name__} {value!r}", allowed)
 
 
-def _check_value_2(name: str, value: object, spec: tuple, path: str) -> object:
+def _check_value_2(name: str, value: object, spec: tuple[Any, ...], path: str) -> object:
     """Check one contract-2 value; return it normalised."""
     kind = spec[0]
     field = f"{path}.{name}"
@@ -274,7 +277,7 @@ def _check_value_2(name: str, value: object, spec: tuple, path: str) -> object:
             _refuse_kind(value, field, spec[2])
         if value not in spec[1]:
             raise CaseError(field, f"unknown value {value!r}", spec[2])
-        if name == "size_for_gestational_age":
+        if name == "size_for_gestational_age" and isinstance(value, str):
             return SIZE_FOR_GESTATIONAL_AGE_ALIASES.get(value, value)
         return value
     if kind in ("list", "drugs", "neuro"):
@@ -316,10 +319,10 @@ def _check_value_2(name: str, value: object, spec: tuple, path: str) -> object:
     raise CaseError(field, "unsupported field")  # pragma: no cover - every spec kind is above
 
 
-def _check_record_2(record: object, fields: dict, path: str) -> dict:
+def _check_record_2(record: object, fields: dict[str, Any], path: str) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise CaseError(path, f"expected an object, got {type(record).__name__}")
-    checked = {}
+    checked: dict[str, object] = {}
     for name, value in record.items():
         spec = fields.get(name)
         if spec is None:
@@ -341,7 +344,7 @@ def _check_record_2(record: object, fields: dict, path: str) -> dict:
     return checked
 
 
-def _check_result_2(result: object, path: str) -> dict:
+def _check_result_2(result: object, path: str) -> dict[str, Any]:
     if not isinstance(result, dict):
         raise CaseError(path, f"expected an object, got {type(result).__name__}")
     test = result.get("test")
@@ -358,7 +361,9 @@ def _check_result_2(result: object, path: str) -> dict:
     return checked
 
 
-def validate_case_2(case: object) -> tuple[dict, list[dict], list[dict]]:
+def validate_case_2(
+    case: object,
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """Check a contract-1 or contract-2 case; return its normalised infant, episodes, results."""
     if not isinstance(case, dict):
         raise CaseError("case", f"expected an object, got {type(case).__name__}", CASE_FIELDS)
