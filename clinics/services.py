@@ -32,6 +32,7 @@ from clinics.models import (
 )
 from clinics.selectors import account_language, membership_for
 from clinics.sms import SmsMessage, sms_backend
+from clinics.tasks_dispatch import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -328,8 +329,6 @@ def notify(
     """One in-app notification per recipient, delivered by email/SMS after commit. With a
     dedupe_key, a recipient who already had this event is not notified again. A lazy title or
     body (gettext_lazy, format_lazy) is written in each recipient's language."""
-    from clinics.tasks import notification_deliver_task
-
     created = []
     for recipient in {r.pk: r for r in recipients}.values():
         if (
@@ -358,9 +357,7 @@ def notify(
         except IntegrityError:
             continue  # a concurrent run notified this recipient first
         created.append(notification)
-        transaction.on_commit(
-            lambda pk=notification.pk: notification_deliver_task.delay(pk), robust=True
-        )
+        enqueue_on_commit("clinics.notification_deliver", notification_id=notification.pk)
     return created
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from clinics.models import AuditAction, AuditChannel, Clinic, User
+from clinics.tasks_dispatch import enqueue
 from config.faults import fault_checkpoint
 from episodes import movement, transcoding
 from episodes.intake import (
@@ -223,14 +224,12 @@ def idempotent_response(
 
 
 def _enqueue_processing(video_uuid) -> None:
-    from episodes.tasks import video_process_task  # tasks import services
-
     if settings.CELERY_TASK_ALWAYS_EAGER and settings.VIDEO_PROCESS_IN_BACKGROUND_WITHOUT_BROKER:
         threading.Thread(
             target=_process_in_background, args=(video_uuid,), name="video-process", daemon=True
         ).start()
         return
-    video_process_task.delay(str(video_uuid))
+    enqueue("episodes.video_process", video_uuid=str(video_uuid))
 
 
 def _process_in_background(video_uuid) -> None:
@@ -596,10 +595,8 @@ def video_process(*, video_uuid) -> EpisodeVideo | None:
 
 
 def _enqueue_analysis(video_uuid) -> None:
-    from episodes.tasks import video_analyse_task  # tasks import services
-
     try:
-        video_analyse_task.delay(str(video_uuid))
+        enqueue("episodes.video_analyse", video_uuid=str(video_uuid))
     except OperationalError:  # the broker is down: the sweep analyses the video later
         logger.warning("could not queue the movement analysis of video %s", video_uuid)
 

@@ -2,7 +2,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -18,6 +17,7 @@ from clinics.services import (
     invitation_for_link,
     invitation_token_new,
 )
+from clinics.tasks_dispatch import enqueue_on_commit
 from patients.models import (
     INFANT_LIST_FIELDS,
     MEDICATION_FIELDS,
@@ -347,10 +347,7 @@ def infant_request_assessment(
     if ruleset:
         defaults["ruleset"] = ruleset
     AssessmentRequest.objects.update_or_create(infant=infant, defaults=defaults)
-    # Named rather than imported: the assessments app sits above this one.
-    transaction.on_commit(
-        lambda: current_app.tasks[ASSESS_INFANT_TASK].delay(infant.pk), robust=True
-    )
+    enqueue_on_commit(ASSESS_INFANT_TASK, infant_id=infant.pk)
 
 
 def _invitation_link(raw_token: str) -> str:

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from workups.models import Referral
 from workups.services import (
+    BOOK_REFERRAL_TASK,
     BOOKABLE_REFERRAL_STATUSES,
     appointment_reminders_send,
     critical_alerts_escalate,
@@ -14,7 +15,7 @@ from workups.services import (
 
 
 @shared_task(
-    name="workups.book_referral",
+    name=BOOK_REFERRAL_TASK,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=5,

@@ -29,6 +29,7 @@ from workups.services.orders import (
 )
 from workups.services.recipients import caregivers_of, clinic_staff, clinic_zone
 from workups.services.referrals import (
+    BOOK_REFERRAL_TASK,
     BOOKABLE_REFERRAL_STATUSES,
     follow_up_call_family_now,
     referral_book,
@@ -58,6 +59,7 @@ from workups.services.sweeps import (
 
 __all__ = [
     "BOOKABLE_REFERRAL_STATUSES",
+    "BOOK_REFERRAL_TASK",
     "CLOCK_SKEW",
     "EEG_ONLY_INTERPRETATIONS",
     "KEY_PREFIXES",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from clinics.models import AuditAction, AuditChannel, NotificationKind, Role, User
 from clinics.services import notify
+from clinics.tasks_dispatch import enqueue_on_commit
 from config.faults import fault_checkpoint
 from patients.models import Infant
 from patients.services import infant_record_audit
@@ -35,6 +36,7 @@ from workups.services.follow_ups import follow_up_ensure
 from workups.services.keys import workup_key
 from workups.services.recipients import caregivers_of, clinic_staff, clinic_zone
 
+BOOK_REFERRAL_TASK = "workups.book_referral"
 BOOKABLE_REFERRAL_STATUSES = (ReferralStatus.AWAITING_BOOKING, ReferralStatus.ESCALATED)
 
 
@@ -106,8 +108,6 @@ def referral_create(
     """The urgency follows the triage unless the pediatrician sets it; an emergency is never booked
     (the instruction is to go to the emergency department now); anything else is booked by a task
     after commit."""
-    from workups.tasks import referral_book_task
-
     now = now or timezone.now()
     if assessment is not None and assessment.infant_id != infant.pk:
         raise ValidationError({"assessment": "That assessment is about another infant."})
@@ -145,7 +145,7 @@ def referral_create(
     if emergency:
         follow_up_call_family_now(referral=referral, now=now)
     else:
-        transaction.on_commit(lambda: referral_book_task.delay(referral.pk), robust=True)
+        enqueue_on_commit(BOOK_REFERRAL_TASK, referral_id=referral.pk)
     return referral
 
 
@@ -192,8 +192,6 @@ def referral_confirm(
 ) -> Referral:
     """A pediatrician confirms a proposed referral; its deadline runs from now and it is booked
     after commit."""
-    from workups.tasks import referral_book_task
-
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.PROPOSED:
         raise ValidationError({"status": "Only a proposed referral can be confirmed."})
@@ -215,7 +213,7 @@ def referral_confirm(
         request=request,
         detail={"confirmed": True},
     )
-    transaction.on_commit(lambda: referral_book_task.delay(referral.pk), robust=True)
+    enqueue_on_commit(BOOK_REFERRAL_TASK, referral_id=referral.pk)
     return referral
 
 

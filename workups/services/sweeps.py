@@ -8,6 +8,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from assessments.models import URGENT_TRIAGE, Assessment
+from clinics.tasks_dispatch import enqueue
 from episodes.models import Episode, EpisodeVideo
 from workups.models import (
     Appointment,
@@ -19,6 +20,7 @@ from workups.models import (
 from workups.services.follow_ups import follow_up_ensure
 from workups.services.keys import workup_key
 from workups.services.recipients import clinic_zone
+from workups.services.referrals import BOOK_REFERRAL_TASK
 
 SWEEP_REBOOK_AFTER = timedelta(minutes=10)
 
@@ -47,8 +49,6 @@ def referrals_rebook(*, now: datetime) -> list[int]:
     """Referrals still waiting for a booking are booked again (a lost message delays, never
     loses), and escalated ones too while their deadline has not passed, in case a slot was added
     since."""
-    from workups.tasks import referral_book_task
-
     waiting = list(
         Referral.objects.filter(
             Q(status=ReferralStatus.AWAITING_BOOKING, created_at__lte=now - SWEEP_REBOOK_AFTER)
@@ -56,7 +56,7 @@ def referrals_rebook(*, now: datetime) -> list[int]:
         ).values_list("pk", flat=True)
     )
     for pk in waiting:
-        referral_book_task.delay(pk)
+        enqueue(BOOK_REFERRAL_TASK, referral_id=pk)
     return waiting
 
 
