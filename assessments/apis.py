@@ -24,6 +24,7 @@ from assessments.services import (
     assessment_review,
     triage_alert_acknowledge,
 )
+from clinics.api_errors import api_validation_error
 from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import CLINICIANS, SIGNED_IN, STAFF, DeclaredRoles
 from clinics.selectors import is_clinic_staff
@@ -218,7 +219,7 @@ class AssessmentReviewApi(APIView):
                 **serializer.validated_data,
             )
         except ValidationError as error:
-            raise ApiValidationError(error.message_dict) from error
+            raise api_validation_error(error) from error
         return Response(ReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
 
 

@@ -7,6 +7,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from clinics.api_errors import api_validation_error
+
 
 def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
@@ -16,8 +18,5 @@ def exception_handler(exc, context):
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, ValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        exc = api_validation_error(exc)
     return drf_exception_handler(exc, context)

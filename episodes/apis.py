@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from clinics.api_errors import api_validation_error
 from clinics.filters import FieldFilterBackend
 from clinics.models import AuditAction, AuditChannel
 from clinics.permissions import CLINICIANS, SIGNED_IN, DeclaredRoles
@@ -68,10 +69,6 @@ MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 def _refusal(exc: VideoRefused) -> Response:
     return Response({"detail": exc.message}, status=exc.status)
-
-
-def _as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 class MovementBurstSerializer(serializers.Serializer):
@@ -411,7 +408,7 @@ class EpisodeListApi(generics.ListAPIView):
                 **data,
             )
         except DjangoValidationError as exc:
-            raise _as_drf_error(exc) from exc
+            raise api_validation_error(exc) from exc
         episode = _episodes_for(request.user).get(pk=episode.pk)
         body = self.OutputSerializer(episode, context={"request": request}).data
         return status.HTTP_201_CREATED, dict(body)
@@ -738,7 +735,7 @@ class UploadApi(TusMixin, APIView):
         except VideoRefused as exc:
             return _tus_response(exc.status, exc.message)
         except DjangoValidationError as exc:
-            raise _as_drf_error(exc) from exc
+            raise api_validation_error(exc) from exc
         headers = {"Upload_Offset": session.offset}
         if video is not None:
             headers["Video_Id"] = video.uuid

@@ -2,12 +2,10 @@
 through `infants_visible_to`: another clinic's or family's infant is a 404, a caregiver's write
 to their own infant's record a 403."""
 
-from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 import django_filters
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -15,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinics.api_errors import field_errors
 from clinics.models import AuditAction, AuditChannel
 from clinics.pagination import CountWithPagePagination
 from clinics.permissions import SIGNED_IN, STAFF, DeclaredRoles
@@ -70,19 +69,6 @@ class InfantListAuditMixin:
             infant_uuids={row["infant"] for row in rows if row.get("infant")},
         )
         return response
-
-
-@contextmanager
-def field_errors():
-    """A service's ValidationError becomes a 400 that names the field."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        raise ValidationError(
-            error.message_dict
-            if hasattr(error, "error_dict")
-            else {"non_field_errors": error.messages}
-        ) from error
 
 
 class InfantFilter(django_filters.FilterSet):

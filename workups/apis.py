@@ -2,8 +2,6 @@
 neurology slots. Every object is found through the work-ups selectors (built on
 `infants_visible_to`), so another clinic's object is a 404; roles are checked after the lookup."""
 
-from contextlib import contextmanager
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -13,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments.models import Assessment
+from clinics.api_errors import field_errors
 from clinics.models import AuditChannel, Role
 from clinics.permissions import CLINICIANS, SIGNED_IN, STAFF, DeclaredRoles
 from clinics.selectors import membership_for
@@ -57,19 +56,6 @@ from workups.services import (
 )
 
 API = AuditChannel.API
-
-
-@contextmanager
-def field_errors():
-    """A service's ValidationError becomes a 400 that names the field."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        raise ValidationError(
-            error.message_dict
-            if hasattr(error, "error_dict")
-            else {"non_field_errors": error.messages}
-        ) from error
 
 
 def visible_infant(request, infant_id):
