@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 
@@ -55,11 +57,11 @@ class AssessmentTrigger(models.TextChoices):
     RULESET_CHANGE = "ruleset_change", "Re-assessed with a new ruleset"
 
 
-class AssessmentQuerySet(models.QuerySet):
-    def for_infant(self, infant: Infant):
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def for_infant(self, infant: Infant) -> Self:
         return self.filter(infant=infant)
 
-    def latest_first(self):
+    def latest_first(self) -> Self:
         return self.order_by("-created_at", "-id")
 
 
@@ -143,8 +145,8 @@ class AssessmentReview(BaseModel):
         return f"{self.get_decision_display()} by {self.reviewer}"
 
 
-class TriageAlertQuerySet(models.QuerySet):
-    def unacknowledged(self):
+class TriageAlertQuerySet(models.QuerySet["TriageAlert"]):
+    def unacknowledged(self) -> Self:
         return self.filter(acknowledged_at__isnull=True)
 
 

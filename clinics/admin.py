@@ -14,7 +14,8 @@ def _superuser_only(request) -> bool:
     return request.user.is_active and request.user.is_superuser
 
 
-admin.site.has_permission = _superuser_only
+# The default site, narrowed to superusers.
+admin.site.has_permission = _superuser_only  # type: ignore[method-assign]
 
 
 class MembershipInline(admin.TabularInline):

@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from typing import cast
 
 from django.db import models
 
@@ -40,7 +41,8 @@ class UUIDListField(models.Field):
         return json.dumps([str(item) for item in values])
 
     def value_to_string(self, obj) -> str:
-        return json.dumps([str(item) for item in self.value_from_object(obj)])
+        values = cast("list[uuid.UUID]", self.value_from_object(obj) or [])
+        return json.dumps([str(item) for item in values])
 
 
 @UUIDListField.register_lookup

@@ -1,4 +1,5 @@
 import uuid
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -20,10 +21,10 @@ class BaseModel(models.Model):
         abstract = True
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create(self, email: str, password: str | None, **extra):
+    def _create(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -32,12 +33,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra["is_staff"] = True
         extra["is_superuser"] = True
         return self._create(email, password, **extra)
@@ -63,7 +64,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
+
+    # Looked up once per request and kept on the user object (clinics.selectors).
+    _active_membership: "Membership | None"
+    _family_clinic: "Clinic | None"
 
     class Meta:
         constraints = [
@@ -101,8 +106,8 @@ class Role(models.TextChoices):
     NURSE = "nurse", "Nurse"
 
 
-class MembershipQuerySet(models.QuerySet):
-    def active(self):
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> Self:
         return self.filter(is_active=True, user__is_active=True)
 
 
@@ -166,8 +171,8 @@ class AuditChannel(models.TextChoices):
     COMMAND = "command", "Command"
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def for_infant(self, infant_uuid):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def for_infant(self, infant_uuid) -> Self:
         """The infant's trail: rows about it, and list reads that showed it."""
         return self.filter(
             models.Q(infant_uuid=infant_uuid) | models.Q(infant_uuids__includes=infant_uuid)
@@ -256,11 +261,11 @@ class NotificationKind(models.TextChoices):
     INFO = "info", "Information"
 
 
-class NotificationQuerySet(models.QuerySet):
-    def unread(self):
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
-    def for_recipient(self, user):
+    def for_recipient(self, user) -> Self:
         return self.filter(recipient=user)
 
 
@@ -307,8 +312,8 @@ class Notification(BaseModel):
         return email_done and sms_done
 
 
-class InvitationLinkQuerySet(models.QuerySet):
-    def pending(self):
+class InvitationLinkQuerySet(models.QuerySet[Any]):
+    def pending(self) -> Self:
         return self.filter(used_at__isnull=True, revoked_at__isnull=True)
 
 

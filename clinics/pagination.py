@@ -8,8 +8,10 @@ instead of two. A full page, or an offset past the end, still counts, so `count`
 `previous` are exactly what they were.
 """
 
+from typing import Any
+
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from rest_framework.pagination import LimitOffsetPagination
 
 
@@ -25,10 +27,17 @@ class LastPageCountsItselfPagination(LimitOffsetPagination):
             self.display_page_controls = True
         return page
 
-    def page_and_count(self, queryset) -> tuple[list, int]:
-        page = list(queryset[self.offset : self.offset + self.limit])
-        if len(page) < self.limit and (page or self.offset == 0):
-            return page, self.offset + len(page)
+    def window(self) -> tuple[int, int]:
+        """(offset, limit) of the page being served: paginate_queryset sets both first."""
+        assert self.offset is not None
+        assert self.limit is not None
+        return self.offset, self.limit
+
+    def page_and_count(self, queryset: QuerySet[Any]) -> tuple[list[Any], int]:
+        offset, limit = self.window()
+        page = list(queryset[offset : offset + limit])
+        if len(page) < limit and (page or offset == 0):
+            return page, offset + len(page)
         return page, self.get_count(queryset)
 
 
@@ -38,12 +47,13 @@ class CountWithPagePagination(LastPageCountsItselfPagination):
     page, so the list is read once instead of twice (page and COUNT). Not for plain lists, where
     an index serves the first rows of the order without reading the rest."""
 
-    def page_and_count(self, queryset) -> tuple[list, int]:
+    def page_and_count(self, queryset: QuerySet[Any]) -> tuple[list[Any], int]:
+        offset, limit = self.window()
         counted = queryset.annotate(_total_rows=Window(Count("*")))
-        page = list(counted[self.offset : self.offset + self.limit])
+        page = list(counted[offset : offset + limit])
         if page:
             return page, page[0]._total_rows
-        if self.offset == 0:
+        if offset == 0:
             return page, 0
         return page, self.get_count(queryset)
 

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -8,10 +9,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clinics.models import Clinic, Membership, Notification, Role, StaffInvitation, User
 
 # URL kwarg name -> the visibility selector of the objects it names (user -> QuerySet).
-URL_OBJECTS: dict[str, Callable[[User], QuerySet]] = {}
+URL_OBJECTS: dict[str, Callable[[User], QuerySet[Any]]] = {}
 
 
-def url_objects(**selectors: Callable[[User], QuerySet]) -> None:
+def url_objects(**selectors: Callable[[User], QuerySet[Any]]) -> None:
     """Register, per URL kwarg, the selector that decides who may see the object it names (by
     its public `uuid`). Apps do it in their selectors module, beside the selectors;
     `clinics.permissions` looks every URL object up through them before any role check."""
@@ -68,10 +69,10 @@ def account_language(user: User) -> str:
 
 def has_second_factor(user: User) -> bool:
     """The user has confirmed an authenticator app."""
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.devices_for_user(user, confirmed=True).exists())
 
 
-def memberships_managed_by(user: User):
+def memberships_managed_by(user: User) -> QuerySet[Membership]:
     """The memberships (active or not) of the clinic the user administers; none for anyone who
     is not an active clinic admin. Staff pages and API start from it, so another clinic's
     membership is a 404."""
@@ -81,7 +82,7 @@ def memberships_managed_by(user: User):
     return Membership.objects.filter(clinic=membership.clinic).select_related("user", "clinic")
 
 
-def staff_invitations_managed_by(user: User):
+def staff_invitations_managed_by(user: User) -> QuerySet[StaffInvitation]:
     """The staff invitations of the clinic the user administers."""
     membership = membership_for(user)
     if membership is None or membership.role != Role.CLINIC_ADMIN:

@@ -2,18 +2,24 @@ import hashlib
 import ipaddress
 import logging
 import secrets
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.request import Request
 
 from clinics.lockout import lockout_client_address
 from clinics.models import (
@@ -23,6 +29,7 @@ from clinics.models import (
     AuditEvent,
     Clinic,
     DeniedAccessTally,
+    InvitationLink,
     Membership,
     Notification,
     NotificationKind,
@@ -35,6 +42,10 @@ from clinics.sms import SmsMessage, sms_backend
 from clinics.tasks_dispatch import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
+
+# What a service is handed as "where from": a page's request or an API's (DRF's Request wraps
+# Django's and answers the same attributes).
+ClientRequest = HttpRequest | Request
 
 
 def token_digest(raw_key: str) -> str:
@@ -67,7 +78,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 
 @transaction.atomic
 def api_tokens_revoke_all(
-    *, user: User, actor: User | None = None, request=None, reason: str = ""
+    *, user: User, actor: User | None = None, request: ClientRequest | None = None, reason: str = ""
 ) -> int:
     """Every usable token of the user stops working at once (a lost phone, a changed password);
     returns how many were revoked. The audit row names who did it: `actor`, else the signed-in
@@ -76,7 +87,8 @@ def api_tokens_revoke_all(
         revoked_at=timezone.now(), updated_at=timezone.now()
     )
     if actor is None:
-        actor = request.user if request is not None else user
+        signed_in = request.user if request is not None else None
+        actor = signed_in if isinstance(signed_in, User) else user
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -99,7 +111,9 @@ def account_language_set(*, user: User, language: str) -> User:
     return user
 
 
-def user_password_change(*, user: User, password: str, request=None) -> User:
+def user_password_change(
+    *, user: User, password: str, request: ClientRequest | None = None
+) -> User:
     """A new password also revokes every API token: whoever knew the old one may hold a token."""
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -107,7 +121,9 @@ def user_password_change(*, user: User, password: str, request=None) -> User:
     return user
 
 
-def sign_in_lockout_record(*, request=None, username: str | None = None, **kwargs) -> None:
+def sign_in_lockout_record(
+    *, request: ClientRequest | None = None, username: str | None = None, **kwargs: Any
+) -> None:
     """A lockout is logged and audited: it is either an attack or a colleague who needs help."""
     path = request.path if request is not None else ""
     # The email stays in the audit row; a log line names no person.
@@ -147,7 +163,9 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, device: TOTPDevice, token: str, request=None) -> list[str] | None:
+def totp_enrolment_confirm(
+    *, device: TOTPDevice, token: str, request: ClientRequest | None = None
+) -> list[str] | None:
     """The first correct code confirms the authenticator and issues fresh recovery codes (shown
     once); a wrong code confirms nothing."""
     if device.confirmed or not device.verify_token("".join(token.split())):
@@ -167,11 +185,11 @@ def totp_enrolment_confirm(*, device: TOTPDevice, token: str, request=None) -> l
 
 
 @transaction.atomic
-def recovery_codes_issue(*, user: User, request=None) -> list[str]:
+def recovery_codes_issue(*, user: User, request: ClientRequest | None = None) -> list[str]:
     """A new set of single-use recovery codes replaces the old set entirely."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    codes = set()
+    codes: set[str] = set()
     while len(codes) < settings.RECOVERY_CODE_COUNT:
         codes.add(StaticToken.random_token())
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
@@ -234,11 +252,11 @@ def audit_record(
     resource: str,
     channel: AuditChannel,
     clinic: Clinic | None = None,
-    infant_uuid=None,
-    infant_uuids=(),
-    object_uuid=None,
-    request=None,
-    detail: dict | None = None,
+    infant_uuid: UUID | str | None = None,
+    infant_uuids: Iterable[UUID | str] = (),
+    object_uuid: UUID | str | None = None,
+    request: ClientRequest | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Every read or write of an infant's record leaves a row: who (name, role and clinic as they
     are now, kept as they were), clinic, infant or the infants a list showed, action, when and
@@ -265,7 +283,7 @@ def audit_record(
         detail=detail or {},
     )
     if request is not None:
-        event.method = request.method[:10]
+        event.method = (request.method or "")[:10]
         # The path only: a query string can name a child (a search by name or MRN).
         event.path = request.path[:500]
         # The same address the lockout counts: a client-written X-Forwarded-For never counts.
@@ -282,7 +300,9 @@ def _ip_address_or_none(value: str | None) -> str | None:
         return None
 
 
-def audit_denied(*, actor: User, resource: str, channel: AuditChannel, request, **row) -> bool:
+def audit_denied(
+    *, actor: User, resource: str, channel: AuditChannel, request: ClientRequest, **row: Any
+) -> bool:
     """A refusal leaves a `denied` row, at most `AUDIT_DENIED_ROWS_PER_MINUTE` per person and
     minute; past that it is only counted (DeniedAccessTally), so a probing account cannot push
     the real reads out of the trail. Returns whether a row was written."""
@@ -315,13 +335,13 @@ def audit_denied(*, actor: User, resource: str, channel: AuditChannel, request, 
 
 def notify(
     *,
-    recipients,
+    recipients: Iterable[User],
     kind: NotificationKind,
     title: str,
     body: str = "",
     link: str = "",
     clinic: Clinic | None = None,
-    infant_uuid=None,
+    infant_uuid: UUID | str | None = None,
     dedupe_key: str = "",
     send_email: bool = True,
     send_sms: bool = False,
@@ -382,7 +402,7 @@ def notification_deliver(*, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_pending():
+def notifications_pending() -> QuerySet[Notification]:
     return Notification.objects.filter(
         models.Q(send_email=True, email_sent_at__isnull=True)
         | models.Q(send_sms=True, sms_sent_at__isnull=True, recipient__phone__gt="")
@@ -402,18 +422,23 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 INVITATION_LIFETIME = timedelta(hours=72)
 
 
+InvitationT = TypeVar("InvitationT", bound=InvitationLink)
+
+
 class InvitationRefused(Exception):
     """An invitation link that cannot be used; the message tells its holder why."""
 
 
-def invitation_token_new() -> tuple[str, str, timezone.datetime]:
+def invitation_token_new() -> tuple[str, str, datetime]:
     """A fresh invitation link token: the raw token (for the email only), its digest (stored)
     and when it expires."""
     raw_token = secrets.token_urlsafe(32)
     return raw_token, token_digest(raw_token), timezone.now() + INVITATION_LIFETIME
 
 
-def invitation_for_link(invitations: models.QuerySet, raw_token: str, *, lock: bool = False):
+def invitation_for_link(
+    invitations: QuerySet[InvitationT], raw_token: str, *, lock: bool = False
+) -> InvitationT:
     """The invitation (caregiver or staff) a link names, or InvitationRefused saying why it
     cannot be used: unknown, withdrawn, spent or expired."""
     if lock:
@@ -465,7 +490,7 @@ def staff_invitation_send(
     email: str,
     role: Role,
     invited_by: User,
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> StaffInvitation:
     """A clinic admin invites a person to their own clinic with one role: a single-use link
@@ -528,7 +553,11 @@ def staff_invitation_for_token(raw_token: str, *, lock: bool = False) -> StaffIn
 
 
 def _staff_invitation_use(
-    *, invitation: StaffInvitation, user: User, request, channel
+    *,
+    invitation: StaffInvitation,
+    user: User,
+    request: ClientRequest | None,
+    channel: AuditChannel,
 ) -> Membership:
     membership = Membership.objects.filter(user=user, clinic=invitation.clinic).first()
     if membership is None:
@@ -559,7 +588,7 @@ def staff_invitation_accept_new_account(
     raw_token: str,
     password: str,
     full_name: str = "",
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> User:
     """A first-time staff member sets a password; the account and the membership are created
@@ -576,7 +605,11 @@ def staff_invitation_accept_new_account(
 
 @transaction.atomic
 def staff_invitation_accept_existing_account(
-    *, raw_token: str, user: User, request=None, channel: AuditChannel = AuditChannel.WEB
+    *,
+    raw_token: str,
+    user: User,
+    request: ClientRequest | None = None,
+    channel: AuditChannel = AuditChannel.WEB,
 ) -> Membership:
     """An existing account joins the clinic only once its owner has signed in with the invited
     email address: the link alone never gives an account a role."""
@@ -594,7 +627,7 @@ def staff_invitation_revoke(
     *,
     invitation: StaffInvitation,
     revoked_by: User,
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> StaffInvitation:
     """A withdrawn staff invitation's link is refused from then on."""
@@ -622,7 +655,7 @@ def membership_role_change(
     membership: Membership,
     role: Role,
     changed_by: User,
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> Membership:
     """A clinic admin changes a colleague's role in their own clinic; the clinic always keeps
@@ -667,7 +700,7 @@ def membership_deactivate(
     *,
     membership: Membership,
     deactivated_by: User,
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> Membership:
     """A clinic admin ends a colleague's membership of their own clinic: the person's sessions

@@ -79,7 +79,8 @@ class UploadThrottle(_CaregiverThrottle):
 def page_throttle_refusal(request, throttle: SimpleRateThrottle) -> HttpResponse | None:
     """The pages share the API's limits (same scope, same counter): None while the request is
     within the rate, else a 429 page saying when to try again, with Retry-After."""
-    if throttle.allow_request(request, view=None):
+    # A page has no APIView; the scope is the throttle's own and no rate reads the view.
+    if throttle.allow_request(request, view=None):  # type: ignore[arg-type]
         return None
     wait = max(1, int(throttle.wait() or 1))
     response = render(request, "429.html", {"retry_after_minutes": -(-wait // 60)}, status=429)

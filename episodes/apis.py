@@ -2,6 +2,7 @@ import base64
 import binascii
 import uuid
 from datetime import UTC
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -20,7 +21,7 @@ from rest_framework.views import APIView
 
 from clinics.api_errors import api_validation_error
 from clinics.filters import FieldFilterBackend
-from clinics.models import AuditAction, AuditChannel
+from clinics.models import AuditAction, AuditChannel, User
 from clinics.permissions import CLINICIANS, SIGNED_IN, DeclaredRoles
 from clinics.selectors import is_clinic_staff
 from clinics.serializers import FastOutputMixin
@@ -168,7 +169,8 @@ class VideoOutputSerializer(FastOutputMixin, serializers.Serializer):
         return None if analysis is None else MovementOutputSerializer(analysis).data
 
     def _for_staff(self) -> bool:
-        cache = self.context.setdefault("_movement_for_staff", {})
+        # DRF hands every serializer of a response the same (mutable) context dict.
+        cache = cast("dict[str, Any]", self.context).setdefault("_movement_for_staff", {})
         request = self.context.get("request")
         if "staff" not in cache:
             user = getattr(request, "user", None)
@@ -318,7 +320,9 @@ class EpisodeListApi(generics.ListAPIView):
     def _page_rows(self) -> tuple[list[dict], bool]:
         """The page as `.values()` rows of the serializer's columns (one query, no model
         instances), each with its videos: read in a second query only when a row has any."""
-        queryset = self.filter_queryset(episodes_visible_to(self.request.user).recent())
+        # Signed in (DeclaredRoles); the selector answers nothing for anyone else anyway.
+        user = cast(User, self.request.user)
+        queryset = self.filter_queryset(episodes_visible_to(user).recent())
         queryset = queryset.annotate(
             video_available=Exists(EpisodeVideo.objects.filter(episode=OuterRef("pk")))
         ).values(
@@ -330,7 +334,9 @@ class EpisodeListApi(generics.ListAPIView):
         )
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
-        videos = {row["pk"]: [] for row in rows if row["video_available"]}
+        videos: dict[int, list[EpisodeVideo]] = {
+            row["pk"]: [] for row in rows if row["video_available"]
+        }
         if videos:
             for video in EpisodeVideo.objects.filter(episode_id__in=videos):
                 videos[video.episode_id].append(video)
@@ -609,7 +615,7 @@ class TusVersionMismatch(Exception):
     pass
 
 
-class TusMixin:
+class TusMixin(APIView):
     """tus protocol headers on every response; OPTIONS (discovery) needs no sign-in."""
 
     permission_classes = [DeclaredRoles]

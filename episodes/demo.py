@@ -2,6 +2,7 @@
 
 import os
 from fractions import Fraction
+from typing import Any, cast
 
 import av
 
@@ -24,7 +25,7 @@ def synthetic_clip(
     width, height = size
     with av.open(destination, mode="w", format=container_format) as out:
         out.metadata.update(metadata or {})
-        video = out.add_stream(codec, rate=fps)
+        video = cast(av.VideoStream, out.add_stream(codec, rate=fps))
         video.width, video.height = width, height
         video.pix_fmt = "yuv420p"
         if codec == "libx265":
@@ -33,7 +34,8 @@ def synthetic_clip(
             video.set_display_rotation(rotation)
         sound = None
         if audio:
-            sound = out.add_stream("aac" if container_format != "webm" else "libopus", rate=48000)
+            codec_name = "aac" if container_format != "webm" else "libopus"
+            sound = cast(av.AudioStream, out.add_stream(codec_name, rate=48000))
         frames = max(1, int(seconds * fps))
         for index in range(frames):
             frame = av.VideoFrame(width, height, "yuv420p")
@@ -56,18 +58,18 @@ def synthetic_clip(
             samples = int(seconds * rate)
             step = sound.codec_context.frame_size or 1024
             for start in range(0, samples, step):
-                frame = av.AudioFrame(format="fltp", layout="stereo", samples=step)
-                for plane in frame.planes:
-                    plane.update(bytes(plane.buffer_size))
-                frame.sample_rate = rate
-                frame.pts = start
-                frame.time_base = Fraction(1, rate)
-                out.mux(sound.encode(frame))
+                silence = av.AudioFrame(format="fltp", layout="stereo", samples=step)
+                for channel in silence.planes:
+                    channel.update(bytes(channel.buffer_size))
+                silence.sample_rate = rate
+                silence.pts = start
+                silence.time_base = Fraction(1, rate)
+                out.mux(sound.encode(silence))
             out.mux(sound.encode(None))
 
 
 # One scenario per cause family of CLINICAL_CRITERIA.md section 2, as a parent would report it.
-SCENARIOS = [
+SCENARIOS: list[tuple[str, dict[str, Any]]] = [
     (
         "typical jitteriness",
         {

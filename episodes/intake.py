@@ -12,6 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.http import HttpRequest
 
 # Below glibc's mmap threshold (128 KiB): each chunk reuses freed heap memory. 1 MiB chunks were
 # each mmapped, which moved glibc's threshold up and left 5-7.5 MB of 1 MiB buffers in a web
@@ -69,11 +70,12 @@ def too_large() -> VideoRefused:
 
 
 def _human_size(size: int) -> str:
+    value = float(size)
     for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size:g} {unit}" if unit == "bytes" else f"{size:.3g} {unit}"
-        size /= 1024
-    return str(size)
+        if value < 1024 or unit == "GiB":
+            return f"{value:g} {unit}" if unit == "bytes" else f"{value:.3g} {unit}"
+        value /= 1024
+    return str(value)
 
 
 # MP4, MOV and 3GP are ISO base media files: a sequence of boxes, the first one (after its 4-byte
@@ -130,7 +132,8 @@ class LocalUploadFile(File):
     (FileSystemStorage uses `temporary_file_path`)."""
 
     def temporary_file_path(self) -> str:
-        return self.file.name
+        assert self.file is not None
+        return str(self.file.name)
 
 
 def sha256_of(path: str) -> str:
@@ -177,7 +180,7 @@ class VideoUploadHandler(TemporaryFileUploadHandler):
     """Multipart uploads go to a temporary file; the handler hashes the bytes as they arrive
     and stops reading once the size limit is passed."""
 
-    def __init__(self, request=None):
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.refused: VideoRefused | None = None
         self.received: int = 0

@@ -6,14 +6,16 @@ From a bucket, only the requested range is fetched, so seeking in a long video d
 whole object through the web process."""
 
 import re
+from typing import Literal
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 CHUNK_BYTES = 256 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def _requested_range(header: str, size: int) -> tuple[int, int] | bool | None:
+def _requested_range(header: str, size: int) -> tuple[int, int] | Literal[False] | None:
     """(start, end) inclusive; None when there is no usable single range (serve it all);
     False when the range cannot be satisfied."""
     match = _RANGE.match(header.strip())
@@ -58,17 +60,17 @@ def _open_range(storage, name: str, start: int, end: int):
 
 def stored_file_response(
     request, fieldfile, content_type: str, download_name: str | None = None
-) -> HttpResponse:
+) -> HttpResponseBase:
     """200 with the whole file, 206 with the requested byte range, or 416 if the range is
     outside the file. Never cached by shared caches."""
     storage = fieldfile.storage
     size = storage.size(fieldfile.name)
     wanted = _requested_range(request.headers.get("Range", ""), size)
     if wanted is False:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        response["Accept-Ranges"] = "bytes"
-        return response
+        refusal = HttpResponse(status=416)
+        refusal["Content-Range"] = f"bytes */{size}"
+        refusal["Accept-Ranges"] = "bytes"
+        return refusal
     start, end = wanted or (0, size - 1)
     length = max(0, end - start + 1)
     fh = _open_range(storage, fieldfile.name, start, end) if length else None

@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 
@@ -177,11 +179,11 @@ def _in_vocabulary(field: str, vocabulary) -> models.CheckConstraint:
     )
 
 
-class EpisodeQuerySet(models.QuerySet):
-    def for_infant(self, infant: Infant):
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    def for_infant(self, infant: Infant) -> Self:
         return self.filter(infant=infant)
 
-    def recent(self):
+    def recent(self) -> Self:
         return self.order_by("-started_at", "-id")
 
 
@@ -504,15 +506,17 @@ class MovementAnalysis(BaseModel):
         or change; None when the analysis suggests nothing."""
         if self.quality != AnalysisQuality.GOOD or not self.pattern:
             return None
-        rate = round(self.dominant_frequency_hz, 1) if self.is_rhythmic else None
-        oscillation = {
+        frequency = self.dominant_frequency_hz
+        rate = round(frequency, 1) if self.is_rhythmic and frequency is not None else None
+        oscillations: dict[str, Oscillation] = {
             MovementPattern.TREMOR_LIKE: Oscillation.EQUAL,
             MovementPattern.CLONIC_LIKE: Oscillation.FAST_SLOW,
             MovementPattern.SPASM_LIKE: Oscillation.SPASM_1_2S,
             MovementPattern.MYOCLONIC_LIKE: (
                 Oscillation.REPETITIVE_BRIEF_JERKS if len(self.bursts) > 1 else Oscillation.SINGLE
             ),
-        }.get(self.pattern)
+        }
+        oscillation = oscillations.get(self.pattern)
         if oscillation is None:
             return None
         return {"oscillation": str(oscillation), "rate_hz_est": rate}

@@ -2,11 +2,11 @@ from django.db.models import QuerySet
 
 from clinics.models import User
 from clinics.selectors import url_objects
-from episodes.models import Episode, EpisodeVideo, UploadSession
+from episodes.models import Episode, EpisodeQuerySet, EpisodeVideo, UploadSession
 from patients.selectors import infants_visible_to
 
 
-def episodes_visible_to(user: User) -> QuerySet[Episode]:
+def episodes_visible_to(user: User) -> EpisodeQuerySet:
     """Episodes of the infants the person may see (patients.selectors.infants_visible_to)."""
     return Episode.objects.filter(infant__in=infants_visible_to(user))
 

@@ -7,8 +7,10 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, BinaryIO
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from clinics.models import AuditAction, AuditChannel, Clinic, User
+from clinics.services import ClientRequest
 from clinics.tasks_dispatch import enqueue
 from config.faults import fault_checkpoint
 from episodes import movement, transcoding
@@ -113,10 +116,10 @@ def episode_log(
     *,
     infant: Infant,
     reported_by: User,
-    started_at,
-    request=None,
+    started_at: datetime,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.API,
-    **answers,
+    **answers: Any,
 ) -> Episode:
     """Record an episode as reported: unknown answers stay blank (never "normal"), and every
     answer must come from the vocabulary of CLINICAL_CRITERIA.md section 1."""
@@ -149,9 +152,9 @@ def episode_clinician_review(
     episode: Episode,
     reviewed_by: User,
     oscillation: str = "",
-    rate_hz_est=None,
+    rate_hz_est: float | None = None,
     clinician_notes: str = "",
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.API,
 ) -> Episode:
     """A clinician's reading of the video; the caregiver's own answers are left as reported. A
@@ -195,13 +198,13 @@ class IdempotencyKeyReused(Exception):
     """The same key came with a different request."""
 
 
-def request_fingerprint(data) -> str:
+def request_fingerprint(data: object) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def idempotent_response(
-    *, user: User, key: str, fingerprint: str, run: Callable[[], tuple[int, dict]]
-) -> tuple[int, dict]:
+    *, user: User, key: str, fingerprint: str, run: Callable[[], tuple[int, dict[str, Any]]]
+) -> tuple[int, dict[str, Any]]:
     """A retried request carrying the same key gets the first response instead of a second
     write. The key row is inserted first, so a concurrent retry waits on the unique index
     until the first commits, then replays it."""
@@ -215,7 +218,9 @@ def idempotent_response(
             record = IdempotencyKey.objects.get(user=user, key=key)
             if record.request_fingerprint != fingerprint:
                 raise IdempotencyKeyReused(key) from None
-            return record.response_status, record.response_body
+            # The first request's answer, stored before this transaction could see the row.
+            assert record.response_status is not None
+            return record.response_status, record.response_body or {}
         status, body = run()
         record.response_status = status
         record.response_body = body
@@ -223,7 +228,7 @@ def idempotent_response(
         return status, body
 
 
-def _enqueue_processing(video_uuid) -> None:
+def _enqueue_processing(video_uuid: UUID | str) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER and settings.VIDEO_PROCESS_IN_BACKGROUND_WITHOUT_BROKER:
         threading.Thread(
             target=_process_in_background, args=(video_uuid,), name="video-process", daemon=True
@@ -232,7 +237,7 @@ def _enqueue_processing(video_uuid) -> None:
     enqueue("episodes.video_process", video_uuid=str(video_uuid))
 
 
-def _process_in_background(video_uuid) -> None:
+def _process_in_background(video_uuid: UUID | str) -> None:
     try:
         video_process(video_uuid=video_uuid)
     except Exception:
@@ -279,7 +284,7 @@ def video_receive(
     episode: Episode,
     uploaded_by: User,
     received: ReceivedFile,
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.API,
 ) -> tuple[EpisodeVideo, bool]:
     """Keep a video only if it is non-empty, within the size limit and a video by its bytes.
@@ -308,7 +313,15 @@ def video_receive(
         received.discard()
 
 
-def _video_store(*, episode, uploaded_by, received, content_type, request, channel):
+def _video_store(
+    *,
+    episode: Episode,
+    uploaded_by: User,
+    received: ReceivedFile,
+    content_type: str,
+    request: ClientRequest | None,
+    channel: AuditChannel,
+) -> tuple[EpisodeVideo, bool]:
     video = EpisodeVideo(
         episode=episode,
         uploaded_by=uploaded_by,
@@ -370,7 +383,12 @@ CHECKSUM_ALGORITHMS = ("sha1", "sha256")
 
 @transaction.atomic
 def upload_session_create(
-    *, episode: Episode, created_by: User, length: int, filename: str = "", request=None
+    *,
+    episode: Episode,
+    created_by: User,
+    length: int,
+    filename: str = "",
+    request: ClientRequest | None = None,
 ) -> UploadSession:
     """Open a resumable upload for an episode; its announced length must be within the limit,
     the person may hold only a few unfinished uploads, and the clinic's unfinished uploads may
@@ -420,11 +438,11 @@ def upload_session_terminate(*, session: UploadSession) -> None:
 def upload_session_append(
     *,
     session: UploadSession,
-    stream,
+    stream: BinaryIO,
     offset: int,
     count: int,
     checksum: tuple[str, bytes] | None = None,
-    request=None,
+    request: ClientRequest | None = None,
 ) -> tuple[UploadSession, EpisodeVideo | None]:
     """Append a chunk at `offset`. Bytes received before a dropped connection are kept so the
     client can resume; a chunk failing its checksum is discarded. The file is checked for a
@@ -449,7 +467,11 @@ def upload_session_append(
         except OSError as exc:
             # The offset stays where it was; the next chunk truncates whatever was written.
             raise storage_refused(exc) from exc
-        if digest is not None and (written != count or digest.digest() != checksum[1]):
+        if (
+            digest is not None
+            and checksum is not None
+            and (written != count or digest.digest() != checksum[1])
+        ):
             with open(path, "ab") as fh:
                 fh.truncate(session.offset)
             if written == count:
@@ -485,7 +507,7 @@ def upload_session_append(
     return session, video
 
 
-def _video_claim(video_uuid) -> EpisodeVideo | None:
+def _video_claim(video_uuid: UUID | str) -> EpisodeVideo | None:
     """Take the processing lease: a video already done, or leased to a live worker, is left."""
     now = timezone.now()
     lease = timedelta(seconds=settings.VIDEO_PROCESSING_LEASE_SECONDS)
@@ -498,7 +520,8 @@ def _video_claim(video_uuid) -> EpisodeVideo | None:
         )
         if video is None or video.state in (VideoState.READY, VideoState.FAILED):
             return None
-        if video.state == VideoState.PROCESSING and video.processing_started_at > now - lease:
+        started = video.processing_started_at
+        if video.state == VideoState.PROCESSING and started is not None and started > now - lease:
             return None
         if video.processing_attempts >= settings.VIDEO_PROCESSING_MAX_ATTEMPTS:
             video.state = VideoState.FAILED
@@ -528,7 +551,7 @@ def _local_original(video: EpisodeVideo) -> Iterator[str]:
         yield copy.name
 
 
-def _derive(video: EpisodeVideo) -> dict:
+def _derive(video: EpisodeVideo) -> dict[str, Any]:
     """Probe the original, cut a poster and, if a browser cannot play it, a rendition; all of
     it in the sandbox, so a hostile file costs at most the processing limits."""
     with _local_original(video) as path, tempfile.TemporaryDirectory() as work:
@@ -560,7 +583,7 @@ def _derive(video: EpisodeVideo) -> dict:
     return fields
 
 
-def video_process(*, video_uuid) -> EpisodeVideo | None:
+def video_process(*, video_uuid: UUID | str) -> EpisodeVideo | None:
     """Derive the poster and playable rendition; the original is never altered. An unreadable
     file fails with a reason and is kept for inspection. Storage errors (OSError) release the
     lease and propagate so the task retries."""
@@ -594,14 +617,14 @@ def video_process(*, video_uuid) -> EpisodeVideo | None:
     return video
 
 
-def _enqueue_analysis(video_uuid) -> None:
+def _enqueue_analysis(video_uuid: UUID | str) -> None:
     try:
         enqueue("episodes.video_analyse", video_uuid=str(video_uuid))
     except OperationalError:  # the broker is down: the sweep analyses the video later
         logger.warning("could not queue the movement analysis of video %s", video_uuid)
 
 
-def _analysis_claim(video_uuid) -> EpisodeVideo | None:
+def _analysis_claim(video_uuid: UUID | str) -> EpisodeVideo | None:
     """Take the analysis lease of a ready video that has no analysis of the current algorithm
     version; a lease held by a live worker is left alone. The lease leaves `updated_at` (the
     time the video became ready, from which the sweep's grace counts) as it is."""
@@ -624,7 +647,7 @@ def _analysis_claim(video_uuid) -> EpisodeVideo | None:
         return video
 
 
-def movement_measure(path: str) -> dict:
+def movement_measure(path: str) -> dict[str, Any]:
     """The movement analysis of the file at `path` (episodes/movement) with its summary in
     words, run within the video processing limits. Raises movement.Unreadable."""
     result = movement.analyse_file(path)
@@ -632,7 +655,7 @@ def movement_measure(path: str) -> dict:
     return result
 
 
-def video_analyse(*, video_uuid) -> MovementAnalysis | None:
+def video_analyse(*, video_uuid: UUID | str) -> MovementAnalysis | None:
     """Measure the movement in a ready video's original and keep the result, once per algorithm
     version. It is a measurement for the clinician: no triage, review or episode field changes.
     Storage errors (OSError) release the lease and propagate so the task retries."""
@@ -683,7 +706,7 @@ def video_analyse(*, video_uuid) -> MovementAnalysis | None:
     return analysis
 
 
-def videos_needing_analysis(*, now=None) -> list:
+def videos_needing_analysis(*, now: datetime | None = None) -> list[Any]:
     """Ready videos without an analysis of the current algorithm version whose message was
     lost or whose worker died holding the lease (a new version makes every video due)."""
     now = now or timezone.now()
@@ -700,7 +723,7 @@ def videos_needing_analysis(*, now=None) -> list:
     )
 
 
-def videos_needing_processing(*, now=None) -> list:
+def videos_needing_processing(*, now: datetime | None = None) -> list[Any]:
     """Videos whose processing message was lost, or whose worker died holding the lease."""
     now = now or timezone.now()
     lease = timedelta(seconds=settings.VIDEO_PROCESSING_LEASE_SECONDS)

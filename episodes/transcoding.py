@@ -270,6 +270,8 @@ def playable_mp4(path: str, content_type: str, destination: str, limits: Limits)
                         video_index += 1
                         out.mux(out_video.encode(picture))
                     else:
+                        assert resampler is not None  # the packet is from in_audio
+                        assert out_audio is not None
                         for chunk in resampler.resample(frame):
                             chunk.pts = None
                             out.mux(out_audio.encode(chunk))
@@ -280,7 +282,7 @@ def playable_mp4(path: str, content_type: str, destination: str, limits: Limits)
         if video_index == 0:
             raise NotDecodable("not a decodable video (no picture could be decoded)")
         out.mux(out_video.encode(None))
-        if out_audio is not None:
+        if out_audio is not None and resampler is not None:
             for chunk in resampler.resample(None):
                 chunk.pts = None
                 out.mux(out_audio.encode(chunk))

@@ -3,6 +3,7 @@ again: infants are found by medical record number and updated, never duplicated;
 is set from the listed age only when an infant is created, so ages stay varied over time."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -79,7 +80,7 @@ def _caregiver(email: str, full_name: str) -> User:
 
 def _infant(clinic: Clinic, index: int, recorder: User) -> Infant:
     hours, (weeks, days), weight, diabetes, feeding, extra = INFANTS[index]
-    fields = {
+    fields: dict[str, Any] = {
         "given_name": GIVEN_NAMES[index],
         "family_name": FAMILY_NAMES[index],
         "sex": "female" if index % 2 else "male",

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from crispy_forms.helper import FormHelper
@@ -63,7 +64,7 @@ def _helper(submit_label: str, *layout) -> FormHelper:
     return helper
 
 
-class ServiceErrorsMixin:
+class ServiceErrorsMixin(forms.BaseForm):
     """Puts a service's ValidationError on the form, under the form field it concerns."""
 
     service_field_names: dict[str, str] = {}
@@ -170,7 +171,9 @@ class InfantForm(ServiceErrorsMixin, forms.Form):
             )
         self.fields["born_time"].help_text = f"Clinic time ({clinic.time_zone})."
         # Only this clinic's clinicians can follow its infants.
-        self.fields["assigned_clinician"].queryset = (
+        assigned = self.fields["assigned_clinician"]
+        assert isinstance(assigned, forms.ModelChoiceField)
+        assigned.queryset = (
             User.objects.filter(
                 memberships__clinic=clinic,
                 memberships__is_active=True,
@@ -253,7 +256,7 @@ class InfantForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-PHONE_FIELD = {
+PHONE_FIELD: dict[str, Any] = {
     "max_length": 40,
     "validators": [
         RegexValidator(r"^\+?[0-9 ()-]{6,39}$", "Digits, spaces, brackets and dashes only.")

@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -139,11 +140,11 @@ class DevelopmentStatus(models.TextChoices):
     REGRESSION = "regression", "Regression"
 
 
-class InfantQuerySet(models.QuerySet):
-    def in_clinic(self, clinic: Clinic):
+class InfantQuerySet(models.QuerySet["Infant"]):
+    def in_clinic(self, clinic: Clinic) -> Self:
         return self.filter(clinic=clinic)
 
-    def search(self, text: str):
+    def search(self, text: str) -> Self:
         """Name, medical record number, or date of birth (YYYY-MM-DD)."""
         text = (text or "").strip()
         if not text:
@@ -154,7 +155,7 @@ class InfantQuerySet(models.QuerySet):
             | models.Q(mrn__iexact=text)
         )
         try:
-            born = timezone.datetime.strptime(text, "%Y-%m-%d").date()
+            born = datetime.strptime(text, "%Y-%m-%d").date()  # noqa: DTZ007 - the date only
         except ValueError:
             parts = text.split()
             if len(parts) == 2:
@@ -302,6 +303,9 @@ class Infant(BaseModel):
             ),
         ]
 
+    # Set by the infant API before it answers (patients.selectors.infant_development_status).
+    development_status: str
+
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
@@ -423,7 +427,7 @@ class Infant(BaseModel):
         drugs, responses = dict(MedicationDrug.choices), dict(MedicationResponse.choices)
         lines = []
         for dose in self.medications:
-            given = timezone.datetime.fromisoformat(dose["given_at"])
+            given = datetime.fromisoformat(dose["given_at"])
             hours = round((given - self.born_at).total_seconds() / 3600)
             lines.append(
                 f"{drugs.get(dose['drug'], dose['drug'])} at {hours} h of age: "
@@ -444,8 +448,8 @@ class Relationship(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class GuardianshipQuerySet(models.QuerySet):
-    def active(self):
+class GuardianshipQuerySet(models.QuerySet["Guardianship"]):
+    def active(self) -> Self:
         return self.filter(revoked_at__isnull=True, caregiver__is_active=True)
 
 
@@ -535,8 +539,8 @@ class MilestoneStatus(models.TextChoices):
     LOST = "lost", "Lost (could do it before, cannot now)"
 
 
-class MilestoneEntryQuerySet(models.QuerySet):
-    def chronological(self):
+class MilestoneEntryQuerySet(models.QuerySet["MilestoneEntry"]):
+    def chronological(self) -> Self:
         return self.order_by("observed_on", "created_at", "id")
 
 

@@ -1,5 +1,7 @@
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from clinics.models import AuditAction, AuditChannel, Clinic, User
 from clinics.services import (
+    ClientRequest,
     InvitationRefused,
     audit_record,
     invitation_for_link,
@@ -26,11 +29,8 @@ from patients.models import (
     Guardianship,
     Infant,
     Invitation,
-    Milestone,
     MilestoneEntry,
-    MilestoneStatus,
     NeuroExam,
-    Relationship,
 )
 from patients.selectors import infant_development_status
 
@@ -94,7 +94,7 @@ def _validate_infant(infant: Infant) -> None:
     infant.full_clean()
 
 
-def _list_problem(value, vocabulary) -> str:
+def _list_problem(value: object, vocabulary: Any) -> str:
     """What is wrong with a list of codes, naming the allowed codes; empty when nothing is."""
     if not isinstance(value, list):
         return f"Must be a list of codes (empty for none); allowed: {', '.join(vocabulary.values)}."
@@ -139,15 +139,15 @@ def _medications_problem(infant: Infant) -> str:
 
 def infant_record_audit(
     *,
-    actor,
+    actor: User | None,
     action: AuditAction,
     resource: str,
     channel: AuditChannel,
     infant: Infant | None = None,
-    infant_uuids: Iterable | None = None,
-    object_uuid=None,
-    request=None,
-    detail: dict | None = None,
+    infant_uuids: Iterable[Any] | None = None,
+    object_uuid: UUID | str | None = None,
+    request: ClientRequest | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     """The audit row for a read or write of part of an infant's record, filed under the
     infant and its clinic; or, for a list read (`infant_uuids`), one row naming every infant
@@ -180,7 +180,12 @@ def infant_record_audit(
 
 @transaction.atomic
 def infant_register(
-    *, clinic: Clinic, registered_by: User, request=None, channel=AuditChannel.WEB, **fields
+    *,
+    clinic: Clinic,
+    registered_by: User,
+    request: ClientRequest | None = None,
+    channel: AuditChannel = AuditChannel.WEB,
+    **fields: Any,
 ) -> Infant:
     """Register an infant in the clinic; the medical record number is unique within it."""
     unexpected = set(fields) - set(INFANT_FIELDS)
@@ -204,7 +209,12 @@ def infant_register(
 
 @transaction.atomic
 def infant_update(
-    *, infant: Infant, updated_by: User, request=None, channel=AuditChannel.WEB, **fields
+    *,
+    infant: Infant,
+    updated_by: User,
+    request: ClientRequest | None = None,
+    channel: AuditChannel = AuditChannel.WEB,
+    **fields: Any,
 ) -> Infant:
     """Change an infant's record; the audit row names the fields that changed."""
     unexpected = set(fields) - set(INFANT_FIELDS)
@@ -235,9 +245,9 @@ def guardianship_link(
     *,
     infant: Infant,
     caregiver: User,
-    relationship: Relationship,
+    relationship: str,
     linked_by: User | None,
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> Guardianship:
     """Link a caregiver to an infant; an existing active link is returned, not duplicated."""
@@ -266,7 +276,7 @@ def guardianship_revoke(
     *,
     guardianship: Guardianship,
     revoked_by: User,
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> Guardianship:
     """Revoking takes effect on the caregiver's next request, API tokens included; pending
@@ -295,7 +305,7 @@ def guardianship_revoke(
     return guardianship
 
 
-def birth_datetime(clinic: Clinic, date_value, time_value) -> datetime:
+def birth_datetime(clinic: Clinic, date_value: date, time_value: time) -> datetime:
     """A birth date and clock time entered in the clinic's own time zone."""
     return datetime.combine(date_value, time_value, tzinfo=ZoneInfo(clinic.time_zone))
 
@@ -328,7 +338,7 @@ ENGINE_INFANT_FIELDS = frozenset(
 
 
 def _request_assessment_if_development_changed(
-    infant: Infant, before: str, *, requested_by
+    infant: Infant, before: str, *, requested_by: User | None
 ) -> None:
     """The engine receives the development status, so a change re-assesses the infant."""
     if infant_development_status(infant) != before:
@@ -351,7 +361,7 @@ def infant_request_assessment(
 
 
 def _invitation_link(raw_token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
+    return str(settings.SITE_URL).rstrip("/") + reverse(
         "patients:invitation-accept", kwargs={"token": raw_token}
     )
 
@@ -361,11 +371,11 @@ def invitation_send(
     *,
     infant: Infant,
     email: str,
-    relationship: Relationship,
+    relationship: str,
     invited_by: User,
     phone: str = "",
     language: str = "",
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> Invitation:
     """Invite a caregiver by email: a single-use link valid for 72 hours. Only the token's digest
@@ -418,7 +428,13 @@ def invitation_for_token(raw_token: str, *, lock: bool = False) -> Invitation:
     )
 
 
-def _invitation_use(*, invitation: Invitation, caregiver: User, request, channel) -> Guardianship:
+def _invitation_use(
+    *,
+    invitation: Invitation,
+    caregiver: User,
+    request: ClientRequest | None,
+    channel: AuditChannel,
+) -> Guardianship:
     guardianship = guardianship_link(
         infant=invitation.infant,
         caregiver=caregiver,
@@ -445,7 +461,7 @@ def caregiver_phone_update(
     guardianship: Guardianship,
     phone: str,
     updated_by: User,
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> User:
     """Staff keep a caregiver's phone number right (a wrong number found on a call)."""
@@ -472,7 +488,7 @@ def invitation_accept_new_account(
     raw_token: str,
     password: str,
     full_name: str = "",
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> User:
     """A first-time caregiver sets a password; the account and the guardianship are created
@@ -491,7 +507,11 @@ def invitation_accept_new_account(
 
 @transaction.atomic
 def invitation_accept_existing_account(
-    *, raw_token: str, caregiver: User, request=None, channel: AuditChannel = AuditChannel.WEB
+    *,
+    raw_token: str,
+    caregiver: User,
+    request: ClientRequest | None = None,
+    channel: AuditChannel = AuditChannel.WEB,
 ) -> Guardianship:
     """An existing account is linked, never duplicated, and only once its owner has signed in
     with the invited email address: the link alone never attaches a child to an account."""
@@ -511,7 +531,7 @@ def invitation_revoke(
     *,
     invitation: Invitation,
     revoked_by: User,
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> Invitation:
     """A withdrawn invitation's link is refused from then on."""
@@ -537,11 +557,11 @@ def milestone_record(
     *,
     infant: Infant,
     recorded_by: User,
-    milestone: Milestone,
-    status: MilestoneStatus,
+    milestone: str,
+    status: str,
     observed_on: date,
     note: str = "",
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> MilestoneEntry:
     """An entry in the developmental log, observed between birth and today."""
@@ -584,7 +604,7 @@ def infant_development_override(
     status: DevelopmentStatus | str,
     reason: str,
     set_by: User,
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> Infant:
     """A clinician sets the development status with a reason; a blank status returns the
@@ -619,10 +639,10 @@ def infant_read_record(
     infants: Iterable[Infant] = (),
     action: AuditAction,
     resource: str = "infant",
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
-    infant_uuids: Iterable | None = None,
-    detail: dict | None = None,
+    infant_uuids: Iterable[Any] | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     """Reads leave a row too: one "view" row per infant opened, one "list" row per list shown,
     naming the infants listed (the infants, or their `infant_uuids` when the list has them)."""

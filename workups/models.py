@@ -2,6 +2,7 @@
 into slots, and the nurse's follow-up tasks."""
 
 from dataclasses import dataclass
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -147,14 +148,14 @@ OPEN_ORDER_STATUSES = (
 )
 
 
-class TestOrderQuerySet(models.QuerySet):
-    def open(self):
+class TestOrderQuerySet(models.QuerySet["TestOrder"]):
+    def open(self) -> Self:
         return self.filter(status__in=OPEN_ORDER_STATUSES)
 
-    def overdue(self, now):
+    def overdue(self, now) -> Self:
         return self.open().filter(due_by__lt=now)
 
-    def for_list(self):
+    def for_list(self) -> Self:
         return self.select_related("infant", "ordered_by", "assessment", "result").order_by(
             "due_by", "id"
         )
@@ -282,8 +283,8 @@ class StudyInterpretation(models.TextChoices):
     OTHER_ABNORMAL = "other_abnormal", "Other abnormality"
 
 
-class ResultQuerySet(models.QuerySet):
-    def for_list(self):
+class ResultQuerySet(models.QuerySet["Result"]):
+    def for_list(self) -> Self:
         return self.select_related("order", "infant", "recorded_by").order_by("-collected_at")
 
 
@@ -348,8 +349,8 @@ class EscalationLevel(models.IntegerChoices):
     CLINIC_ADMIN = 2, "Clinic admin"
 
 
-class CriticalAlertQuerySet(models.QuerySet):
-    def unacknowledged(self):
+class CriticalAlertQuerySet(models.QuerySet["CriticalAlert"]):
+    def unacknowledged(self) -> Self:
         return self.filter(acknowledged_at__isnull=True)
 
 
@@ -466,8 +467,8 @@ REFERRAL_START_STATUSES = frozenset(
 )
 
 
-class ReferralQuerySet(models.QuerySet):
-    def for_list(self):
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def for_list(self) -> Self:
         return self.select_related("infant", "created_by").order_by("deadline", "id")
 
 
@@ -523,11 +524,11 @@ class AppointmentStatus(models.TextChoices):
 OUTCOMES = (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED)
 
 
-class AppointmentQuerySet(models.QuerySet):
-    def booked(self):
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def booked(self) -> Self:
         return self.filter(status=AppointmentStatus.BOOKED)
 
-    def for_list(self):
+    def for_list(self) -> Self:
         return self.select_related("slot", "referral__infant").order_by("slot__starts_at", "id")
 
 
@@ -646,11 +647,11 @@ class FollowUpStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class FollowUpQuerySet(models.QuerySet):
-    def open(self):
+class FollowUpQuerySet(models.QuerySet["FollowUpTask"]):
+    def open(self) -> Self:
         return self.filter(status=FollowUpStatus.OPEN)
 
-    def worklist(self):
+    def worklist(self) -> Self:
         """Open work first, stat before urgent before routine, the most overdue at the top."""
         return (
             self.select_related("infant", "assignee", "created_by")
@@ -670,7 +671,7 @@ class FollowUpQuerySet(models.QuerySet):
             .order_by("is_closed", "priority_rank", "due_at", "id")
         )
 
-    def escalation_due(self, now):
+    def escalation_due(self, now) -> Self:
         return self.open().filter(escalate_at__lte=now, escalated_at__isnull=True)
 
 

@@ -102,9 +102,9 @@ class _CameraModel:
         xs = (xs - cols / 2) / cols
         ys = (ys - rows / 2) / rows
         self.design = np.stack([np.ones_like(xs), xs, ys], axis=-1).reshape(-1, 3)
-        self.sample = np.zeros((rows, cols), bool)
-        self.sample[::2, ::2] = True
-        self.sample = self.sample.reshape(-1)
+        sample = np.zeros((rows, cols), bool)
+        sample[::2, ::2] = True
+        self.sample = sample.reshape(-1)
         self.sampled = np.ascontiguousarray(self.design[self.sample])
         self.ridge = np.eye(3, dtype=np.float32) * 1e-3
 
@@ -150,7 +150,8 @@ def _read_flow(path: str) -> _Flow:
         stream = container.streams.video[0]
         stream.codec_context.thread_count = 1
         stream.codec_context.options = dict(DECODER_OPTIONS)
-        dis = cv2.DISOpticalFlow_create(DIS_PRESET)
+        # OpenCV's bundled stubs leave out the DIS optical flow factory.
+        dis = cv2.DISOpticalFlow_create(DIS_PRESET)  # type: ignore[attr-defined]
         previous = None
         start = last_used = None
         rotation = 0
@@ -185,6 +186,7 @@ def _read_flow(path: str) -> _Flow:
                 if previous is not None:
                     flow = dis.calc(previous, picture, None)
                     cells = cv2.resize(flow, cell_size, interpolation=cv2.INTER_AREA)
+                    assert camera is not None  # made with the first picture
                     moving_camera, camera_speed = camera.fit(cells)
                     result.camera_speed.append(camera_speed)
                     result.residual.append((cells - moving_camera).astype(np.float16))
@@ -251,8 +253,8 @@ def _split(region: _Region, energy: np.ndarray, threshold: float) -> list[_Regio
 def _regions(energy: np.ndarray, floor: float) -> list[_Region]:
     """The moving regions from the motion energy map, the most energetic first."""
     threshold = max(MOTION_FLOOR, 4.0 * floor, 0.2 * float(np.percentile(energy, 99.5)))
-    mask = (energy > threshold).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    above = (energy > threshold).astype(np.uint8)
+    mask = cv2.morphologyEx(above, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     found = _components(mask, energy)
     if found and (len(found) == 1 or found[1].energy < 0.1 * found[0].energy):
         found = _split(found[0], energy, threshold) + found[1:]

@@ -59,4 +59,4 @@ def describe(result: dict) -> str:
         parts.append("no steady rhythm")
     parts += [w for w in (side_words(result.get("side_asymmetry")),) if w]
     parts += [w for w in (amplitude_words(result.get("amplitude_index")),) if w]
-    return f"{', '.join(parts)}: {PATTERN_WORDS.get(pattern, 'no pattern')}"
+    return f"{', '.join(parts)}: {PATTERN_WORDS.get(pattern or '', 'no pattern')}"

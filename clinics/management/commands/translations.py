@@ -83,7 +83,7 @@ def po_entries(text: str) -> list[Entry]:
             if target == "msgid":
                 entry.msgid += _unquote(line)
             elif target == "msgctxt":
-                entry.msgctxt += _unquote(line)
+                entry.msgctxt = (entry.msgctxt or "") + _unquote(line)
             elif target == "msgstr":
                 entry.msgstr[-1] += _unquote(line)
     return [e for e in entries if e.msgid]
@@ -161,7 +161,8 @@ class Command(BaseCommand):
         if not mo.exists():
             return [f"{mo} is missing: run `make messages`"]
         with open(mo, "rb") as fh:
-            catalog = gettext.GNUTranslations(fh)._catalog
+            # The parsed catalogue; the stubs leave out this long-standing attribute.
+            catalog = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
         expected = {}
         for entry in po_entries(po.read_text()):
             if "fuzzy" in entry.flags or not all(entry.msgstr) or len(entry.msgstr) != 1:
