@@ -4,7 +4,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from clinics.models import ApiToken
-from clinics.selectors import needs_second_factor
+from clinics.selectors import api_token_for, needs_second_factor
 from clinics.services import token_digest
 
 
@@ -29,7 +29,8 @@ class ApiTokenAuthentication(TokenAuthentication):
     model = ApiToken
 
     def authenticate_credentials(self, key: str):
-        token = ApiToken.objects.select_related("user").filter(key_digest=token_digest(key)).first()
+        # One statement: the token, its user and the user's active membership with its clinic.
+        token = api_token_for(token_digest(key))
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if token.revoked_at is not None:

@@ -90,3 +90,56 @@ def test_inactive_user_token_is_refused(token_client):
     user.is_active = False
     user.save()
     assert client.get(reverse("api:me")).status_code == 401
+
+
+def test_token_reads_its_user_and_active_membership_in_one_statement():
+    """The token, its user and the user's active membership (the oldest, as `membership_for`
+    picks it) with its clinic come from one query, and the membership is not read again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clinics.selectors import api_token_for, membership_for
+    from clinics.services import token_digest
+    from tests.factories import ClinicFactory, MembershipFactory
+
+    user = staff()
+    first = user.memberships.get()
+    later = MembershipFactory(user=user, clinic=ClinicFactory())
+    MembershipFactory(user=user, clinic=ClinicFactory(), is_active=False)
+    stored = ApiToken.objects.create(
+        user=user,
+        key_digest=token_digest("k" * 40),
+        prefix="kkkkkkkk",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        token = api_token_for(token_digest("k" * 40))
+        membership = membership_for(token.user)
+        clinic_name = membership.clinic.name
+    assert len(queries) == 1
+    assert token.pk == stored.pk
+    assert membership.pk == first.pk
+    assert clinic_name == first.clinic.name
+
+    first.is_active = False
+    first.save()
+    token = api_token_for(token_digest("k" * 40))
+    assert membership_for(token.user).pk == later.pk
+
+
+def test_token_of_a_user_without_membership_has_none():
+    from clinics.selectors import api_token_for, membership_for
+    from clinics.services import token_digest
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    ApiToken.objects.create(
+        user=user,
+        key_digest=token_digest("c" * 40),
+        prefix="cccccccc",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    token = api_token_for(token_digest("c" * 40))
+    assert token.user == user
+    assert membership_for(token.user) is None
+    assert api_token_for(token_digest("x" * 40)) is None
