@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -130,6 +131,7 @@ def triage_alert_raise(*, assessment: Assessment) -> TriageAlert:
     alert = TriageAlert.objects.create(
         assessment=assessment, infant=infant, triage=assessment.triage
     )
+    infants_record_open_triage_alerts(infants=Infant.objects.filter(pk=infant.pk))
     pediatricians = [
         m.user
         for m in Membership.objects.active()
@@ -163,6 +165,20 @@ def triage_alert_raise(*, assessment: Assessment) -> TriageAlert:
     return alert
 
 
+def infants_record_open_triage_alerts(*, infants: QuerySet[Infant]) -> None:
+    """Store on each infant whether a triage alert of theirs is unanswered and since when (the
+    dashboard's sort keys), in the transaction that raised or answered it. The infants are locked
+    first, so two alerts answered at once each see the other's answer."""
+    list(infants.select_for_update().order_by("pk").values_list("pk", flat=True))
+    open_alerts = TriageAlert.objects.unacknowledged().filter(infant=OuterRef("pk"))
+    infants.update(
+        triage_alert_open=Exists(open_alerts),
+        triage_alert_open_since=Subquery(
+            open_alerts.order_by("created_at").values("created_at")[:1]
+        ),
+    )
+
+
 @transaction.atomic
 def triage_alert_acknowledge(*, alert: TriageAlert, user: User, request=None) -> TriageAlert:
     """Only a pediatrician (or the clinic admin) acknowledges a triage alert, as with a critical
@@ -173,6 +189,7 @@ def triage_alert_acknowledge(*, alert: TriageAlert, user: User, request=None) ->
         alert.acknowledged_at = timezone.now()
         alert.acknowledged_by = user
         alert.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+        infants_record_open_triage_alerts(infants=Infant.objects.filter(pk=alert.infant_id))
         infant_record_audit(
             actor=user,
             action=AuditAction.UPDATE,

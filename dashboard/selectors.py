@@ -4,7 +4,7 @@ starts from `infants_visible_to`."""
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -35,16 +35,21 @@ class DashboardFilters:
     referral: str = ""  # a ReferralStatus value, or "none"
 
 
+# The dashboard's order: unacknowledged critical results first, then unanswered triage alerts,
+# then by triage, then by how long they have waited (the oldest open alert, else the assessment).
+# Every key is a column of the infant kept by the alert services, and the index
+# `infant_clinic_dashboard` holds them in this order per clinic: the page reads its top.
+DASHBOARD_ORDER = (
+    F("critical_alert_open").desc(),
+    F("triage_alert_open").desc(),
+    F("current_triage_rank").desc(),
+    Coalesce("triage_alert_open_since", "assessed_at").asc(nulls_last=True),
+    "id",
+)
+
+
 def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]:
-    """The clinic's infants with open concerns: unacknowledged critical results first, then
-    unanswered triage alerts, then by triage, then by how long they have waited."""
-    # Who has an open alert is read once per query as a set (PostgreSQL hashes the few open
-    # alerts) rather than probed per infant: the filter and the sort see every infant of the
-    # clinic. Open orders are many, so they stay an indexed probe per infant.
-    alerted = TriageAlert.objects.unacknowledged().values("infant_id")
-    critical = CriticalAlert.objects.unacknowledged().values("infant_id")
-    open_alerts = TriageAlert.objects.unacknowledged().filter(infant=OuterRef("pk"))
-    open_orders = TestOrder.objects.open().filter(infant=OuterRef("pk"))
+    """The clinic's infants with open concerns, in `DASHBOARD_ORDER`."""
     last_episode = (
         Episode.objects.filter(infant=OuterRef("pk")).order_by("-started_at").values("started_at")
     )
@@ -52,32 +57,20 @@ def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]
     infants = (
         infants_visible_to(user)
         .annotate(
-            has_triage_alert=Q(pk__in=alerted),
-            has_critical_result=Q(pk__in=critical),
-            has_pending_orders=Exists(open_orders),
-        )
-        .annotate(
-            # Only infants with an open alert have an oldest one: no probe for the others.
-            oldest_open_alert_at=Case(
-                When(
-                    has_triage_alert=True,
-                    then=Subquery(open_alerts.order_by("created_at").values("created_at")[:1]),
-                )
-            ),
+            has_triage_alert=F("triage_alert_open"),
+            has_critical_result=F("critical_alert_open"),
+            has_pending_orders=Q(open_order_count__gt=0),
             # Shown on the page only, so PostgreSQL reads them for its 50 rows.
             last_episode_at=Subquery(last_episode[:1]),
-            pending_orders=Coalesce(
-                Subquery(open_orders.values("infant").annotate(n=Count("id")).values("n")[:1]),
-                0,
-            ),
+            pending_orders=F("open_order_count"),
             referral_status=Subquery(latest_referral.values("status")[:1]),
         )
-        .annotate(has_open_alert=Q(has_triage_alert=True) | Q(has_critical_result=True))
         .filter(
             # An open concern: a standing at an `open_concern` level, or an unanswered alert.
             Q(current_triage_rank__gte=OPEN_CONCERN_FROM_RANK)
-            | Q(has_open_alert=True)
-            | Q(has_pending_orders=True)
+            | Q(critical_alert_open=True)
+            | Q(triage_alert_open=True)
+            | Q(open_order_count__gt=0)
         )
         .select_related("assigned_clinician")
     )
@@ -92,20 +85,14 @@ def dashboard_infants(user: User, filters: DashboardFilters) -> QuerySet[Infant]
     if filters.search:
         infants = infants.search(filters.search)
     if filters.alerts_only:
-        infants = infants.filter(has_open_alert=True)
+        infants = infants.filter(Q(critical_alert_open=True) | Q(triage_alert_open=True))
     if filters.pending_results:
-        infants = infants.filter(has_pending_orders=True)
+        infants = infants.filter(open_order_count__gt=0)
     if filters.referral == "none":
         infants = infants.filter(referral_status__isnull=True)
     elif filters.referral:
         infants = infants.filter(referral_status=filters.referral)
-    return infants.order_by(
-        F("has_critical_result").desc(),
-        F("has_triage_alert").desc(),
-        F("current_triage_rank").desc(),
-        Coalesce("oldest_open_alert_at", "assessed_at").asc(nulls_last=True),
-        "id",
-    )
+    return infants.order_by(*DASHBOARD_ORDER)
 
 
 def dashboard_triage_counts(user: User) -> dict[str, int]:
@@ -122,10 +109,16 @@ def dashboard_triage_counts(user: User) -> dict[str, int]:
 
 
 def unacknowledged_alert_count(user: User) -> int:
+    """Open triage and critical alerts of the infants the user sees: only infants whose row says
+    they have one are looked at (kept with the alerts, see `Infant.triage_alert_open`)."""
     visible = infants_visible_to(user)
     return (
-        TriageAlert.objects.unacknowledged().filter(infant__in=visible).count()
-        + CriticalAlert.objects.unacknowledged().filter(infant__in=visible).count()
+        TriageAlert.objects.unacknowledged()
+        .filter(infant__in=visible.filter(triage_alert_open=True).values("pk"))
+        .count()
+        + CriticalAlert.objects.unacknowledged()
+        .filter(infant__in=visible.filter(critical_alert_open=True).values("pk"))
+        .count()
     )
 
 

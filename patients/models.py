@@ -4,6 +4,7 @@ from typing import Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinics.models import BaseModel, Clinic, InvitationLink
@@ -240,6 +241,14 @@ class Infant(BaseModel):
     current_leading_cause = models.CharField(max_length=48, blank=True)
     caregiver_advice = models.TextField(blank=True)
     assessed_at = models.DateTimeField(null=True, blank=True)
+    # The dashboard's sort and filter keys beside the triage, kept in the same transaction by
+    # the services that raise and answer alerts and move orders (assessments, workups): an
+    # unacknowledged critical result, the oldest unacknowledged triage alert, the open orders.
+    # Stored so the page reads the top of an index and its count reads no other table.
+    critical_alert_open = models.BooleanField(default=False)
+    triage_alert_open = models.BooleanField(default=False)
+    triage_alert_open_since = models.DateTimeField(null=True, blank=True)
+    open_order_count = models.PositiveIntegerField(default=0)
 
     objects = InfantQuerySet.as_manager()
 
@@ -300,6 +309,28 @@ class Infant(BaseModel):
             models.Index(
                 fields=["clinic", "-current_triage_rank", "assessed_at"],
                 name="infant_clinic_triage",
+            ),
+            # The dashboard's order (dashboard.selectors.DASHBOARD_ORDER), per clinic.
+            models.Index(
+                "clinic",
+                models.F("critical_alert_open").desc(),
+                models.F("triage_alert_open").desc(),
+                models.F("current_triage_rank").desc(),
+                Coalesce("triage_alert_open_since", "assessed_at").asc(nulls_last=True),
+                "id",
+                name="infant_clinic_dashboard",
+            ),
+            # The dashboard's count and its per-triage tally, read from the index alone.
+            models.Index(
+                fields=[
+                    "clinic",
+                    "current_triage",
+                    "current_triage_rank",
+                    "critical_alert_open",
+                    "triage_alert_open",
+                    "open_order_count",
+                ],
+                name="infant_clinic_dashboard_count",
             ),
         ]
 

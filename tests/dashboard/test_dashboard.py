@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Triage, TriageAlert
+from assessments.services import infants_record_open_triage_alerts
 from clinics.models import AuditEvent, Role
 from patients.models import Infant
 from tests.assessments.test_workflow import BENIGN_PATTERN, EMERGENCY_PATTERN, log
@@ -68,6 +69,7 @@ def test_unanswered_alerts_first_then_triage_then_waiting_time(
     html = response.content.decode()
     assert "Alert unanswered" in html
     TriageAlert.objects.update(acknowledged_at=timezone.now())
+    infants_record_open_triage_alerts(infants=Infant.objects.all())
     assert rows(client.get(reverse("dashboard:index")))[0] == str(alerted.uuid), (
         "still first by triage (emergency) once the alert is answered"
     )
@@ -305,6 +307,7 @@ def test_a_critical_result_sorts_first_shows_banners_until_acknowledged_and_sett
         infant=emergency,
         triage="emergency",
     )
+    infants_record_open_triage_alerts(infants=Infant.objects.filter(pk=emergency.pk))
     infant = InfantFactory(clinic=clinic, born_at=timezone.now() - timedelta(hours=30))
     with django_capture_on_commit_callbacks(execute=True):
         _critical_glucose(infant, doctor)

@@ -11,6 +11,7 @@ from workups.services.critical import (
     critical_alert_acknowledge,
     critical_alert_raise,
     critical_alerts_escalate,
+    infants_record_open_critical_alerts,
 )
 from workups.services.follow_ups import (
     follow_up_add,
@@ -23,6 +24,7 @@ from workups.services.follow_ups import (
 from workups.services.keys import KEY_PREFIXES, MANUAL_PREFIX, workup_key
 from workups.services.orders import (
     PRIORITY_FOR_TRIAGE,
+    infants_record_open_orders,
     order_create,
     order_transition,
     orders_from_assessment,
@@ -86,6 +88,8 @@ __all__ = [
     "follow_ups_for_overdue_orders",
     "follow_ups_for_unconfirmed_appointments",
     "follow_ups_sweep",
+    "infants_record_open_critical_alerts",
+    "infants_record_open_orders",
     "infants_with_news_since",
     "order_create",
     "order_transition",

@@ -5,11 +5,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, NotificationKind, Role, User
 from clinics.services import notifications_settle, notify
+from patients.models import Infant
 from patients.services import infant_record_audit
 from workups.models import (
     CriticalAlert,
@@ -44,12 +46,25 @@ def _alert_notify(alert: CriticalAlert, recipients: list[User], level: int, titl
     )
 
 
+def infants_record_open_critical_alerts(*, infants: QuerySet[Infant]) -> None:
+    """Store on each infant whether a critical result of theirs is unacknowledged (the
+    dashboard's first sort key), in the transaction that raised or answered the alert. The
+    infants are locked first, so two alerts answered at once each see the other's answer."""
+    list(infants.select_for_update().order_by("pk").values_list("pk", flat=True))
+    infants.update(
+        critical_alert_open=Exists(
+            CriticalAlert.objects.unacknowledged().filter(infant=OuterRef("pk"))
+        )
+    )
+
+
 def critical_alert_raise(*, result: Result) -> CriticalAlert:
     """A critical result is put in front of the pediatrician who ordered it, by text message too."""
     order = result.order
     alert = CriticalAlert.objects.create(
         result=result, infant=result.infant, recipient=order.ordered_by
     )
+    infants_record_open_critical_alerts(infants=Infant.objects.filter(pk=alert.infant_id))
     _alert_notify(alert, [order.ordered_by], 0, f"Critical result: {alert.infant}")
     infant_record_audit(
         actor=None,
@@ -81,6 +96,7 @@ def critical_alert_acknowledge(
         alert.save(
             update_fields=["acknowledged_at", "acknowledged_by", "action_taken", "updated_at"]
         )
+        infants_record_open_critical_alerts(infants=Infant.objects.filter(pk=alert.infant_id))
         notifications_settle(dedupe_key_prefix=workup_key(alert))
         infant_record_audit(
             actor=acknowledged_by,

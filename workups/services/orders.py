@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.engine.vocabulary import TRIAGE_TABLE
@@ -26,6 +28,24 @@ from workups.models import (
 PRIORITY_FOR_TRIAGE: dict[str, Priority] = {
     Triage(level.code): Priority(level.order_priority) for level in TRIAGE_TABLE
 }
+
+
+def infants_record_open_orders(*, infants: QuerySet[Infant]) -> None:
+    """Store on each infant how many of its orders are open (the dashboard shows and filters on
+    it), in the transaction that created or moved the order; the infants are locked first."""
+    list(infants.select_for_update().order_by("pk").values_list("pk", flat=True))
+    infants.update(
+        open_order_count=Coalesce(
+            Subquery(
+                TestOrder.objects.open()
+                .filter(infant=OuterRef("pk"))
+                .values("infant")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
+            0,
+        )
+    )
 
 
 @transaction.atomic
@@ -59,6 +79,7 @@ def order_create(
         raise ValidationError({"reason_text": "Say why the test is ordered."})
     order.full_clean()
     order.save()
+    infants_record_open_orders(infants=Infant.objects.filter(pk=infant.pk))
     OrderEvent.objects.create(
         order=order, to_status=OrderStatus.ORDERED, actor=ordered_by, occurred_at=now
     )
@@ -145,6 +166,7 @@ def order_transition(
     order.status = to_status
     order.full_clean()
     order.save(update_fields=["status", "cancel_reason", "updated_at"])
+    infants_record_open_orders(infants=Infant.objects.filter(pk=order.infant_id))
     OrderEvent.objects.create(
         order=order,
         from_status=from_status,

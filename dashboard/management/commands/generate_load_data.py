@@ -22,7 +22,12 @@ from django.db import connection, transaction
 from assessments.cases import EPISODE_WINDOW, case_from_records
 from assessments.engine.vocabulary import UNITS_BY_TEST, codes
 from assessments.models import Assessment, TriageAlert
-from assessments.services import ASSESSMENT_RULESET, infant_standing_fields, ruleset_score
+from assessments.services import (
+    ASSESSMENT_RULESET,
+    infant_standing_fields,
+    infants_record_open_triage_alerts,
+    ruleset_score,
+)
 from clinics.models import Clinic, Membership, Role, User
 from episodes.models import (
     AfterEvent,
@@ -49,6 +54,7 @@ from workups.models import (
     ResultFlag,
     TestOrder,
 )
+from workups.services import infants_record_open_critical_alerts, infants_record_open_orders
 
 CLINIC_SLUG = "load-{:03d}"
 # Fixed "now" so two runs on different days still give the same rows.
@@ -573,6 +579,11 @@ class Command(BaseCommand):
             writer.write(Episode, episodes[start : start + 20_000])
         del episodes
         self._workups(writer, rng, clinic_id, standing, staff_by_role, assessments)
+        # The dashboard's keys on the infant row, as the alert and order services keep them.
+        clinic_infants = Infant.objects.filter(clinic_id=clinic_id)
+        infants_record_open_triage_alerts(infants=clinic_infants)
+        infants_record_open_critical_alerts(infants=clinic_infants)
+        infants_record_open_orders(infants=clinic_infants)
 
     def _episodes(self, writer, rng, standing, episodes_each: int) -> list[dict]:
         """Each infant's episodes look like its standing's cause; most are calm ones."""
