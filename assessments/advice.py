@@ -2,13 +2,27 @@
 
 Ruleset 2.0.0 results carry structured advice (`advice.headline`, `steps`, `emergency_signs`,
 `what_next`, each with a stable `code`); 1.0.0 results carry one `caregiver_advice` string. This is
-the one place that tells them apart, so templates only ever see a `CaregiverAdvice`."""
+the one place that tells them apart, so templates only ever see a `CaregiverAdvice`. Lines with a
+code are read in the active language (`assessments.advice_text`); 1.0.0's prose stays as stored."""
 
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from assessments.advice_text import advice_text
 from assessments.engine import RULESET
 from assessments.models import Triage
+
+# The triage levels in a family's words (staff pages read Triage's labels).
+LEVEL_FOR_FAMILY = {
+    Triage.REASSURE_MONITOR: _("Reassure and monitor"),
+    Triage.ROUTINE_VISIT: _("Routine visit"),
+    Triage.SAME_DAY: _("Same-day review"),
+    Triage.EMERGENCY: _("Emergency"),
+}
 
 # The signs for which a family calls the emergency number whatever the advice says; shown with
 # 1.0.0 advice, which lists no signs of its own. Codes match ruleset 2.0.0's `emergency_signs`.
@@ -40,13 +54,28 @@ class CaregiverAdvice:
 
     @property
     def level_label(self) -> str:
-        return Triage(self.level).label if self.level in Triage.values else ""
+        return level_for_family(self.level)
+
+
+def level_for_family(level: str | None) -> str:
+    """A triage level as the portal names it, in the active language ("" if none)."""
+    return str(LEVEL_FOR_FAMILY.get(level, "")) if level else ""
 
 
 def _line(entry: dict | None) -> AdviceLine | None:
     if not entry or not entry.get("text"):
         return None
-    return AdviceLine(code=entry.get("code", ""), text=entry["text"])
+    return AdviceLine(code=entry.get("code", ""), text=_in_reader_language(entry))
+
+
+def _reads_english() -> bool:
+    return (translation.get_language() or settings.LANGUAGE_CODE).startswith("en")
+
+
+def _in_reader_language(entry: dict) -> str:
+    """The engine writes English: an English reader gets the stored words exactly, any other
+    reader the catalogue's translation of the line's code."""
+    return entry["text"] if _reads_english() else advice_text(entry)
 
 
 def _sentences(text: str) -> list[str]:
@@ -111,3 +140,21 @@ def advice_as_text(advice: CaregiverAdvice | None) -> str:
     if advice is None:
         return ""
     return " ".join(line.text for line in (advice.headline, *advice.steps))
+
+
+def advice_message(result: dict) -> str:
+    """A result's advice as one message (email, SMS) in the active language: every line, one
+    per line, each once, as the engine joins them into `caregiver_advice` (which an English
+    reader, or the reader of a 1.0.0 result, gets as stored)."""
+    structured = result.get("advice")
+    if _reads_english() or not isinstance(structured, dict):
+        return result.get("caregiver_advice", "")
+    lines = [
+        structured.get("headline"),
+        *structured.get("steps", []),
+        *structured.get("emergency_signs", []),
+        structured.get("what_next"),
+    ]
+    return "\n".join(
+        dict.fromkeys(advice_text(line) for line in lines if line and line.get("text"))
+    )

@@ -5,8 +5,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
-from assessments.advice import advice_as_text, advice_for_level
+from assessments.advice import advice_as_text, advice_for_level, advice_message
 from assessments.cases import build_case
 from assessments.engine import RULESETS, score
 from assessments.models import (
@@ -155,8 +158,9 @@ def triage_alert_raise(*, assessment: Assessment) -> TriageAlert:
     notify(
         recipients=caregivers,
         kind=NotificationKind.ADVICE,
-        title=f"Advice about {infant.given_name}",
-        body=assessment.caregiver_advice,
+        # Lazy: notify() writes them in each caregiver's language.
+        title=format_lazy(_("Advice about {infant}"), infant=infant.given_name),
+        body=lazy(lambda: advice_message(assessment.result) or assessment.caregiver_advice, str)(),
         clinic=infant.clinic,
         infant_uuid=infant.uuid,
         dedupe_key=f"triage-advice:{assessment.uuid}",

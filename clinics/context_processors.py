@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from clinics.models import AuditAction, AuditChannel, Notification, Role
 from clinics.selectors import family_clinic_for, membership_for
@@ -7,36 +8,36 @@ from clinics.services import audit_record
 # (label, url name) shown in the navigation bar, by role; "caregiver" has no membership.
 NAVIGATION = {
     Role.CLINIC_ADMIN: [
-        ("Dashboard", "dashboard:index"),
-        ("Infants", "patients:infant-list"),
-        ("Orders", "workups:order-list"),
-        ("Referrals", "workups:referral-list"),
-        ("Slots", "workups:slot-list"),
-        ("Staff", "staff-list"),
-        ("API", "api-docs"),
-        ("Security", "account-security"),
+        (_("Dashboard"), "dashboard:index"),
+        (_("Infants"), "patients:infant-list"),
+        (_("Orders"), "workups:order-list"),
+        (_("Referrals"), "workups:referral-list"),
+        (_("Slots"), "workups:slot-list"),
+        (_("Staff"), "staff-list"),
+        (_("API"), "api-docs"),
+        (_("Security"), "account-security"),
     ],
     Role.PEDIATRICIAN: [
-        ("Dashboard", "dashboard:index"),
-        ("Infants", "patients:infant-list"),
-        ("Worklist", "workups:worklist"),
-        ("Orders", "workups:order-list"),
-        ("Alerts", "workups:alert-list"),
-        ("Referrals", "workups:referral-list"),
-        ("API", "api-docs"),
-        ("Security", "account-security"),
+        (_("Dashboard"), "dashboard:index"),
+        (_("Infants"), "patients:infant-list"),
+        (_("Worklist"), "workups:worklist"),
+        (_("Orders"), "workups:order-list"),
+        (_("Alerts"), "workups:alert-list"),
+        (_("Referrals"), "workups:referral-list"),
+        (_("API"), "api-docs"),
+        (_("Security"), "account-security"),
     ],
     Role.NURSE: [
-        ("Dashboard", "dashboard:index"),
-        ("Infants", "patients:infant-list"),
-        ("Worklist", "workups:worklist"),
-        ("Orders", "workups:order-list"),
-        ("Security", "account-security"),
+        (_("Dashboard"), "dashboard:index"),
+        (_("Infants"), "patients:infant-list"),
+        (_("Worklist"), "workups:worklist"),
+        (_("Orders"), "workups:order-list"),
+        (_("Security"), "account-security"),
     ],
     "caregiver": [
-        ("My children", "portal:home"),
-        ("Appointments", "workups:portal-appointments"),
-        ("Security", "account-security"),
+        (_("My children"), "portal:home"),
+        (_("Appointments"), "workups:portal-appointments"),
+        (_("Security"), "account-security"),
     ],
 }
 

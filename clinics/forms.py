@@ -6,6 +6,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Role, User
 
@@ -13,18 +14,18 @@ from clinics.models import Role, User
 class SignInForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": (
+        "invalid_login": _(
             "That email and password do not match an account. Check both and try again."
         ),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email"
+        self.fields["username"].label = _("Email")
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Sign in", css_class="w-100"))
+        self.helper.add_input(Submit("submit", _("Sign in"), css_class="w-100"))
 
 
 class AccountLanguageForm(forms.Form):
@@ -57,30 +58,28 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Change password"))
+        self.helper.add_input(Submit("submit", _("Change password")))
 
 
 class NewAccountForm(forms.Form):
     """Someone invited by a clinic chooses a name and a password for their new account."""
 
-    full_name = forms.CharField(max_length=200, required=False, label="Your name")
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+    full_name = forms.CharField(max_length=200, required=False, label=_("Your name"))
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
 
-    def __init__(
-        self, *args, email: str, submit_label: str = "Create account and accept", **kwargs
-    ):
+    def __init__(self, *args, email: str, submit_label: str = "", **kwargs):
         self.email = email
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", submit_label))
+        self.helper.add_input(Submit("submit", submit_label or _("Create account and accept")))
 
     def clean(self):
         cleaned = super().clean()
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif first:
             try:
                 password_validation.validate_password(first, User(email=self.email))

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinics.fields import UUIDListField
 
@@ -252,13 +253,13 @@ class DeniedAccessTally(models.Model):
 
 
 class NotificationKind(models.TextChoices):
-    TRIAGE_ALERT = "triage_alert", "Triage alert"
-    CRITICAL_RESULT = "critical_result", "Critical result"
-    ESCALATION = "escalation", "Escalation"
-    APPOINTMENT = "appointment", "Appointment"
-    REMINDER = "reminder", "Reminder"
-    ADVICE = "advice", "Advice for caregivers"
-    INFO = "info", "Information"
+    TRIAGE_ALERT = "triage_alert", _("Triage alert")
+    CRITICAL_RESULT = "critical_result", _("Critical result")
+    ESCALATION = "escalation", _("Escalation")
+    APPOINTMENT = "appointment", _("Appointment")
+    REMINDER = "reminder", _("Reminder")
+    ADVICE = "advice", _("Advice for caregivers")
+    INFO = "info", _("Information")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -446,18 +447,27 @@ def invitation_for_link(
         invitations = invitations.select_for_update(of=("self",))
     invitation = invitations.filter(token_digest=token_digest(raw_token)).first()
     if invitation is None:
-        raise InvitationRefused("This invitation link is not valid. Ask the clinic for a new one.")
+        raise InvitationRefused(
+            gettext("This invitation link is not valid. Ask the clinic for a new one.")
+        )
     if invitation.revoked_at is not None:
         raise InvitationRefused(
-            "This invitation has been withdrawn by the clinic. Ask the clinic for a new one."
+            gettext(
+                "This invitation has been withdrawn by the clinic. Ask the clinic for a new one."
+            )
         )
     if invitation.used_at is not None:
         raise InvitationRefused(
-            "This invitation link has already been used. Sign in with your email and password."
+            gettext(
+                "This invitation link has already been used. Sign in with your email and password."
+            )
         )
     if invitation.is_expired:
         raise InvitationRefused(
-            "This invitation link has expired (links last 72 hours). Ask the clinic for a new one."
+            gettext(
+                "This invitation link has expired (links last 72 hours). Ask the clinic for a new "
+                "one."
+            )
         )
     return invitation
 

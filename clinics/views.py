@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -184,11 +185,16 @@ def account_security(request):
             user=user, password=password_form.cleaned_data["new_password1"], request=request
         )
         update_session_auth_hash(request, user)
-        messages.success(request, "Password changed. Your API tokens were revoked.")
+        messages.success(request, gettext("Password changed. Your API tokens were revoked."))
         return redirect("account-security")
     if action == "revoke_tokens":
         revoked = api_tokens_revoke_all(user=user, request=request)
-        messages.success(request, f"{revoked} API token(s) revoked.")
+        messages.success(
+            request,
+            ngettext("{count} API token revoked.", "{count} API tokens revoked.", revoked).format(
+                count=revoked
+            ),
+        )
         return redirect("account-security")
     if action == "recovery_codes" and needs_second_factor(user):
         codes = recovery_codes_issue(user=user, request=request)

@@ -1,16 +1,23 @@
 """What a family sees of their child's care in the portal: the current advice, what happens
 next and what the clinic did, in plain words. Every portal sentence built in Python is in
-PORTAL_TEXT (one place to translate); every time is in the clinic's zone, in one format."""
+PORTAL_TEXT (one place to translate: gettext_lazy with named placeholders, formatted in the
+reader's language when the page is built); every time is in the clinic's zone, in one format
+whose day and month names follow the language."""
 
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 
-from assessments.advice import CaregiverAdvice, advice_for_level, advice_from_result
-from assessments.models import Assessment, AssessmentReview, ReviewDecision, Triage
-from assessments.templatetags.standing import triage_label
+from assessments.advice import (
+    CaregiverAdvice,
+    advice_for_level,
+    advice_from_result,
+    level_for_family,
+)
+from assessments.models import Assessment, AssessmentReview, ReviewDecision
 from clinics.models import Clinic
 from patients.models import Infant
 from workups.models import (
@@ -27,58 +34,70 @@ from workups.models import (
 PORTAL_DATETIME = "D j M Y, H:i"
 
 PORTAL_TEXT = {
-    "reviewed_agreed": "{clinician} reviewed {infant}'s assessment on {at} and agreed with it.",
+    "reviewed_agreed": _("{clinician} reviewed {infant}'s assessment on {at} and agreed with it."),
     "reviewed_changed": (
-        "{clinician} reviewed {infant}'s assessment on {at} and changed it to: {level}."
+        _("{clinician} reviewed {infant}'s assessment on {at} and changed it to: {level}.")
     ),
-    "test_line": "{test}: {status}",
-    "referral_emergency": "{clinician} sent {infant} to the emergency department on {at}.",
+    "test_line": _("{test}: {status}"),
+    "referral_emergency": _("{clinician} sent {infant} to the emergency department on {at}."),
     "referral_waiting": (
-        "{infant} is referred to a neurologist ({urgency}). We are finding an appointment "
-        "before {deadline}."
+        _(
+            "{infant} is referred to a neurologist ({urgency}). We are finding an appointment "
+            "before {deadline}."
+        )
     ),
-    "referral_booked": "Neurology appointment booked: {when}, with {neurologist}, {location}.",
+    "referral_booked": _("Neurology appointment booked: {when}, with {neurologist}, {location}."),
     "referral_no_slot": (
-        "We have not found a neurology appointment in time yet; a nurse will call you to "
-        "arrange one."
+        _(
+            "We have not found a neurology appointment in time yet; a nurse will call you to "
+            "arrange one."
+        )
     ),
     "next_call_now": (
-        "A nurse from {clinic} will phone you in the next few minutes (by {by}). Do not wait "
-        "for the call: go to the emergency department now."
+        _(
+            "A nurse from {clinic} will phone you in the next few minutes (by {by}). Do not wait "
+            "for the call: go to the emergency department now."
+        )
     ),
-    "next_call": "A nurse from {clinic} will phone you by {by}: {what}.",
+    "next_call": _("A nurse from {clinic} will phone you by {by}: {what}."),
     "next_booking": (
-        "We will book the neurology appointment before {deadline} and show it here; you will "
-        "also get a text message."
+        _(
+            "We will book the neurology appointment before {deadline} and show it here; you will "
+            "also get a text message."
+        )
     ),
-    "next_appointment": "{infant}'s neurology appointment is on {when} at {location}.",
+    "next_appointment": _("{infant}'s neurology appointment is on {when} at {location}."),
     "next_default": (
-        "A clinician at {clinic} will look at what you sent. If the shaking comes back, "
-        "record a video and log it here."
+        _(
+            "A clinician at {clinic} will look at what you sent. If the shaking comes back, "
+            "record a video and log it here."
+        )
     ),
-    "next_pending": "We are looking at the episode you just logged; the advice may change.",
+    "next_pending": _("We are looking at the episode you just logged; the advice may change."),
     "next_emergency": (
-        "Do not wait for a call from us. At the emergency department, show the staff your log "
-        "and any videos; {clinic} can see what you sent."
+        _(
+            "Do not wait for a call from us. At the emergency department, show the staff your log "
+            "and any videos; {clinic} can see what you sent."
+        )
     ),
 }
 
 # Order statuses in the family's words.
 ORDER_STATUS_FOR_FAMILY = {
-    OrderStatus.ORDERED: "ordered, not taken yet",
-    OrderStatus.SCHEDULED: "booked, not taken yet",
-    OrderStatus.COLLECTED: "sample taken, waiting for the result",
-    OrderStatus.PERFORMED: "done, waiting for the report",
-    OrderStatus.RESULTED: "result back; the doctor is looking at it",
-    OrderStatus.REVIEWED: "result back and checked by the doctor",
+    OrderStatus.ORDERED: _("ordered, not taken yet"),
+    OrderStatus.SCHEDULED: _("booked, not taken yet"),
+    OrderStatus.COLLECTED: _("sample taken, waiting for the result"),
+    OrderStatus.PERFORMED: _("done, waiting for the report"),
+    OrderStatus.RESULTED: _("result back; the doctor is looking at it"),
+    OrderStatus.REVIEWED: _("result back and checked by the doctor"),
 }
 
 # What each kind of call is about, for "what happens next".
 CALL_PURPOSE = {
-    FollowUpKind.CALL_CAREGIVER: "to hear how {infant} is",
-    FollowUpKind.CHASE_RESULT: "about {infant}'s test",
-    FollowUpKind.CONFIRM_APPOINTMENT: "to confirm the neurology appointment",
-    FollowUpKind.REQUEST_VIDEO: "to ask for a video of the next episode",
+    FollowUpKind.CALL_CAREGIVER: _("to hear how {infant} is"),
+    FollowUpKind.CHASE_RESULT: _("about {infant}'s test"),
+    FollowUpKind.CONFIRM_APPOINTMENT: _("to confirm the neurology appointment"),
+    FollowUpKind.REQUEST_VIDEO: _("to ask for a video of the next episode"),
 }
 
 ACTIVE_REFERRAL = (
@@ -120,7 +139,7 @@ def _when(moment, clinic: Clinic) -> str:
 
 
 def _name(user) -> str:
-    return user.get_full_name() or "Your doctor"
+    return user.get_full_name() or str(_("Your doctor"))
 
 
 def family_summaries(infants: list[Infant], *, since=None) -> list[FamilySummary]:
@@ -194,9 +213,7 @@ def _summary(infant, *, latest, orders, referral, calls, since) -> FamilySummary
         summary.review_line = PORTAL_TEXT[key].format(
             clinician=_name(review.reviewer),
             at=_when(review.created_at, clinic),
-            level=Triage(review.triage).label
-            if review.triage
-            else triage_label(infant.current_triage),
+            level=level_for_family(review.triage or infant.current_triage),
             **names,
         )
         summary.family_note = review.family_note

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from episodes.models import (
     TEMPERATURE_MAX_C,
@@ -22,7 +23,7 @@ from episodes.models import (
     YesNoUnknown,
 )
 
-NOT_SURE = ("", "Not sure / did not see")
+NOT_SURE = ("", _("Not sure / did not see"))
 
 
 def _question(vocabulary, label: str, help_text: str = "") -> forms.ChoiceField:
@@ -62,57 +63,59 @@ class EpisodeLogForm(forms.Form):
     answer is kept as unknown."""
 
     started_at = forms.DateTimeField(
-        label="When did it start?",
+        label=_("When did it start?"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     duration_s = _count(
-        "About how many seconds did it last?",
+        _("About how many seconds did it last?"),
         24 * 60 * 60,
-        "A rough guess is fine. One minute is 60 seconds.",
+        _("A rough guess is fine. One minute is 60 seconds."),
     )
-    state = _question(State, "What was your baby doing when it started?")
+    state = _question(State, _("What was your baby doing when it started?"))
     trigger = _question(
         Trigger,
-        "Did something seem to set it off?",
-        "Shaking set off by crying, handling, cold or a sudden noise is common in young babies.",
+        _("Did something seem to set it off?"),
+        _("Shaking set off by crying, handling, cold or a sudden noise is common in young babies."),
     )
-    movement_type = _question(MovementType, "What did the movement look like?")
-    distribution = _question(Distribution, "Which parts of the body moved?")
-    symmetry = _question(Symmetry, "Was it the same on both sides?")
+    movement_type = _question(MovementType, _("What did the movement look like?"))
+    distribution = _question(Distribution, _("Which parts of the body moved?"))
+    symmetry = _question(Symmetry, _("Was it the same on both sides?"))
     stops_with_gentle_restraint = _question(
         RestraintResponse,
-        "Hold the leg gently. Did the shaking stop?",
-        "Rest your hand softly on the shaking leg or bend it gently. Normal jitteriness usually "
-        "stops when the limb is held; shaking that carries on under your hand is important to "
-        "tell us about.",
+        _("Hold the leg gently. Did the shaking stop?"),
+        _(
+            "Rest your hand softly on the shaking leg or bend it gently. Normal jitteriness "
+            "usually stops when the limb is held; shaking that carries on under your hand is "
+            "important to tell us about."
+        ),
     )
     stops_on_waking = _question(
         WakingResponse,
-        "If your baby was asleep: did it stop when your baby woke up?",
-        "Jerks that happen only in sleep and stop when the baby wakes are usually harmless.",
+        _("If your baby was asleep: did it stop when your baby woke up?"),
+        _("Jerks that happen only in sleep and stop when the baby wakes are usually harmless."),
     )
     stimulus_sensitive = _question(
-        YesNoUnknown, "Does touching or a noise make it start or get stronger?"
+        YesNoUnknown, _("Does touching or a noise make it start or get stronger?")
     )
     clusters = _question(
         YesNoUnknown,
-        "Did the movements come in a series, one after another?",
-        "For example several sudden bends or crunches in a row, often just after waking.",
+        _("Did the movements come in a series, one after another?"),
+        _("For example several sudden bends or crunches in a row, often just after waking."),
     )
-    episodes_per_day = _count("About how many times a day does this happen?", 1000)
-    eye_signs = _question(EyeSigns, "What did the eyes do?")
+    episodes_per_day = _count(_("About how many times a day does this happen?"), 1000)
+    eye_signs = _question(EyeSigns, _("What did the eyes do?"))
     autonomic = _checklist(
         Autonomic,
-        "During the shaking, did any of these happen?",
-        "If your baby stopped breathing or turned blue, call emergency services now.",
+        _("During the shaking, did any of these happen?"),
+        _("If your baby stopped breathing or turned blue, call emergency services now."),
     )
-    consciousness = _question(Consciousness, "Was your baby responding to you during it?")
-    after_event = _question(AfterEvent, "How was your baby just afterwards?")
-    associated = _checklist(Associated, "Have you noticed any of these lately?")
+    consciousness = _question(Consciousness, _("Was your baby responding to you during it?"))
+    after_event = _question(AfterEvent, _("How was your baby just afterwards?"))
+    associated = _checklist(Associated, _("Have you noticed any of these lately?"))
     temperature_c = forms.DecimalField(
-        label="Your baby's temperature, if you measured it (°C)",
-        help_text="Leave it empty if you did not measure it.",
+        label=_("Your baby's temperature, if you measured it (°C)"),
+        help_text=_("Leave it empty if you did not measure it."),
         max_digits=3,
         decimal_places=1,
         min_value=TEMPERATURE_MIN_C,
@@ -121,7 +124,7 @@ class EpisodeLogForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
     )
     notes = forms.CharField(
-        label="Anything else you want to tell us?",
+        label=_("Anything else you want to tell us?"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -133,12 +136,12 @@ class EpisodeLogForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("When", "started_at", "duration_s"),
+            Fieldset(_("When"), "started_at", "duration_s"),
             Fieldset(
-                "What you saw", "state", "trigger", "movement_type", "distribution", "symmetry"
+                _("What you saw"), "state", "trigger", "movement_type", "distribution", "symmetry"
             ),
             Fieldset(
-                "What you tried",
+                _("What you tried"),
                 "stops_with_gentle_restraint",
                 "stops_on_waking",
                 "stimulus_sensitive",
@@ -146,7 +149,7 @@ class EpisodeLogForm(forms.Form):
                 "episodes_per_day",
             ),
             Fieldset(
-                "Eyes, breathing and alertness",
+                _("Eyes, breathing and alertness"),
                 "eye_signs",
                 "autonomic",
                 "consciousness",
@@ -156,7 +159,7 @@ class EpisodeLogForm(forms.Form):
             ),
             "notes",
         )
-        self.helper.add_input(Submit("submit", "Save this episode", css_class="w-100 btn-lg"))
+        self.helper.add_input(Submit("submit", _("Save this episode"), css_class="w-100 btn-lg"))
 
 
 class EpisodeReviewForm(forms.Form):

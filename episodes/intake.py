@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 # Below glibc's mmap threshold (128 KiB): each chunk reuses freed heap memory. 1 MiB chunks were
 # each mmapped, which moved glibc's threshold up and left 5-7.5 MB of 1 MiB buffers in a web
@@ -54,8 +55,8 @@ def storage_refused(exc: Exception) -> VideoRefused:
     """A storage failure while keeping an upload: a full disk (507) or a folder, volume or
     bucket that cannot be written (503). The caller has removed whatever it had written."""
     if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
-        return VideoRefused(507, "The clinic's video storage is full. Try again later.")
-    return VideoRefused(503, "The clinic's video storage is unavailable. Try again later.")
+        return VideoRefused(507, _("The clinic's video storage is full. Try again later."))
+    return VideoRefused(503, _("The clinic's video storage is unavailable. Try again later."))
 
 
 def max_upload_bytes() -> int:
@@ -65,7 +66,10 @@ def max_upload_bytes() -> int:
 def too_large() -> VideoRefused:
     limit = max_upload_bytes()
     return VideoRefused(
-        413, f"The video is larger than the limit of {_human_size(limit)}; send a shorter clip."
+        413,
+        _("The video is larger than the limit of {limit}; send a shorter clip.").format(
+            limit=_human_size(limit)
+        ),
     )
 
 
@@ -104,8 +108,10 @@ def detect_video_type(head: bytes) -> str:
         detected = kind.mime if kind else "not a recognised file format (for example, text)"
         raise VideoRefused(
             415,
-            f"This file is not a video we can accept (detected: {detected}). "
-            "Send an MP4, MOV, 3GP, WebM or MKV video.",
+            _(
+                "This file is not a video we can accept (detected: {detected}). "
+                "Send an MP4, MOV, 3GP, WebM or MKV video."
+            ).format(detected=detected),
         )
     return kind.mime
 

@@ -2,6 +2,8 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinics.models import BaseModel
 from patients.models import Infant
@@ -11,139 +13,139 @@ from patients.models import Infant
 
 
 class State(models.TextChoices):
-    AWAKE_CALM = "awake_calm", "Awake and calm"
-    AWAKE_CRYING_OR_HANDLED = "awake_crying_or_handled", "Awake, crying or being handled"
-    FEEDING = "feeding", "Feeding"
-    DROWSY_FALLING_ASLEEP = "drowsy_falling_asleep", "Drowsy or falling asleep"
-    ASLEEP = "asleep", "Asleep"
-    ON_WAKING = "on_waking", "Just waking up"
+    AWAKE_CALM = "awake_calm", _("Awake and calm")
+    AWAKE_CRYING_OR_HANDLED = "awake_crying_or_handled", _("Awake, crying or being handled")
+    FEEDING = "feeding", _("Feeding")
+    DROWSY_FALLING_ASLEEP = "drowsy_falling_asleep", _("Drowsy or falling asleep")
+    ASLEEP = "asleep", _("Asleep")
+    ON_WAKING = "on_waking", _("Just waking up")
 
 
 class Trigger(models.TextChoices):
-    NONE = "none", "Nothing I noticed"
-    HANDLING_OR_TOUCH = "handling_or_touch", "Being touched or handled"
-    SUDDEN_NOISE_OR_MOVEMENT = "sudden_noise_or_movement", "A sudden noise or movement"
-    CRYING_OR_HUNGER = "crying_or_hunger", "Crying or hunger"
-    UNDRESSING_OR_COLD = "undressing_or_cold", "Undressing or feeling cold"
-    FEEDING = "feeding", "Feeding"
-    ROCKING = "rocking", "Rocking"
-    WAKING = "waking", "Waking up"
-    EXCITEMENT = "excitement", "Excitement"
+    NONE = "none", _("Nothing I noticed")
+    HANDLING_OR_TOUCH = "handling_or_touch", _("Being touched or handled")
+    SUDDEN_NOISE_OR_MOVEMENT = "sudden_noise_or_movement", _("A sudden noise or movement")
+    CRYING_OR_HUNGER = "crying_or_hunger", _("Crying or hunger")
+    UNDRESSING_OR_COLD = "undressing_or_cold", _("Undressing or feeling cold")
+    FEEDING = "feeding", _("Feeding")
+    ROCKING = "rocking", _("Rocking")
+    WAKING = "waking", _("Waking up")
+    EXCITEMENT = "excitement", _("Excitement")
 
 
 class MovementType(models.TextChoices):
-    FINE_TREMOR = "fine_tremor", "Fine, fast trembling"
-    COARSE_TREMOR = "coarse_tremor", "Large, coarse shaking"
-    STARTLE_MORO = "startle_moro", "A startle: arms fling out then come back"
-    MYOCLONIC_JERKS = "myoclonic_jerks", "Sudden brief jerks"
-    RHYTHMIC_CLONIC_JERKS = "rhythmic_clonic_jerks", "Rhythmic jerking, like a beat"
-    TONIC_STIFFENING = "tonic_stiffening", "Body or limbs go stiff"
+    FINE_TREMOR = "fine_tremor", _("Fine, fast trembling")
+    COARSE_TREMOR = "coarse_tremor", _("Large, coarse shaking")
+    STARTLE_MORO = "startle_moro", _("A startle: arms fling out then come back")
+    MYOCLONIC_JERKS = "myoclonic_jerks", _("Sudden brief jerks")
+    RHYTHMIC_CLONIC_JERKS = "rhythmic_clonic_jerks", _("Rhythmic jerking, like a beat")
+    TONIC_STIFFENING = "tonic_stiffening", _("Body or limbs go stiff")
     SPASM_LIKE_FLEXION_EXTENSION = (
         "spasm_like_flexion_extension",
-        "Sudden bend or stretch (a crunch, head drop, arms up)",
+        _("Sudden bend or stretch (a crunch, head drop, arms up)"),
     )
-    SHUDDERING = "shuddering", "Shuddering or shivering"
-    PEDALLING_OR_BOXING = "pedalling_or_boxing", "Legs cycling or arms boxing"
-    ORAL_AUTOMATISMS = "oral_automatisms", "Chewing, sucking or lip-smacking over and over"
-    UNSPECIFIED_JERKING = "unspecified_jerking", "Jerking, not sure which kind"
+    SHUDDERING = "shuddering", _("Shuddering or shivering")
+    PEDALLING_OR_BOXING = "pedalling_or_boxing", _("Legs cycling or arms boxing")
+    ORAL_AUTOMATISMS = "oral_automatisms", _("Chewing, sucking or lip-smacking over and over")
+    UNSPECIFIED_JERKING = "unspecified_jerking", _("Jerking, not sure which kind")
 
 
 class Oscillation(models.TextChoices):
-    EQUAL = "equal", "Equal back-and-forth (tremor)"
-    FAST_SLOW = "fast_slow", "Fast and slow phase (clonic)"
-    REPETITIVE_BRIEF_JERKS = "repetitive_brief_jerks", "Repetitive brief jerks"
-    SINGLE = "single", "Single movement"
-    SPASM_1_2S = "spasm_1_2s", "Spasm of 1-2 seconds"
-    SUSTAINED = "sustained", "Sustained"
+    EQUAL = "equal", _("Equal back-and-forth (tremor)")
+    FAST_SLOW = "fast_slow", _("Fast and slow phase (clonic)")
+    REPETITIVE_BRIEF_JERKS = "repetitive_brief_jerks", _("Repetitive brief jerks")
+    SINGLE = "single", _("Single movement")
+    SPASM_1_2S = "spasm_1_2s", _("Spasm of 1-2 seconds")
+    SUSTAINED = "sustained", _("Sustained")
 
 
 class Distribution(models.TextChoices):
-    ONE_LEG = "one_leg", "One leg"
-    ONE_SIDE_ARM_LEG = "one_side_arm_leg", "Arm and leg on one side"
-    BOTH_LEGS = "both_legs", "Both legs"
-    ALL_LIMBS = "all_limbs", "Arms and legs"
-    CHIN_AND_LIMBS = "chin_and_limbs", "Chin and limbs"
-    HEAD_NECK_TRUNK_LIMBS = "head_neck_trunk_limbs", "Head, neck, body and limbs"
-    NECK_SHOULDERS_ARMS = "neck_shoulders_arms", "Neck, shoulders and arms"
+    ONE_LEG = "one_leg", _("One leg")
+    ONE_SIDE_ARM_LEG = "one_side_arm_leg", _("Arm and leg on one side")
+    BOTH_LEGS = "both_legs", _("Both legs")
+    ALL_LIMBS = "all_limbs", _("Arms and legs")
+    CHIN_AND_LIMBS = "chin_and_limbs", _("Chin and limbs")
+    HEAD_NECK_TRUNK_LIMBS = "head_neck_trunk_limbs", _("Head, neck, body and limbs")
+    NECK_SHOULDERS_ARMS = "neck_shoulders_arms", _("Neck, shoulders and arms")
 
 
 class Symmetry(models.TextChoices):
-    SYMMETRIC = "symmetric", "The same on both sides"
-    ASYMMETRIC = "asymmetric", "Stronger on one side"
-    UNILATERAL = "unilateral", "Only one side"
+    SYMMETRIC = "symmetric", _("The same on both sides")
+    ASYMMETRIC = "asymmetric", _("Stronger on one side")
+    UNILATERAL = "unilateral", _("Only one side")
 
 
 class RestraintResponse(models.TextChoices):
-    YES = "yes", "Yes, it stopped"
-    PARTIALLY = "partially", "It got less but did not stop"
-    NO = "no", "No, it kept going"
-    WORSENS = "worsens", "It got worse"
-    NOT_TRIED = "not_tried", "I did not try"
+    YES = "yes", _("Yes, it stopped")
+    PARTIALLY = "partially", _("It got less but did not stop")
+    NO = "no", _("No, it kept going")
+    WORSENS = "worsens", _("It got worse")
+    NOT_TRIED = "not_tried", _("I did not try")
 
 
 class WakingResponse(models.TextChoices):
-    YES = "yes", "Yes, it stopped when baby woke"
-    NO = "no", "No, it kept going after waking"
-    NOT_OBSERVED = "not_observed", "I did not see"
-    NA = "na", "Baby was not asleep"
+    YES = "yes", _("Yes, it stopped when baby woke")
+    NO = "no", _("No, it kept going after waking")
+    NOT_OBSERVED = "not_observed", _("I did not see")
+    NA = "na", _("Baby was not asleep")
 
 
 class YesNoUnknown(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Not sure"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Not sure")
 
 
 class EyeSigns(models.TextChoices):
-    NONE = "none", "Eyes looked normal"
-    DEVIATION = "deviation", "Eyes turned to one side"
-    STARING = "staring", "Staring, not looking at anything"
-    NYSTAGMOID = "nystagmoid", "Eyes flicking side to side"
-    UPWARD_ROLLING = "upward_rolling", "Eyes rolled up"
-    EYES_WIDEN = "eyes_widen", "Eyes opened wide"
+    NONE = "none", _("Eyes looked normal")
+    DEVIATION = "deviation", _("Eyes turned to one side")
+    STARING = "staring", _("Staring, not looking at anything")
+    NYSTAGMOID = "nystagmoid", _("Eyes flicking side to side")
+    UPWARD_ROLLING = "upward_rolling", _("Eyes rolled up")
+    EYES_WIDEN = "eyes_widen", _("Eyes opened wide")
 
 
 class Autonomic(models.TextChoices):
-    APNEA = "apnea", "Stopped breathing or paused breathing"
-    CYANOSIS_OR_COLOR_CHANGE = "cyanosis_or_color_change", "Turned blue, grey or pale"
-    HEART_RATE_CHANGE = "heart_rate_change", "Heart rate changed (on a monitor)"
-    DROOLING = "drooling", "Drooling"
+    APNEA = "apnea", _("Stopped breathing or paused breathing")
+    CYANOSIS_OR_COLOR_CHANGE = "cyanosis_or_color_change", _("Turned blue, grey or pale")
+    HEART_RATE_CHANGE = "heart_rate_change", _("Heart rate changed (on a monitor)")
+    DROOLING = "drooling", _("Drooling")
 
 
 class Consciousness(models.TextChoices):
-    ALERT = "alert", "Awake and responding to me"
-    ASLEEP_UNAFFECTED = "asleep_unaffected", "Asleep and stayed asleep"
-    ALTERED = "altered", "Not responding normally"
-    UNCLEAR = "unclear", "Not sure"
+    ALERT = "alert", _("Awake and responding to me")
+    ASLEEP_UNAFFECTED = "asleep_unaffected", _("Asleep and stayed asleep")
+    ALTERED = "altered", _("Not responding normally")
+    UNCLEAR = "unclear", _("Not sure")
 
 
 class AfterEvent(models.TextChoices):
-    BASELINE = "baseline", "Back to normal straight away"
-    CRIES_THEN_SETTLES = "cries_then_settles", "Cried, then settled"
-    IRRITABLE = "irritable", "Fussy or irritable"
-    SLEEPY = "sleepy", "Very sleepy"
-    FLOPPY = "floppy", "Floppy"
+    BASELINE = "baseline", _("Back to normal straight away")
+    CRIES_THEN_SETTLES = "cries_then_settles", _("Cried, then settled")
+    IRRITABLE = "irritable", _("Fussy or irritable")
+    SLEEPY = "sleepy", _("Very sleepy")
+    FLOPPY = "floppy", _("Floppy")
 
 
 class Associated(models.TextChoices):
-    POOR_FEEDING = "poor_feeding", "Feeding poorly"
-    LETHARGY = "lethargy", "Unusually sleepy or hard to wake"
-    IRRITABILITY = "irritability", "Very irritable"
-    HYPOTONIA = "hypotonia", "Floppy"
-    GENERALIZED_STIFFNESS = "generalized_stiffness", "Stiff all over"
-    FEVER = "fever", "Fever"
-    HYPOTHERMIA = "hypothermia", "Feels cold, low temperature"
-    SWEATING = "sweating", "Sweating"
-    TWITCHING = "twitching", "Twitching"
-    CARPOPEDAL_SPASM = "carpopedal_spasm", "Hands or feet cramping"
-    STRIDOR = "stridor", "Noisy, high-pitched breathing"
-    RESPIRATORY_DIFFICULTY = "respiratory_difficulty", "Hard to breathe"
-    FAILURE_TO_THRIVE = "failure_to_thrive", "Not gaining weight"
-    HIGH_PITCHED_CRY = "high_pitched_cry", "A high-pitched cry"
-    INCONSOLABLE_CRYING = "inconsolable_crying", "Cannot be settled"
-    VOMITING = "vomiting", "Vomiting"
-    JAUNDICE = "jaundice", "Yellow skin or eyes"
-    ARCHING_OR_OPISTHOTONUS = "arching_or_opisthotonus", "Arches the back"
+    POOR_FEEDING = "poor_feeding", _("Feeding poorly")
+    LETHARGY = "lethargy", _("Unusually sleepy or hard to wake")
+    IRRITABILITY = "irritability", _("Very irritable")
+    HYPOTONIA = "hypotonia", _("Floppy")
+    GENERALIZED_STIFFNESS = "generalized_stiffness", _("Stiff all over")
+    FEVER = "fever", _("Fever")
+    HYPOTHERMIA = "hypothermia", _("Feels cold, low temperature")
+    SWEATING = "sweating", _("Sweating")
+    TWITCHING = "twitching", _("Twitching")
+    CARPOPEDAL_SPASM = "carpopedal_spasm", _("Hands or feet cramping")
+    STRIDOR = "stridor", _("Noisy, high-pitched breathing")
+    RESPIRATORY_DIFFICULTY = "respiratory_difficulty", _("Hard to breathe")
+    FAILURE_TO_THRIVE = "failure_to_thrive", _("Not gaining weight")
+    HIGH_PITCHED_CRY = "high_pitched_cry", _("A high-pitched cry")
+    INCONSOLABLE_CRYING = "inconsolable_crying", _("Cannot be settled")
+    VOMITING = "vomiting", _("Vomiting")
+    JAUNDICE = "jaundice", _("Yellow skin or eyes")
+    ARCHING_OR_OPISTHOTONUS = "arching_or_opisthotonus", _("Arches the back")
 
 
 # Single-answer fields and their vocabularies; the list fields are validated by the service.
@@ -283,7 +285,7 @@ class Episode(BaseModel):
         """`next_step_advice` from its three inputs (the list API reads them as values)."""
         if caregiver_advice and assessed_at and assessed_at >= logged_at:
             return caregiver_advice
-        return (
+        return gettext(
             "A clinician will review this episode and any video you sent. "
             "If the shaking comes back, record it and log it here."
         )
@@ -294,10 +296,10 @@ class Episode(BaseModel):
 
 
 class VideoState(models.TextChoices):
-    UPLOADED = "uploaded", "Uploaded"
-    PROCESSING = "processing", "Processing"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Could not be processed"
+    UPLOADED = "uploaded", _("Uploaded")
+    PROCESSING = "processing", _("Processing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Could not be processed")
 
 
 def _video_path(video: "EpisodeVideo", filename: str) -> str:

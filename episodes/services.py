@@ -18,6 +18,7 @@ from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 from kombu.exceptions import OperationalError
 
 from clinics.models import AuditAction, AuditChannel, Clinic, User
@@ -92,9 +93,9 @@ def _validate_episode(episode: Episode) -> None:
         elif len(set(value)) != len(value):
             errors[name] = "Each value may appear once."
     if episode.started_at and episode.started_at > timezone.now() + CLOCK_SKEW:
-        errors["started_at"] = "The episode cannot start in the future."
+        errors["started_at"] = gettext("The episode cannot start in the future.")
     elif episode.started_at and episode.started_at < episode.infant.born_at - CLOCK_SKEW:
-        errors["started_at"] = "The episode cannot start before the infant was born."
+        errors["started_at"] = gettext("The episode cannot start before the infant was born.")
     if errors:
         raise ValidationError(errors)
     # Field validation checks every answer against its vocabulary (the fields' choices), which is
@@ -270,10 +271,16 @@ def _refuse_beyond_limits(path: str, content_type: str) -> None:
             **settings.VIDEO_INSPECT_LIMITS,
         )
     except transcoding.BeyondLimits as exc:
-        raise VideoRefused(422, f"The video was {exc}. Send a shorter or smaller clip.") from exc
+        raise VideoRefused(
+            422,
+            gettext("The video was {problem}. Send a shorter or smaller clip.").format(problem=exc),
+        ) from exc
     except SandboxLimitExceeded as exc:
         raise VideoRefused(
-            422, f"The video could not be read ({exc}). Send the clip again, or another one."
+            422,
+            gettext(
+                "The video could not be read ({problem}). Send the clip again, or another one."
+            ).format(problem=exc),
         ) from exc
     except (transcoding.NotDecodable, SandboxError):
         return
@@ -293,7 +300,7 @@ def video_receive(
     Returns (video, created). Whatever happens, the received file does not stay behind."""
     try:
         if received.size == 0:
-            raise VideoRefused(400, "The file is empty. Record or pick the video again.")
+            raise VideoRefused(400, gettext("The file is empty. Record or pick the video again."))
         if received.size > max_upload_bytes():
             raise too_large()
         content_type = detect_video_type(received.read_head())
@@ -394,7 +401,7 @@ def upload_session_create(
     the person may hold only a few unfinished uploads, and the clinic's unfinished uploads may
     announce only so many bytes in all (each holds disk space until it completes)."""
     if length <= 0:
-        raise VideoRefused(400, "The file is empty. Record or pick the video again.")
+        raise VideoRefused(400, gettext("The file is empty. Record or pick the video again."))
     if length > max_upload_bytes():
         raise too_large()
     clinic = Clinic.objects.select_for_update().get(pk=episode.infant.clinic_id)
@@ -403,8 +410,10 @@ def upload_session_create(
     if open_uploads.filter(created_by=created_by).count() >= per_user:
         raise VideoRefused(
             429,
-            f"You already have {per_user} unfinished uploads (the limit). Finish or cancel one "
-            "of them, then try again.",
+            gettext(
+                "You already have {count} unfinished uploads (the limit). Finish or cancel one "
+                "of them, then try again."
+            ).format(count=per_user),
         )
     per_clinic = settings.VIDEO_OPEN_UPLOAD_BYTES_PER_CLINIC
     reserved = (
@@ -414,8 +423,10 @@ def upload_session_create(
     if reserved + length > per_clinic:
         raise VideoRefused(
             429,
-            f"The clinic's unfinished uploads would exceed {per_clinic // 1024**2} MB in all (the "
-            "limit). Try again once some have finished.",
+            gettext(
+                "The clinic's unfinished uploads would exceed {megabytes} MB in all (the "
+                "limit). Try again once some have finished."
+            ).format(megabytes=per_clinic // 1024**2),
         )
     session = UploadSession(
         episode=episode, created_by=created_by, length=length, filename=client_filename(filename)
@@ -454,7 +465,9 @@ def upload_session_append(
         if offset != session.offset:
             raise UploadOffsetConflict(session.offset)
         if offset + count > session.length:
-            raise VideoRefused(413, "The chunk goes past the length announced for the upload.")
+            raise VideoRefused(
+                413, gettext("The chunk goes past the length announced for the upload.")
+            )
         digest = hashlib.new(checksum[0]) if checksum else None
         try:
             path = partial_path(session.uuid)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinics.models import AuditAction, AuditChannel, Role
 from clinics.permissions import CLINICIANS, SIGNED_IN, STAFF, requires_roles
@@ -67,7 +68,7 @@ def portal_episode_log(request, infant_uuid):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, "Thank you. The episode is saved.")
+                messages.success(request, gettext("Thank you. The episode is saved."))
                 return redirect("portal:episode", episode_uuid=episode.uuid)
         infant_read_record(
             reader=request.user,

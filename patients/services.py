@@ -496,7 +496,10 @@ def invitation_accept_new_account(
     invitation = invitation_for_token(raw_token, lock=True)
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise InvitationRefused(
-            "An account with this email address already exists. Sign in, then open the link again."
+            _(
+                "An account with this email address already exists. Sign in, then open the link "
+                "again."
+            )
         )
     caregiver = User.objects.create_user(
         email=invitation.email, password=password, full_name=full_name
@@ -518,8 +521,10 @@ def invitation_accept_existing_account(
     invitation = invitation_for_token(raw_token, lock=True)
     if caregiver.email.lower() != invitation.email.lower():
         raise InvitationRefused(
-            "This invitation was sent to a different email address. Sign out and sign in with "
-            "the address the invitation was sent to."
+            _(
+                "This invitation was sent to a different email address. Sign out and sign in "
+                "with the address the invitation was sent to."
+            )
         )
     return _invitation_use(
         invitation=invitation, caregiver=caregiver, request=request, channel=channel

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clinics.models import AuditAction, Role
@@ -301,7 +302,9 @@ def invitation_accept(request, token):
                     {"reason": str(refusal)},
                     status=410,
                 )
-            messages.success(request, "Invitation accepted. Your child is linked to your account.")
+            messages.success(
+                request, _("Invitation accepted. Your child is linked to your account.")
+            )
             return redirect("home")
         return render(request, "patients/invitation_accept_signed_in.html", context)
 
@@ -323,7 +326,9 @@ def invitation_accept(request, token):
                 request, "patients/invitation_refused.html", {"reason": str(refusal)}, status=410
             )
         login(request, caregiver, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome. Your account is ready and your child is linked to it.")
+        messages.success(
+            request, _("Welcome. Your account is ready and your child is linked to it.")
+        )
         return redirect("home")
     context["form"] = form
     return render(request, "patients/invitation_accept.html", context)

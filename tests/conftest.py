@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from clinics.services import api_token_issue
@@ -76,6 +77,15 @@ def redis_client():
     except redis.exceptions.ConnectionError:
         service_unavailable(f"Redis does not answer at {url}")
     return client
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_previous_request_does_not_leak():
+    """LocaleMiddleware activates a language per request and leaves it active in the thread (a
+    server's next request activates its own); code a test runs outside a request then reads
+    the default language, whatever an earlier test's request chose."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assessments.engine.vocabulary import TRIAGE_TABLE
 from assessments.models import Assessment, Triage
@@ -15,23 +16,26 @@ from patients.models import Infant
 
 
 class OrderedTest(models.TextChoices):
-    EEG = "eeg", "EEG"
-    VIDEO_EEG = "video_eeg", "Video-EEG"
-    MRI_BRAIN = "mri_brain", "MRI brain"
-    GLUCOSE_POINT_OF_CARE = "glucose_point_of_care", "Glucose (point-of-care meter)"
-    GLUCOSE_PLASMA = "glucose_plasma", "Plasma glucose (laboratory)"
-    TOTAL_CALCIUM = "total_calcium", "Total calcium"
-    IONIZED_CALCIUM = "ionized_calcium", "Ionized calcium"
-    MAGNESIUM = "magnesium", "Magnesium"
-    PHOSPHATE = "phosphate", "Phosphate"
-    PTH = "pth", "Parathyroid hormone (PTH)"
-    VITAMIN_D_25OH = "vitamin_d_25oh", "25-OH vitamin D"
-    ALKALINE_PHOSPHATASE = "alkaline_phosphatase", "Alkaline phosphatase"
-    CRITICAL_SAMPLE = "critical_sample", "Critical sample (insulin, ketones during low glucose)"
-    SODIUM = "sodium", "Sodium (electrolytes)"
-    BILIRUBIN_TOTAL = "bilirubin_total", "Total serum bilirubin"
-    INFECTION_WORKUP = "infection_workup", "Infection work-up (blood culture, urine, spinal fluid)"
-    CRANIAL_ULTRASOUND = "cranial_ultrasound", "Cranial ultrasound"
+    EEG = "eeg", _("EEG")
+    VIDEO_EEG = "video_eeg", _("Video-EEG")
+    MRI_BRAIN = "mri_brain", _("MRI brain")
+    GLUCOSE_POINT_OF_CARE = "glucose_point_of_care", _("Glucose (point-of-care meter)")
+    GLUCOSE_PLASMA = "glucose_plasma", _("Plasma glucose (laboratory)")
+    TOTAL_CALCIUM = "total_calcium", _("Total calcium")
+    IONIZED_CALCIUM = "ionized_calcium", _("Ionized calcium")
+    MAGNESIUM = "magnesium", _("Magnesium")
+    PHOSPHATE = "phosphate", _("Phosphate")
+    PTH = "pth", _("Parathyroid hormone (PTH)")
+    VITAMIN_D_25OH = "vitamin_d_25oh", _("25-OH vitamin D")
+    ALKALINE_PHOSPHATASE = "alkaline_phosphatase", _("Alkaline phosphatase")
+    CRITICAL_SAMPLE = "critical_sample", _("Critical sample (insulin, ketones during low glucose)")
+    SODIUM = "sodium", _("Sodium (electrolytes)")
+    BILIRUBIN_TOTAL = "bilirubin_total", _("Total serum bilirubin")
+    INFECTION_WORKUP = (
+        "infection_workup",
+        _("Infection work-up (blood culture, urine, spinal fluid)"),
+    )
+    CRANIAL_ULTRASOUND = "cranial_ultrasound", _("Cranial ultrasound")
 
 
 @dataclass(frozen=True)
@@ -426,10 +430,10 @@ class NeurologySlot(BaseModel):
 
 
 class ReferralUrgency(models.TextChoices):
-    EMERGENCY = "emergency", "Emergency"
-    SAME_DAY = "same_day", "Same day (within 24 hours)"
-    URGENT = "urgent", "Urgent (within 7 days)"
-    ROUTINE = "routine", "Routine (within 6 weeks)"
+    EMERGENCY = "emergency", _("Emergency")
+    SAME_DAY = "same_day", _("Same day (within 24 hours)")
+    URGENT = "urgent", _("Urgent (within 7 days)")
+    ROUTINE = "routine", _("Routine (within 6 weeks)")
 
 
 URGENCY_FOR_TRIAGE: dict[str, ReferralUrgency] = {

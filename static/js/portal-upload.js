@@ -1,5 +1,7 @@
 /* Sends a recorded or chosen video with the tus protocol: a progress bar, and automatic resume
-   after a dropped connection (tus-js-client retries, and remembers the upload across reloads). */
+   after a dropped connection (tus-js-client retries, and remembers the upload across reloads).
+   Its messages come translated from the form's data-text-* attributes; the server's refusals
+   arrive in the reader's language. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-tus-upload]");
@@ -23,18 +25,18 @@
     if (body) {
       return body;
     }
-    return "The upload stopped. Check your signal and press Send video again: it will carry on where it stopped.";
+    return form.dataset.textInterrupted;
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var file = input.files && input.files[0];
     if (!file) {
-      status.textContent = "Record or choose a video first.";
+      status.textContent = form.dataset.textNoFile;
       return;
     }
     button.disabled = true;
-    status.textContent = "Sending…";
+    status.textContent = form.dataset.textSending;
     var upload = new window.tus.Upload(file, {
       endpoint: form.dataset.endpoint,
       chunkSize: 5 * 1024 * 1024,
@@ -51,7 +53,7 @@
       },
       onSuccess: function () {
         showProgress(100);
-        status.textContent = "Video sent. Thank you.";
+        status.textContent = form.dataset.textSent;
         window.location.reload();
       },
     });

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from clinics.models import AuditAction, AuditChannel, NotificationKind, User
 from clinics.services import notify
@@ -22,7 +24,12 @@ from workups.models import (
 )
 from workups.services.follow_ups import follow_up_ensure
 from workups.services.keys import workup_key
-from workups.services.recipients import caregivers_of, clinic_zone
+from workups.services.recipients import (
+    REMINDER_DATETIME,
+    caregivers_of,
+    clinic_zone,
+    family_time,
+)
 from workups.services.referrals import referral_transition
 
 
@@ -117,14 +124,22 @@ def appointment_reminders_send(*, now: datetime) -> int:
         left = appointment.slot.starts_at - now
         window = min(h for h in hours if left <= timedelta(hours=h))
         infant = appointment.referral.infant
-        local = timezone.localtime(appointment.slot.starts_at, clinic_zone(appointment.referral))
+        when = family_time(
+            appointment.slot.starts_at, clinic_zone(appointment.referral), REMINDER_DATETIME
+        )
         with transaction.atomic():
             sent += len(
                 notify(
                     recipients=caregivers_of(infant),
                     kind=NotificationKind.REMINDER,
-                    title=f"Reminder: neurology appointment {local:%a %d %b at %H:%M}",
-                    body=f"{appointment.slot.neurologist_name}, {appointment.slot.location}.",
+                    title=format_lazy(
+                        gettext_lazy("Reminder: neurology appointment {when}"), when=when
+                    ),
+                    body=format_lazy(
+                        gettext_lazy("{neurologist}, {location}."),
+                        neurologist=appointment.slot.neurologist_name,
+                        location=appointment.slot.location,
+                    ),
                     link=reverse("workups:portal-appointments"),
                     clinic=infant.clinic,
                     infant_uuid=infant.uuid,

@@ -1,7 +1,12 @@
 """Who hears about a work-up: the clinic's staff by role, the infant's caregivers, and the
 clinic's clock."""
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from django.utils import dateformat, timezone
+from django.utils.functional import Promise, lazy
+from django.utils.translation import pgettext_lazy
 
 from clinics.models import Membership, Role, User
 from patients.models import Guardianship, Infant
@@ -31,3 +36,16 @@ def caregivers_of(infant: Infant) -> list[User]:
 
 def clinic_zone(referral: Referral) -> ZoneInfo:
     return ZoneInfo(referral.infant.clinic.time_zone)
+
+
+# A family's appointment times, with the day and month names and the word order of their
+# language (Django `date` syntax; translators give each language's own).
+APPOINTMENT_DATETIME = pgettext_lazy("date format", "l j F Y \\a\\t H:i")
+REMINDER_DATETIME = pgettext_lazy("date format", "D j M \\a\\t H:i")
+
+
+def family_time(moment: datetime, zone: ZoneInfo, date_format: Promise) -> Promise:
+    """`moment` in the clinic's zone, written when the message is (in its reader's language)."""
+    return lazy(
+        lambda: dateformat.format(timezone.localtime(moment, zone), str(date_format)), str
+    )()

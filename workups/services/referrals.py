@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from assessments.models import Assessment
 from clinics.models import AuditAction, AuditChannel, NotificationKind, Role, User
@@ -34,7 +36,13 @@ from workups.models import (
 )
 from workups.services.follow_ups import follow_up_ensure
 from workups.services.keys import workup_key
-from workups.services.recipients import caregivers_of, clinic_staff, clinic_zone
+from workups.services.recipients import (
+    APPOINTMENT_DATETIME,
+    caregivers_of,
+    clinic_staff,
+    clinic_zone,
+    family_time,
+)
 
 BOOK_REFERRAL_TASK = "workups.book_referral"
 BOOKABLE_REFERRAL_STATUSES = (ReferralStatus.AWAITING_BOOKING, ReferralStatus.ESCALATED)
@@ -281,14 +289,22 @@ def referral_book(*, referral: Referral, now: datetime | None = None) -> Appoint
             channel=AuditChannel.TASK,
             detail={"slot": str(slot.uuid)},
         )
-        local = timezone.localtime(slot.starts_at, clinic_zone(referral))
         notify(
             recipients=caregivers_of(referral.infant),
             kind=NotificationKind.APPOINTMENT,
-            title=f"Neurology appointment for {referral.infant.given_name}",
-            body=(
-                f"{slot.neurologist_name}, {local:%A %d %B %Y at %H:%M}, {slot.location}. "
-                "Reply or call the clinic if you cannot come."
+            # Lazy: notify() writes them in each caregiver's language.
+            title=format_lazy(
+                gettext_lazy("Neurology appointment for {infant}"),
+                infant=referral.infant.given_name,
+            ),
+            body=format_lazy(
+                gettext_lazy(
+                    "{neurologist}, {when}, {location}. Reply or call the clinic if you cannot "
+                    "come."
+                ),
+                neurologist=slot.neurologist_name,
+                when=family_time(slot.starts_at, clinic_zone(referral), APPOINTMENT_DATETIME),
+                location=slot.location,
             ),
             link=reverse("workups:portal-appointments"),
             clinic=referral.infant.clinic,
