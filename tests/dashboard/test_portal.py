@@ -165,3 +165,32 @@ def test_the_episode_page_shows_the_current_advice_at_the_top(client):
     html = html.decode()
     assert 'data-level="same_day"' in html
     assert html.index('data-testid="advice"') < html.index("Videos")
+
+
+def test_the_emergency_signs_follow_their_introduction_in_the_advice(client):
+    """Ruleset 2.0.0 ends a non-emergency level's steps with "Call ... now if your baby:"; the
+    signs it introduces are listed under it, never left hanging after the colon."""
+    result = {
+        "ruleset": {"version": "2.0.0", "digest": "0" * 64},
+        "triage": "routine_visit",
+        "caregiver_advice": "joined",
+        "advice": {
+            "level": "routine_visit",
+            "headline": {"code": "routine_visit.headline", "text": "Book a routine visit."},
+            "steps": [
+                {"code": "routine_visit.step.log", "text": "Keep logging each episode."},
+                {"code": "signs.intro", "text": "Call the emergency number now if your baby:"},
+            ],
+            "emergency_signs": [
+                {"code": "sign.stops_breathing", "text": "Stops breathing"},
+                {"code": "sign.cannot_wake", "text": "Cannot be woken"},
+            ],
+            "what_next": {"code": "next.routine_visit", "text": "The clinic will call you."},
+        },
+    }
+    _, parent, _ = _family(triage=Triage.ROUTINE_VISIT, result=result)
+    html = _portal(client, parent)
+    intro = html.index('data-code="signs.intro"')
+    signs = html.index('data-testid="advice-emergency-signs"')
+    assert intro < signs < html.index('data-code="sign.stops_breathing"')
+    assert html.index('data-code="sign.cannot_wake"') < html.index("</section>", intro)
