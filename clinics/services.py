@@ -472,6 +472,55 @@ def invitation_for_link(
     return invitation
 
 
+def invitation_account_create(invitation, *, password: str, full_name: str = "") -> User:
+    """The account a link creates for a first-time holder (caregiver or staff). An address that
+    already has an account is refused: its owner signs in and accepts, so the link alone never
+    takes over an account."""
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationRefused(
+            gettext(
+                "An account with this email address already exists. Sign in, then open the link "
+                "again."
+            )
+        )
+    return User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+
+
+def invitation_holder_check(invitation, *, user: User) -> None:
+    """An existing account accepts a link only signed in with the address it was sent to."""
+    if user.email.lower() != invitation.email.lower():
+        raise InvitationRefused(
+            gettext(
+                "This invitation was sent to a different email address. Sign out and sign in "
+                "with the address the invitation was sent to."
+            )
+        )
+
+
+def invitation_spend(invitation, *, accepted_by: User) -> None:
+    """The link works once: it is spent by the account that accepted it."""
+    invitation.used_at = timezone.now()
+    invitation.accepted_by = accepted_by
+    invitation.save(update_fields=["used_at", "accepted_by", "updated_at"])
+
+
+def invitation_withdraw(invitation, *, revoked_by: User) -> bool:
+    """A pending link is refused from now on; False when it was no longer pending."""
+    if not invitation.is_pending:
+        return False
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = revoked_by
+    invitation.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    return True
+
+
+def invitation_email_on_commit(*, email: str, subject: str, message: str) -> None:
+    """The link goes out only once the invitation is committed (a rolled-back one sends none)."""
+    transaction.on_commit(
+        lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
+    )
+
+
 def _require_clinic_admin_of(*, actor: User, clinic: Clinic) -> None:
     """Staff are managed only by an active clinic admin of the same clinic: checked here, in
     the service, so no form, API body or admin page can name another clinic."""
@@ -537,20 +586,16 @@ def staff_invitation_send(
     link = settings.SITE_URL.rstrip("/") + reverse(
         "staff-invitation-accept", kwargs={"token": raw_token}
     )
-    clinic_name, role_label = clinic.name, Role(role).label
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"{clinic_name}: you are invited to join the clinic staff",
-            message=(
-                f"{clinic_name} has invited you to Tremor Clinic as {role_label}.\n\n"
-                f"Open this link within 72 hours to accept:\n{link}\n\n"
-                "You will choose a password (or sign in, if you already have an account) and "
-                "set up an authenticator app. The link works once. If you did not expect this "
-                "email, ignore it."
-            ),
-            from_email=None,
-            recipient_list=[email],
-        )
+    invitation_email_on_commit(
+        email=email,
+        subject=f"{clinic.name}: you are invited to join the clinic staff",
+        message=(
+            f"{clinic.name} has invited you to Tremor Clinic as {Role(role).label}.\n\n"
+            f"Open this link within 72 hours to accept:\n{link}\n\n"
+            "You will choose a password (or sign in, if you already have an account) and "
+            "set up an authenticator app. The link works once. If you did not expect this "
+            "email, ignore it."
+        ),
     )
     return invitation
 
@@ -576,9 +621,7 @@ def _staff_invitation_use(
     membership.is_active = True
     membership.full_clean()
     membership.save()
-    invitation.used_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["used_at", "accepted_by", "updated_at"])
+    invitation_spend(invitation, accepted_by=user)
     audit_record(
         actor=user,
         action=AuditAction.CREATE,
@@ -604,11 +647,7 @@ def staff_invitation_accept_new_account(
     """A first-time staff member sets a password; the account and the membership are created
     together and the link is spent. The second factor is enrolled at the first sign-in."""
     invitation = staff_invitation_for_token(raw_token, lock=True)
-    if User.objects.filter(email__iexact=invitation.email).exists():
-        raise InvitationRefused(
-            "An account with this email address already exists. Sign in, then open the link again."
-        )
-    user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+    user = invitation_account_create(invitation, password=password, full_name=full_name)
     _staff_invitation_use(invitation=invitation, user=user, request=request, channel=channel)
     return user
 
@@ -624,11 +663,7 @@ def staff_invitation_accept_existing_account(
     """An existing account joins the clinic only once its owner has signed in with the invited
     email address: the link alone never gives an account a role."""
     invitation = staff_invitation_for_token(raw_token, lock=True)
-    if user.email.lower() != invitation.email.lower():
-        raise InvitationRefused(
-            "This invitation was sent to a different email address. Sign out and sign in with "
-            "the address the invitation was sent to."
-        )
+    invitation_holder_check(invitation, user=user)
     return _staff_invitation_use(invitation=invitation, user=user, request=request, channel=channel)
 
 
@@ -642,10 +677,7 @@ def staff_invitation_revoke(
 ) -> StaffInvitation:
     """A withdrawn staff invitation's link is refused from then on."""
     _require_clinic_admin_of(actor=revoked_by, clinic=invitation.clinic)
-    if invitation.is_pending:
-        invitation.revoked_at = timezone.now()
-        invitation.revoked_by = revoked_by
-        invitation.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    if invitation_withdraw(invitation, revoked_by=revoked_by):
         audit_record(
             actor=revoked_by,
             action=AuditAction.UPDATE,

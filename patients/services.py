@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,10 +14,14 @@ from django.utils.translation import gettext as _
 from clinics.models import AuditAction, AuditChannel, Clinic, User
 from clinics.services import (
     ClientRequest,
-    InvitationRefused,
     audit_record,
+    invitation_account_create,
+    invitation_email_on_commit,
     invitation_for_link,
+    invitation_holder_check,
+    invitation_spend,
     invitation_token_new,
+    invitation_withdraw,
 )
 from clinics.tasks_dispatch import enqueue_on_commit
 from patients.models import (
@@ -415,9 +418,7 @@ def invitation_send(
             "If you already have an account, sign in with this email address when asked. "
             "The link works once. If you did not expect this email, ignore it."
         ).format(**names)
-    transaction.on_commit(
-        lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
-    )
+    invitation_email_on_commit(email=email, subject=subject, message=message)
     return invitation
 
 
@@ -443,9 +444,7 @@ def _invitation_use(
         request=request,
         channel=channel,
     )
-    invitation.used_at = timezone.now()
-    invitation.accepted_by = caregiver
-    invitation.save(update_fields=["used_at", "accepted_by", "updated_at"])
+    invitation_spend(invitation, accepted_by=caregiver)
     if invitation.phone and not caregiver.phone:
         caregiver.phone = invitation.phone
         caregiver.save(update_fields=["phone"])
@@ -494,16 +493,7 @@ def invitation_accept_new_account(
     """A first-time caregiver sets a password; the account and the guardianship are created
     together and the link is spent."""
     invitation = invitation_for_token(raw_token, lock=True)
-    if User.objects.filter(email__iexact=invitation.email).exists():
-        raise InvitationRefused(
-            _(
-                "An account with this email address already exists. Sign in, then open the link "
-                "again."
-            )
-        )
-    caregiver = User.objects.create_user(
-        email=invitation.email, password=password, full_name=full_name
-    )
+    caregiver = invitation_account_create(invitation, password=password, full_name=full_name)
     _invitation_use(invitation=invitation, caregiver=caregiver, request=request, channel=channel)
     return caregiver
 
@@ -519,13 +509,7 @@ def invitation_accept_existing_account(
     """An existing account is linked, never duplicated, and only once its owner has signed in
     with the invited email address: the link alone never attaches a child to an account."""
     invitation = invitation_for_token(raw_token, lock=True)
-    if caregiver.email.lower() != invitation.email.lower():
-        raise InvitationRefused(
-            _(
-                "This invitation was sent to a different email address. Sign out and sign in "
-                "with the address the invitation was sent to."
-            )
-        )
+    invitation_holder_check(invitation, user=caregiver)
     return _invitation_use(
         invitation=invitation, caregiver=caregiver, request=request, channel=channel
     )
@@ -540,10 +524,7 @@ def invitation_revoke(
     channel: AuditChannel = AuditChannel.WEB,
 ) -> Invitation:
     """A withdrawn invitation's link is refused from then on."""
-    if invitation.is_pending:
-        invitation.revoked_at = timezone.now()
-        invitation.revoked_by = revoked_by
-        invitation.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    if invitation_withdraw(invitation, revoked_by=revoked_by):
         infant_record_audit(
             actor=revoked_by,
             action=AuditAction.UPDATE,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from clinics.models import AuditAction, Role
 from clinics.permissions import CAREGIVER, CLINICIANS, PUBLIC, STAFF, requires_roles
 from clinics.selectors import has_role, membership_for
+from clinics.services import InvitationRefused
 from patients.development import MILESTONE_WINDOWS
 from patients.forms import (
     AcceptInvitationForm,
@@ -33,7 +34,6 @@ from patients.selectors import (
     infants_visible_to,
 )
 from patients.services import (
-    InvitationRefused,
     caregiver_phone_update,
     guardianship_revoke,
     infant_development_override,

@@ -88,3 +88,14 @@ def test_the_transition_reads_the_stored_status_not_a_stale_copy(team):
             referral=stale, to_status=ReferralStatus.ESCALATED, actor=team.pediatrician
         )
     assert ReferralEvent.objects.filter(referral=referral).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_to_rewrite_a_referrals_history(team):
+    from django.db import DatabaseError, transaction
+
+    referral = ReferralFactory(infant=team.infant, status=ReferralStatus.AWAITING_BOOKING)
+    referral_transition(referral=referral, to_status=ReferralStatus.ESCALATED, actor=None)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ReferralEvent.objects.filter(referral=referral).update(note="rewritten")
+    assert ReferralEvent.objects.get(referral=referral).note == ""
