@@ -29,7 +29,13 @@ from workups.services.orders import (
     order_transition,
     orders_from_assessment,
 )
-from workups.services.recipients import caregivers_of, clinic_staff, clinic_zone
+from workups.services.recipients import (
+    caregivers_of,
+    clinic_staff,
+    clinic_zone,
+    is_clinic_staff,
+    pediatricians_else_admins,
+)
 from workups.services.referrals import (
     BOOK_REFERRAL_TASK,
     BOOKABLE_REFERRAL_STATUSES,
@@ -91,9 +97,11 @@ __all__ = [
     "infants_record_open_critical_alerts",
     "infants_record_open_orders",
     "infants_with_news_since",
+    "is_clinic_staff",
     "order_create",
     "order_transition",
     "orders_from_assessment",
+    "pediatricians_else_admins",
     "referral_book",
     "referral_confirm",
     "referral_create",

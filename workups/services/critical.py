@@ -20,7 +20,7 @@ from workups.models import (
     Result,
 )
 from workups.services.keys import workup_key
-from workups.services.recipients import clinic_staff
+from workups.services.recipients import clinic_staff, pediatricians_else_admins
 
 
 def _alert_link(alert: CriticalAlert) -> str:
@@ -114,14 +114,7 @@ def critical_alert_acknowledge(
 def _escalation_recipients(alert: CriticalAlert, level: int) -> list[User]:
     clinic = alert.infant.clinic
     if level == EscalationLevel.CLINIC_PEDIATRICIANS:
-        others = [
-            user
-            for user in clinic_staff(clinic, Role.PEDIATRICIAN)
-            if user.pk != alert.recipient_id
-        ]
-        if others:
-            return others
-    # No other pediatrician (or the last step): the clinic admins must see it.
+        return pediatricians_else_admins(clinic, besides=alert.recipient_id)
     return clinic_staff(clinic, Role.CLINIC_ADMIN)
 
 

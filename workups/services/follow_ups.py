@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
+from clinics.models import AuditAction, AuditChannel, NotificationKind, Role, User
 from clinics.services import audit_record, notify
 from patients.models import Infant
 from patients.services import infant_record_audit
@@ -21,7 +21,7 @@ from workups.models import (
     Priority,
 )
 from workups.services.keys import workup_key
-from workups.services.recipients import clinic_staff
+from workups.services.recipients import is_clinic_staff, pediatricians_else_admins
 
 
 def follow_up_ensure(
@@ -116,11 +116,8 @@ def follow_up_reassign(
 ) -> FollowUpTask:
     """A task goes to a nurse or pediatrician of the infant's clinic (or back to the pool)."""
     clinic = task.infant.clinic
-    if (
-        assignee is not None
-        and not Membership.objects.active()
-        .filter(user=assignee, clinic=clinic, role__in=[Role.NURSE, Role.PEDIATRICIAN])
-        .exists()
+    if assignee is not None and not is_clinic_staff(
+        assignee, clinic, Role.NURSE, Role.PEDIATRICIAN
     ):
         raise ValidationError({"assignee": "Assign to a nurse or pediatrician of this clinic."})
     task.assignee = assignee
@@ -183,16 +180,9 @@ def follow_up_call_record(
 def _escalation_target(task: FollowUpTask) -> list[User]:
     """The pediatrician who asked for the call, else the infant's, else the clinic's."""
     for person in (task.created_by, task.infant.assigned_clinician):
-        if (
-            person is not None
-            and Membership.objects.active()
-            .filter(user=person, clinic=task.infant.clinic, role=Role.PEDIATRICIAN)
-            .exists()
-        ):
+        if is_clinic_staff(person, task.infant.clinic, Role.PEDIATRICIAN):
             return [person]
-    return clinic_staff(task.infant.clinic, Role.PEDIATRICIAN) or clinic_staff(
-        task.infant.clinic, Role.CLINIC_ADMIN
-    )
+    return pediatricians_else_admins(task.infant.clinic)
 
 
 def follow_ups_escalate(*, now: datetime) -> list[FollowUpTask]:

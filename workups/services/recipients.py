@@ -25,6 +25,21 @@ def clinic_staff(clinic, *roles: Role) -> list[User]:
     ]
 
 
+def is_clinic_staff(user: User | None, clinic, *roles: Role) -> bool:
+    """Whether the person holds one of these roles, active, in this clinic."""
+    return (
+        user is not None
+        and Membership.objects.active().filter(user=user, clinic=clinic, role__in=roles).exists()
+    )
+
+
+def pediatricians_else_admins(clinic, *, besides: int | None = None) -> list[User]:
+    """Who must hear when nobody else has: the clinic's pediatricians (other than the user of id
+    `besides`), or its admins when there are none."""
+    pediatricians = [user for user in clinic_staff(clinic, Role.PEDIATRICIAN) if user.pk != besides]
+    return pediatricians or clinic_staff(clinic, Role.CLINIC_ADMIN)
+
+
 def caregivers_of(infant: Infant) -> list[User]:
     return [
         guardianship.caregiver
