@@ -660,10 +660,34 @@ def _analysis_claim(video_uuid: UUID | str) -> EpisodeVideo | None:
         return video
 
 
-def movement_measure(path: str) -> dict[str, Any]:
+def movement_measure(path: str, content_type: str | None = None) -> dict[str, Any]:
     """The movement analysis of the file at `path` (episodes/movement) with its summary in
-    words, run within the video processing limits. Raises movement.Unreadable."""
-    result = movement.analyse_file(path)
+    words, run in the sandbox within the video processing limits (as the transcoding is) and
+    refusing what the intake refuses: a file larger than the upload limit, not of an accepted
+    video type (detected from its bytes when `content_type` is not given), or declaring or
+    decoding to more than the video limits. A file that goes past a sandbox limit gives an
+    `unusable` result saying so. Raises movement.Unreadable for a refused or unreadable file."""
+    if Path(path).stat().st_size > max_upload_bytes():
+        raise movement.Unreadable("refused: the file is larger than the upload limit")
+    if content_type is None:
+        with open(path, "rb") as fh:
+            try:
+                content_type = detect_video_type(fh.read(SIGNATURE_BYTES))
+            except VideoRefused as exc:
+                raise movement.Unreadable(
+                    "refused: not a video type the clinic accepts (MP4, MOV, 3GP, WebM, MKV)"
+                ) from exc
+    try:
+        result = run_limited(
+            movement.analyse_file,
+            path,
+            content_type,
+            video_limits(),
+            passthrough=(movement.Unreadable,),
+            **settings.VIDEO_PROCESS_LIMITS,
+        )
+    except SandboxError as exc:
+        result = movement.unusable(f"not analysed: {exc}")
     result["summary"] = movement.describe(result)
     return result
 
@@ -682,7 +706,7 @@ def video_analyse(*, video_uuid: UUID | str) -> MovementAnalysis | None:
         try:
             with _local_original(video) as path:
                 try:
-                    result = movement_measure(path)
+                    result = movement_measure(path, video.content_type)
                 except movement.Unreadable as exc:
                     result = movement.unusable(str(exc))
         except OSError:

@@ -23,6 +23,8 @@ import cv2
 import numpy as np
 from scipy import ndimage, signal
 
+from episodes import transcoding
+
 ALGORITHM_VERSION = "1.1.0"
 
 ANALYSIS_LONG_SIDE = 320
@@ -137,17 +139,34 @@ DECODER_OPTIONS = {"skip_loop_filter": "all", "flags2": "+fast"}
 DIS_PRESET = cv2.DISOPTICAL_FLOW_PRESET_FAST
 
 
-def _read_flow(path: str) -> _Flow:
-    cv2.setNumThreads(1)
+def _open(path: str, content_type: str | None, limits: transcoding.Limits | None):
+    """The container, its video stream and its pictures. With a content type, as the video
+    pipeline reads a caregiver's file: with that type's demuxer and the file protocol only,
+    refused when the headers declare more than `limits`, each picture counted against them
+    (episodes.transcoding). Without one (a file given on the command line), as FFmpeg finds it."""
+    if content_type is not None:
+        limits = limits or transcoding.Limits()
+        try:
+            container, stream = transcoding.open_video(path, content_type, limits)
+        except transcoding.NotDecodable as exc:
+            raise Unreadable(str(exc)) from exc
+        return container, stream, transcoding.video_frames(container, stream, limits)
     try:
         container = av.open(path, mode="r")
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise Unreadable(f"not a readable video ({exc})") from exc
+    if not container.streams.video:
+        container.close()
+        raise Unreadable("not a readable video (no video track)")
+    stream = container.streams.video[0]
+    return container, stream, container.decode(stream)
+
+
+def _read_flow(path: str, content_type: str | None, limits: transcoding.Limits | None) -> _Flow:
+    cv2.setNumThreads(1)
+    container, stream, pictures = _open(path, content_type, limits)
     result = _Flow()
     with container:
-        if not container.streams.video:
-            raise Unreadable("not a readable video (no video track)")
-        stream = container.streams.video[0]
         stream.codec_context.thread_count = 1
         stream.codec_context.options = dict(DECODER_OPTIONS)
         # OpenCV's bundled stubs leave out the DIS optical flow factory.
@@ -160,7 +179,7 @@ def _read_flow(path: str) -> _Flow:
         fallback_step = 1.0 / float(stream.average_rate or 30)
         index = 0
         try:
-            for frame in container.decode(stream):
+            for frame in pictures:
                 moment = frame.time if frame.time is not None else index * fallback_step
                 index += 1
                 if start is None:
@@ -193,6 +212,8 @@ def _read_flow(path: str) -> _Flow:
                     result.times.append(moment - start)
                 previous = picture
                 last_used = moment
+        except transcoding.NotDecodable as exc:  # past the limits while decoding
+            raise Unreadable(str(exc)) from exc
         except av.FFmpegError as exc:
             if result.frames < 2:
                 raise Unreadable(f"not a readable video ({exc})") from exc
@@ -450,11 +471,16 @@ def _classify(rhythmicity, frequency, bursts_s, duration_s, asymmetry) -> str:
     return "no_rhythmic_movement"
 
 
-def analyse_file(path: str) -> dict:
+def analyse_file(
+    path: str, content_type: str | None = None, limits: transcoding.Limits | None = None
+) -> dict:
     """Analyse the video at `path`; returns the figures as plain JSON-able data.
 
-    Raises Unreadable when the file is not a video that can be decoded."""
-    flow = _read_flow(str(path))
+    With `content_type` (the type the intake detected) the file is read as the video pipeline
+    reads it, within `limits` (see `_open`). The pipeline runs this in the sandbox
+    (episodes.services.movement_measure). Raises Unreadable when the file is not a video that
+    can be decoded, or is refused."""
+    flow = _read_flow(str(path), content_type, limits)
     reasons: list[str] = []
     duration = flow.times[-1] if flow.times else 0.0
     if len(flow.times) < 8 or duration < MIN_SECONDS:

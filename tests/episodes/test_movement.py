@@ -1,6 +1,7 @@
 """Movement analysis in the video pipeline: stored once per algorithm version, immutable, never
 touching a triage; shown to staff in the API, never to caregivers; the command."""
 
+import copy
 import io
 import json
 import subprocess
@@ -19,7 +20,12 @@ from django.utils import timezone
 from assessments.models import Assessment
 from episodes import movement
 from episodes.models import EpisodeVideo, MovementAnalysis, VideoState
-from episodes.services import video_analyse, video_process, videos_needing_analysis
+from episodes.services import (
+    movement_measure,
+    video_analyse,
+    video_process,
+    videos_needing_analysis,
+)
 from episodes.tasks import video_analyse_task, videos_sweep_task
 from patients.models import AssessmentRequest
 from tests.episodes.test_processing import stored_video, wait_for
@@ -123,12 +129,29 @@ def test_the_command_exits_2_on_an_unreadable_file(tmp_path, content):
     assert "cannot" in str(raised.value)
 
 
+@pytest.fixture(scope="module")
+def tremor_measured(tremor_clip) -> dict:
+    """The tremor clip measured once, as the pipeline measures it (in the sandbox)."""
+    return movement_measure(str(tremor_clip), "video/mp4")
+
+
+@pytest.fixture
+def measured(tremor_measured):
+    """The pipeline's measurement of the tremor clip without measuring it again: for tests of
+    what is done with a stored analysis (the measurement itself is tested above and below)."""
+    with mock.patch(
+        "episodes.services.movement_measure", side_effect=lambda *_: copy.deepcopy(tremor_measured)
+    ):
+        yield
+
+
 @pytest.fixture
 def ready_video(family, tremor_clip, django_capture_on_commit_callbacks):
     video = stored_video(family["episode"], tremor_clip)
-    with mock.patch.object(video_analyse_task, "delay") as delay:
+    with mock.patch.object(video_analyse_task, "apply_async") as queued:
         video = video_process(video_uuid=video.uuid)
-    assert delay.call_count == 1, "a ready video is queued for analysis"
+    assert queued.call_count == 1, "a ready video is queued for analysis"
+    assert queued.call_args.kwargs["kwargs"] == {"video_uuid": str(video.uuid)}
     return video
 
 
@@ -145,7 +168,7 @@ def test_a_ready_video_is_analysed_once_per_algorithm_version(ready_video):
             ready_video.uuid
         ]
         with mock.patch(
-            "episodes.movement.analyse_file",
+            "episodes.services.movement_measure",
             return_value={**movement.unusable("x"), "algorithm_version": "99.0.0"},
         ):
             newer = video_analyse(video_uuid=ready_video.uuid)
@@ -155,7 +178,7 @@ def test_a_ready_video_is_analysed_once_per_algorithm_version(ready_video):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_stored_analysis_cannot_be_changed(ready_video):
+def test_a_stored_analysis_cannot_be_changed(ready_video, measured):
     analysis = video_analyse(video_uuid=ready_video.uuid)
     with pytest.raises(DatabaseError), transaction.atomic():
         MovementAnalysis.objects.filter(pk=analysis.pk).update(pattern="clonic_like")
@@ -163,7 +186,7 @@ def test_a_stored_analysis_cannot_be_changed(ready_video):
 
 
 @pytest.mark.django_db
-def test_the_analysis_never_changes_the_episode_or_the_triage(ready_video):
+def test_the_analysis_never_changes_the_episode_or_the_triage(ready_video, measured):
     episode = ready_video.episode
     requests_before = AssessmentRequest.objects.count()
     assessments_before = Assessment.objects.count()
@@ -175,22 +198,63 @@ def test_the_analysis_never_changes_the_episode_or_the_triage(ready_video):
 
 
 @pytest.mark.django_db
-def test_an_unreadable_original_is_stored_as_unusable(family, tremor_clip):
-    video = stored_video(family["episode"], tremor_clip, state=VideoState.READY)
-    with mock.patch(
-        "episodes.movement.analyse_file", side_effect=movement.Unreadable("not a readable video")
-    ):
-        analysis = video_analyse(video_uuid=video.uuid)
+def test_an_unreadable_original_is_stored_as_unusable(family, tmp_path):
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 8)
+    video = stored_video(family["episode"], broken, state=VideoState.READY)
+    analysis = video_analyse(video_uuid=video.uuid)
     assert analysis.quality == "unusable"
     assert analysis.pattern == ""
-    assert analysis.quality_reasons == ["not a readable video"]
+    assert analysis.quality_reasons[0].startswith("not a decodable video")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("limit", "value", "reason"),
+    [
+        ("wall_seconds", 0.05, "time limit"),
+        ("memory_bytes", 64 * 1024**2, "not analysed"),
+    ],
+)
+def test_a_clip_past_the_processing_limits_is_stored_as_unusable_and_the_pipeline_goes_on(
+    family, tremor_clip, settings, limit, value, reason
+):
+    settings.VIDEO_PROCESS_LIMITS = {**settings.VIDEO_PROCESS_LIMITS, limit: value}
+    video = stored_video(family["episode"], tremor_clip, state=VideoState.READY)
+    analysis = video_analyse(video_uuid=video.uuid)
+    assert analysis.quality == "unusable"
+    assert analysis.pattern == ""
+    assert analysis.dominant_frequency_hz is None
+    assert analysis.quality_reasons[0].startswith("not analysed: ")
+    assert reason in analysis.quality_reasons[0]
+    video.refresh_from_db()
+    assert video.state == VideoState.READY
+    assert (video.analysis_started_at, video.analysis_attempts) == (None, 0)
+    assert videos_needing_analysis(now=timezone.now() + timedelta(hours=1)) == []
+
+
+@pytest.mark.django_db
+def test_the_analysis_refuses_what_the_intake_refuses(family, tremor_clip, settings, tmp_path):
+    settings.VIDEO_MAX_SECONDS = 2  # the clip lasts 5 s
+    video = stored_video(family["episode"], tremor_clip, state=VideoState.READY)
+    analysis = video_analyse(video_uuid=video.uuid)
+    assert analysis.quality == "unusable"
+    assert analysis.quality_reasons == ["refused: the video lasts 5 s, longer than 2 s"]
+    settings.VIDEO_MAX_UPLOAD_BYTES = 1000
+    with pytest.raises(movement.Unreadable, match="larger than the upload limit"):
+        movement_measure(str(tremor_clip))
+    renamed = tmp_path / "clip.txt"
+    renamed.write_bytes(b"just some text, " * 100)
+    settings.VIDEO_MAX_UPLOAD_BYTES = 10**9
+    with pytest.raises(movement.Unreadable, match="not a video type the clinic accepts"):
+        movement_measure(str(renamed))
 
 
 @pytest.mark.django_db
 def test_a_storage_error_releases_the_analysis_lease(family, tremor_clip):
     video = stored_video(family["episode"], tremor_clip, state=VideoState.READY)
     with (
-        mock.patch("episodes.movement.analyse_file", side_effect=OSError("disk gone")),
+        mock.patch("episodes.services.movement_measure", side_effect=OSError("disk gone")),
         pytest.raises(OSError, match="disk gone"),
     ):
         video_analyse(video_uuid=video.uuid)
@@ -233,7 +297,7 @@ def test_sweep_queues_ready_videos_without_an_analysis(family, tremor_clip, clip
 
 @pytest.mark.django_db
 def test_staff_see_the_movement_in_the_episode_and_video_outputs(
-    token_client, family, ready_video, django_assert_max_num_queries
+    token_client, family, ready_video, measured, django_assert_max_num_queries
 ):
     video_analyse(video_uuid=ready_video.uuid)
     client = token_client(family["doctor"])
@@ -250,7 +314,7 @@ def test_staff_see_the_movement_in_the_episode_and_video_outputs(
 
 
 @pytest.mark.django_db
-def test_the_episode_list_reads_analyses_in_one_query(token_client, family, ready_video):
+def test_the_episode_list_reads_analyses_in_one_query(token_client, family, ready_video, measured):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -263,7 +327,7 @@ def test_the_episode_list_reads_analyses_in_one_query(token_client, family, read
 
 
 @pytest.mark.django_db
-def test_caregivers_never_see_the_movement_analysis(token_client, family, ready_video):
+def test_caregivers_never_see_the_movement_analysis(token_client, family, ready_video, measured):
     video_analyse(video_uuid=ready_video.uuid)
     client = token_client(family["parent"])
     body = client.get(f"/api/v1/episodes/{family['episode'].uuid}/").json()
@@ -329,7 +393,7 @@ def _episode_page(client, episode, query=""):
 
 @pytest.mark.django_db
 def test_the_staff_episode_page_draws_the_trace_and_the_spectrum(
-    verified_client, family, ready_video
+    verified_client, family, ready_video, measured
 ):
     analysis = video_analyse(video_uuid=ready_video.uuid)
     html = _episode_page(verified_client(family["doctor"]), family["episode"])
@@ -341,7 +405,9 @@ def test_the_staff_episode_page_draws_the_trace_and_the_spectrum(
 
 
 @pytest.mark.django_db
-def test_use_in_review_fills_the_form_and_saves_nothing(verified_client, family, ready_video):
+def test_use_in_review_fills_the_form_and_saves_nothing(
+    verified_client, family, ready_video, measured
+):
     analysis = video_analyse(video_uuid=ready_video.uuid)
     client = verified_client(family["doctor"])
     html = _episode_page(client, family["episode"], f"?use_movement={analysis.uuid}")
@@ -354,7 +420,9 @@ def test_use_in_review_fills_the_form_and_saves_nothing(verified_client, family,
 
 
 @pytest.mark.django_db
-def test_a_nurse_sees_the_analysis_without_use_in_review(verified_client, family, ready_video):
+def test_a_nurse_sees_the_analysis_without_use_in_review(
+    verified_client, family, ready_video, measured
+):
     from clinics.models import Role
     from tests.factories import staff
 
@@ -366,7 +434,7 @@ def test_a_nurse_sees_the_analysis_without_use_in_review(verified_client, family
 
 
 @pytest.mark.django_db
-def test_the_caregiver_portal_shows_nothing_of_the_analysis(client, family, ready_video):
+def test_the_caregiver_portal_shows_nothing_of_the_analysis(client, family, ready_video, measured):
     video_analyse(video_uuid=ready_video.uuid)
     client.force_login(family["parent"])
     html = client.get(
@@ -378,7 +446,7 @@ def test_the_caregiver_portal_shows_nothing_of_the_analysis(client, family, read
 
 @pytest.mark.django_db
 def test_the_case_page_shows_the_latest_video_beside_its_analysis(
-    verified_client, family, ready_video
+    verified_client, family, ready_video, measured
 ):
     video_analyse(video_uuid=ready_video.uuid)
     html = (
