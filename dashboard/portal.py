@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.advice import (
     CaregiverAdvice,
@@ -30,8 +31,9 @@ from workups.models import (
     TestOrder,
 )
 
-# One date format for the whole portal (Django `date` syntax).
-PORTAL_DATETIME = "D j M Y, H:i"
+# One date format for the whole portal (Django `date` syntax), in each language's own word order
+# (templates: the `portal_datetime` filter).
+PORTAL_DATETIME = pgettext_lazy("date format", "D j M Y, H:i")
 
 PORTAL_TEXT = {
     "reviewed_agreed": _("{clinician} reviewed {infant}'s assessment on {at} and agreed with it."),
@@ -134,7 +136,7 @@ class FamilySummary:
 
 def _when(moment, clinic: Clinic) -> str:
     return dateformat.format(
-        timezone.localtime(moment, ZoneInfo(clinic.time_zone)), PORTAL_DATETIME
+        timezone.localtime(moment, ZoneInfo(clinic.time_zone)), str(PORTAL_DATETIME)
     )
 
 
