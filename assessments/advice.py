@@ -27,10 +27,10 @@ LEVEL_FOR_FAMILY = {
 # The signs for which a family calls the emergency number whatever the advice says; shown with
 # 1.0.0 advice, which lists no signs of its own. Codes match ruleset 2.0.0's `emergency_signs`.
 EMERGENCY_SIGNS = (
-    ("sign.stops_breathing", "Stops breathing, or turns blue, grey or pale"),
-    ("sign.eyes", "Eyes roll back, stare, or turn to one side"),
-    ("sign.not_stopping", "Shaking does not stop when you gently hold the leg"),
-    ("sign.cannot_wake", "Cannot be woken, or is floppy"),
+    ("sign.stops_breathing", _("Stops breathing, or turns blue, grey or pale")),
+    ("sign.eyes", _("Eyes roll back, stare, or turn to one side")),
+    ("sign.not_stopping", _("Shaking does not stop when you gently hold the leg")),
+    ("sign.cannot_wake", _("Cannot be woken, or is floppy")),
 )
 
 
@@ -93,8 +93,12 @@ def _from_text(level: str, text: str) -> CaregiverAdvice:
             AdviceLine(code=f"{code}.step.{i}", text=sentence)
             for i, sentence in enumerate(sentences[1:], start=1)
         ),
-        emergency_signs=tuple(AdviceLine(code=c, text=t) for c, t in EMERGENCY_SIGNS),
+        emergency_signs=_default_signs(),
     )
+
+
+def _default_signs() -> tuple[AdviceLine, ...]:
+    return tuple(AdviceLine(code=code, text=str(text)) for code, text in EMERGENCY_SIGNS)
 
 
 def _from_structured(level: str, advice: dict) -> CaregiverAdvice | None:
@@ -106,7 +110,7 @@ def _from_structured(level: str, advice: dict) -> CaregiverAdvice | None:
         level=advice.get("level") or level,
         headline=headline,
         steps=tuple(filter(None, map(_line, advice.get("steps", [])))),
-        emergency_signs=signs or tuple(AdviceLine(code=c, text=t) for c, t in EMERGENCY_SIGNS),
+        emergency_signs=signs or _default_signs(),
         what_next=_line(advice.get("what_next")),
     )
 

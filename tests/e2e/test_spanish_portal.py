@@ -142,6 +142,7 @@ def test_a_spanish_caregiver_reads_every_portal_page_in_spanish(
     advice = page.get_by_test_id("advice").first.inner_text()
     assert advice.strip(), "the advice is on the page"
     in_spanish(page, "Gracias. El episodio está guardado.", "Videos", "Enviar video")
+    in_spanish(page, "Llame ahora al número de emergencias si su bebé:", "Deja de respirar")
     shot(page, f"spanish-{size}-04-episode-advice")
 
     # The upload page's own messages, then a real upload.
