@@ -7,6 +7,7 @@ code are read in the active language (`assessments.advice_text`); 1.0.0's prose 
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import translation
@@ -16,8 +17,11 @@ from assessments.advice_text import advice_text
 from assessments.engine import RULESET
 from assessments.models import Triage
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The triage levels in a family's words (staff pages read Triage's labels).
-LEVEL_FOR_FAMILY = {
+LEVEL_FOR_FAMILY: dict[str, "StrOrPromise"] = {
     Triage.REASSURE_MONITOR: _("Reassure and monitor"),
     Triage.ROUTINE_VISIT: _("Routine visit"),
     Triage.SAME_DAY: _("Same-day review"),

@@ -9,6 +9,7 @@ back to stored episodes: `case_episode_uuids(case)[i]` is the episode of index i
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -33,10 +34,10 @@ def _hours_between(start: datetime, end: datetime) -> float:
 
 
 def infant_section(infant: Infant, *, at: datetime, development: str | None) -> dict:
-    diabetes = {
-        MaternalDiabetes.NONE: False,
-        MaternalDiabetes.GESTATIONAL: True,
-        MaternalDiabetes.PRE_EXISTING: True,
+    diabetes: bool | None = {
+        str(MaternalDiabetes.NONE): False,
+        str(MaternalDiabetes.GESTATIONAL): True,
+        str(MaternalDiabetes.PRE_EXISTING): True,
     }.get(infant.maternal_diabetes)
     return {
         "age_days": round((at - infant.born_at).total_seconds() / 86400, 3),
@@ -91,7 +92,7 @@ EPISODE_FIELDS = (
 
 def episode_section(episode: Episode, *, born_at: datetime, video_available: bool) -> dict:
     """One episode as the engine reads it; a blank answer is unknown (null), never normal."""
-    section = {"id": str(episode.uuid)}
+    section: dict[str, Any] = {"id": str(episode.uuid)}
     section.update({name: (getattr(episode, name) or None) for name in EPISODE_FIELDS})
     section.update(
         {
@@ -194,7 +195,9 @@ def case_as_contract_1(case: dict) -> dict:
     expects one value narrowed, codes it does not know read as its nearest code or dropped."""
     infant = {k: v for k, v in case["infant"].items() if k not in _CONTRACT_2_INFANT_ONLY}
     infant["maternal_drug_exposure"] = bool(infant.get("maternal_drug_exposure"))
-    infant["size_for_gestational_age"] = _SIZE_WORDS.get(infant.get("size_for_gestational_age"))
+    infant["size_for_gestational_age"] = _SIZE_WORDS.get(
+        infant.get("size_for_gestational_age") or ""
+    )
     infant["neuro_exam"] = _single_neuro_exam(infant.get("neuro_exam") or [])
     history = infant.get("family_history") or []
     infant["family_history"] = sorted(

@@ -11,6 +11,7 @@ a heading that says so. A score is never shown: it orders causes, it is not a pr
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.urls import reverse
 
@@ -122,7 +123,7 @@ class Explanation:
         """For the API: the same content, episodes as their ids and numbers."""
 
         def criterion(item: Criterion) -> dict:
-            data = {"code": item.code, "text": item.text}
+            data: dict[str, Any] = {"code": item.code, "text": item.text}
             data["episodes"] = [{"id": link.uuid, "number": link.number} for link in item.episodes]
             if item.why_history:
                 data["why_history"] = item.why_history
@@ -154,8 +155,9 @@ class Explanation:
 def _links(indices, links: list[EpisodeLink | None]) -> list[EpisodeLink]:
     found = []
     for index in indices or []:
-        if isinstance(index, int) and 0 <= index < len(links) and links[index] is not None:
-            found.append(links[index])
+        link = links[index] if isinstance(index, int) and 0 <= index < len(links) else None
+        if link is not None:
+            found.append(link)
     return found
 
 

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,7 +24,7 @@ from assessments.models import (
 )
 from clinics.models import AuditAction, AuditChannel, Membership, NotificationKind, Role, User
 from clinics.selectors import has_role
-from clinics.services import notifications_settle, notify
+from clinics.services import ClientRequest, notifications_settle, notify
 from config.faults import fault_checkpoint
 from patients.models import AssessmentRequest, Guardianship, Infant
 from patients.services import infant_record_audit, infant_record_standing, infant_request_assessment
@@ -69,7 +70,7 @@ def infant_standing_fields(
     }
 
 
-def ruleset_score(case: dict, *, ruleset: str) -> dict:
+def ruleset_score(case: dict[str, Any], *, ruleset: str) -> dict[str, Any]:
     """Score a case with the named ruleset (a stored assessment is replayed with its own)."""
     if ruleset not in RULESETS:
         raise ValueError(f"unknown ruleset {ruleset!r}; available: {', '.join(RULESETS)}")
@@ -80,7 +81,7 @@ def ruleset_score(case: dict, *, ruleset: str) -> dict:
 def assessment_run(
     *,
     infant: Infant,
-    trigger: AssessmentTrigger,
+    trigger: str,
     requested_by: User | None = None,
     channel: AuditChannel = AuditChannel.TASK,
     ruleset: str = ASSESSMENT_RULESET,
@@ -184,7 +185,9 @@ def infants_record_open_triage_alerts(*, infants: QuerySet[Infant]) -> None:
 
 
 @transaction.atomic
-def triage_alert_acknowledge(*, alert: TriageAlert, user: User, request=None) -> TriageAlert:
+def triage_alert_acknowledge(
+    *, alert: TriageAlert, user: User, request: ClientRequest | None = None
+) -> TriageAlert:
     """Only a pediatrician (or the clinic admin) acknowledges a triage alert, as with a critical
     result: an acknowledged alert leaves the pediatricians' list."""
     if not has_role(user, Role.PEDIATRICIAN, Role.CLINIC_ADMIN):
@@ -217,7 +220,7 @@ def assessment_review(
     leading_cause: str = "",
     reason: str = "",
     family_note: str = "",
-    request=None,
+    request: ClientRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> AssessmentReview:
     """A pediatrician agrees with or overrides the engine; an override needs a reason and is kept
@@ -274,7 +277,7 @@ def assessment_review(
     return review
 
 
-def assessment_preview(*, case: dict) -> dict:
+def assessment_preview(*, case: dict[str, Any]) -> dict[str, Any]:
     """Score an ad-hoc case without storing anything."""
     return ruleset_score(case, ruleset=ASSESSMENT_RULESET)
 
@@ -302,7 +305,7 @@ def assessment_run_requested(*, infant_id: int) -> Assessment | None:
     return assessment
 
 
-def assessments_pending(*, older_than: timedelta = timedelta(minutes=2)):
+def assessments_pending(*, older_than: timedelta = timedelta(minutes=2)) -> QuerySet[Any, int]:
     """Infants whose assessment request has waited longer than a healthy worker would take."""
     cutoff = timezone.now() - older_than
     return AssessmentRequest.objects.filter(requested_at__lt=cutoff).values_list(

@@ -49,7 +49,8 @@ def api_token_for(key_digest: str) -> ApiToken | None:
                 "user__memberships", condition=Q(user__memberships__is_active=True)
             )
         )
-        .select_related("user", "active_membership__clinic")
+        # The plugin does not know FilteredRelation aliases (active_membership is one).
+        .select_related("user", "active_membership__clinic")  # type: ignore[misc]
         .filter(key_digest=key_digest)
         .order_by("active_membership__created_at")
         .first()

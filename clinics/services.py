@@ -4,7 +4,7 @@ import logging
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from django.conf import settings
@@ -41,6 +41,9 @@ from clinics.models import (
 from clinics.selectors import account_language, membership_for
 from clinics.sms import SmsMessage, sms_backend
 from clinics.tasks_dispatch import enqueue_on_commit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -338,8 +341,8 @@ def notify(
     *,
     recipients: Iterable[User],
     kind: NotificationKind,
-    title: str,
-    body: str = "",
+    title: "StrOrPromise",
+    body: "StrOrPromise" = "",
     link: str = "",
     clinic: Clinic | None = None,
     infant_uuid: UUID | str | None = None,
@@ -472,7 +475,9 @@ def invitation_for_link(
     return invitation
 
 
-def invitation_account_create(invitation, *, password: str, full_name: str = "") -> User:
+def invitation_account_create(
+    invitation: InvitationLink, *, password: str, full_name: str = ""
+) -> User:
     """The account a link creates for a first-time holder (caregiver or staff). An address that
     already has an account is refused: its owner signs in and accepts, so the link alone never
     takes over an account."""
@@ -486,7 +491,7 @@ def invitation_account_create(invitation, *, password: str, full_name: str = "")
     return User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
 
 
-def invitation_holder_check(invitation, *, user: User) -> None:
+def invitation_holder_check(invitation: InvitationLink, *, user: User) -> None:
     """An existing account accepts a link only signed in with the address it was sent to."""
     if user.email.lower() != invitation.email.lower():
         raise InvitationRefused(
@@ -497,14 +502,14 @@ def invitation_holder_check(invitation, *, user: User) -> None:
         )
 
 
-def invitation_spend(invitation, *, accepted_by: User) -> None:
+def invitation_spend(invitation: InvitationLink, *, accepted_by: User) -> None:
     """The link works once: it is spent by the account that accepted it."""
     invitation.used_at = timezone.now()
     invitation.accepted_by = accepted_by
     invitation.save(update_fields=["used_at", "accepted_by", "updated_at"])
 
 
-def invitation_withdraw(invitation, *, revoked_by: User) -> bool:
+def invitation_withdraw(invitation: InvitationLink, *, revoked_by: User) -> bool:
     """A pending link is refused from now on; False when it was no longer pending."""
     if not invitation.is_pending:
         return False

@@ -2,6 +2,9 @@
 parser (and everything that walks the result recursively afterwards) would otherwise run out of
 stack, a 500 that anyone, signed in or not, could cause at will."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -14,6 +17,7 @@ def json_depth_exceeds(data, limit: int = MAX_JSON_DEPTH) -> bool:
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):

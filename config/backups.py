@@ -15,6 +15,7 @@ import subprocess
 import tarfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import environ
 import psycopg
@@ -63,6 +64,13 @@ def _connect(url: str) -> psycopg.Connection:
     return psycopg.connect(conninfo, **extra)
 
 
+def _scalar(conn: psycopg.Connection, query: str | sql.Composed) -> Any:
+    """The one value a count or a function call answers (always exactly one row)."""
+    row = conn.execute(query).fetchone()
+    assert row is not None
+    return row[0]
+
+
 def _row_counts(conn: psycopg.Connection) -> dict[str, int]:
     tables = [
         row[0]
@@ -71,9 +79,9 @@ def _row_counts(conn: psycopg.Connection) -> dict[str, int]:
         )
     ]
     return {
-        table: conn.execute(
-            sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier("public", table))
-        ).fetchone()[0]
+        table: _scalar(
+            conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier("public", table))
+        )
         for table in tables
     }
 
@@ -137,7 +145,7 @@ def backup_create(destination: Path, *, database_url: str | None = None) -> dict
     # working during the backup still gets counts that the restore must reproduce exactly.
     with _connect(database_url) as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        snapshot = _scalar(conn, "SELECT pg_export_snapshot()")
         subprocess.run(
             [
                 "pg_dump",

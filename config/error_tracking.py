@@ -7,7 +7,10 @@ strings, cookies and headers, the user beyond an id, breadcrumb messages and SQL
 free-form extra data.
 """
 
+import logging
 import re
+from collections.abc import Callable
+from typing import cast
 
 from config.structured_logging import redact_text
 
@@ -90,7 +93,10 @@ def error_tracking_init(*, dsn: str, environment: str, release: str, traces: flo
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
     from sentry_sdk.integrations.logging import LoggingIntegration
+    from sentry_sdk.types import Event, Hint
 
+    # An event is a plain dict at run time; scrub_event reads and rewrites it as one.
+    scrub = cast("Callable[[Event, Hint], Event | None]", scrub_event)
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
@@ -99,12 +105,12 @@ def error_tracking_init(*, dsn: str, environment: str, release: str, traces: flo
         include_local_variables=False,
         max_request_body_size="never",
         traces_sample_rate=traces,
-        before_send=scrub_event,
-        before_send_transaction=scrub_event,
+        before_send=scrub,
+        before_send_transaction=scrub,
         integrations=[
             DjangoIntegration(),
             CeleryIntegration(),
             # Log lines are JSON on stdout already; only errors become events.
-            LoggingIntegration(event_level="ERROR"),
+            LoggingIntegration(event_level=logging.ERROR),
         ],
     )

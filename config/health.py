@@ -72,6 +72,7 @@ DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
 
 def database_unavailable_response(request) -> HttpResponse:
     message = "The clinic's records are unreachable for a moment. Try again in a few seconds."
+    response: HttpResponse
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
         response = JsonResponse({"detail": message}, status=503)
     else:

@@ -15,6 +15,7 @@ import re
 import structlog
 from django.conf import settings
 from django_structlog.middlewares import RequestMiddleware as StructlogRequestMiddleware
+from structlog.typing import Processor
 
 # Keys whose values are personal data wherever they appear in an event.
 PERSONAL_KEYS = frozenset(
@@ -68,7 +69,7 @@ def request_id_of_task(logger, method_name, event_dict):
     return event_dict
 
 
-SHARED_PROCESSORS = [
+SHARED_PROCESSORS: list[Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,

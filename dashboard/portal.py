@@ -5,6 +5,7 @@ reader's language when the page is built); every time is in the clinic's zone, i
 whose day and month names follow the language."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, Prefetch, Subquery
@@ -30,6 +31,9 @@ from workups.models import (
     ReferralStatus,
     TestOrder,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # One date format for the whole portal (Django `date` syntax), in each language's own word order
 # (templates: the `portal_datetime` filter).
@@ -118,8 +122,8 @@ class FamilySummary:
     review_line: str = ""
     family_note: str = ""
     tests: list[str] = field(default_factory=list)
-    referral_line: str = ""
-    next_steps: list[str] = field(default_factory=list)
+    referral_line: "StrOrPromise" = ""
+    next_steps: list["StrOrPromise"] = field(default_factory=list)
 
     @property
     def level(self) -> str:

@@ -3,6 +3,7 @@ starts from `infants_visible_to`."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from assessments.engine import lab_thresholds
 from assessments.engine.vocabulary import OPEN_CONCERN_FROM_RANK, TRIAGE_LEVEL
-from assessments.models import Triage, TriageAlert
+from assessments.models import Assessment, Triage, TriageAlert
 from clinics.models import AuditEvent, User
 from episodes.models import Episode
 from patients.models import Infant
@@ -22,6 +23,9 @@ from workups.models import (
     Referral,
     TestOrder,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,7 @@ def unacknowledged_alert_count(user: User) -> int:
 @dataclass(frozen=True)
 class TimelineEntry:
     kind: str
-    at: object
+    at: datetime
     title: str
     detail: str = ""
     url: str = ""
@@ -283,7 +287,7 @@ LAB_CHARTS = (
 )
 
 
-def lab_readings(infant: Infant, tests: tuple[str, ...]) -> tuple[list[dict], str]:
+def lab_readings(infant: Infant, tests: tuple[str, ...]) -> tuple[list[dict[str, Any]], str]:
     """An infant's numeric results for these engine test codes, in the engine's normalised unit,
     each with the thresholds that applied at its collection."""
     readings, unit = [], ""
@@ -322,11 +326,11 @@ def lab_readings(infant: Infant, tests: tuple[str, ...]) -> tuple[list[dict], st
 @dataclass(frozen=True)
 class RecommendedTest:
     code: str  # the engine's code, which the one-click order posts
-    label: str  # the clinical name
+    label: "StrOrPromise"  # the clinical name
     on_order: str = ""  # the open order's status, if one exists
 
 
-def recommended_tests(infant: Infant, assessment) -> list[RecommendedTest]:
+def recommended_tests(infant: Infant, assessment: Assessment) -> list[RecommendedTest]:
     """The latest assessment's recommended tests by clinical name, each saying whether it is
     already on order."""
     if assessment is None:

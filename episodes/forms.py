@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
@@ -23,10 +25,15 @@ from episodes.models import (
     YesNoUnknown,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 NOT_SURE = ("", _("Not sure / did not see"))
 
 
-def _question(vocabulary, label: str, help_text: str = "") -> forms.ChoiceField:
+def _question(
+    vocabulary, label: "StrOrPromise", help_text: "StrOrPromise" = ""
+) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         help_text=help_text,
@@ -37,7 +44,9 @@ def _question(vocabulary, label: str, help_text: str = "") -> forms.ChoiceField:
     )
 
 
-def _checklist(vocabulary, label: str, help_text: str = "") -> forms.MultipleChoiceField:
+def _checklist(
+    vocabulary, label: "StrOrPromise", help_text: "StrOrPromise" = ""
+) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         help_text=help_text,
@@ -47,7 +56,9 @@ def _checklist(vocabulary, label: str, help_text: str = "") -> forms.MultipleCho
     )
 
 
-def _count(label: str, maximum: int, help_text: str = "") -> forms.IntegerField:
+def _count(
+    label: "StrOrPromise", maximum: int, help_text: "StrOrPromise" = ""
+) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         help_text=help_text,

@@ -677,6 +677,7 @@ def movement_measure(path: str, content_type: str | None = None) -> dict[str, An
                 raise movement.Unreadable(
                     "refused: not a video type the clinic accepts (MP4, MOV, 3GP, WebM, MKV)"
                 ) from exc
+    result: dict[str, Any]
     try:
         result = run_limited(
             movement.analyse_file,

@@ -4,15 +4,18 @@ of the referral letter. The infant always comes from `patients.selectors.infants
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
+from django.db.models import Field
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.engine import lab_thresholds
 from assessments.explanations import Explanation, assessment_explanations
 from assessments.models import Assessment, Triage
+from clinics.services import ClientRequest
 from episodes.models import (
     EPISODE_CHOICE_FIELDS,
     EPISODE_LIST_FIELDS,
@@ -31,11 +34,11 @@ from workups.models import (
 )
 
 
-def _instant(value) -> str:
+def _instant(value: datetime | date) -> str:
     return value.isoformat()
 
 
-def _ref(uuid_value) -> dict:
+def _ref(uuid_value: UUID | str) -> dict[str, Any]:
     return {"reference": fhir.urn(uuid_value)}
 
 
@@ -43,13 +46,15 @@ def _ref(uuid_value) -> dict:
 class _BundleBuilder:
     infant: Infant
     request: Any
-    entries: list[dict] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list)
 
     @property
-    def patient_ref(self) -> dict:
+    def patient_ref(self) -> dict[str, Any]:
         return {**_ref(self.infant.uuid), "display": self.infant.full_name}
 
-    def add(self, object_uuid, resource: dict, mode: str = "include") -> None:
+    def add(
+        self, object_uuid: UUID | str | None, resource: dict[str, Any], mode: str = "include"
+    ) -> None:
         resource = {
             "resourceType": resource.pop("resourceType"),
             "id": str(object_uuid),
@@ -59,7 +64,7 @@ class _BundleBuilder:
             {"fullUrl": fhir.urn(object_uuid), "resource": resource, "search": {"mode": mode}}
         )
 
-    def absolute(self, name: str, **kwargs) -> str:
+    def absolute(self, name: str, **kwargs: Any) -> str:
         path = reverse(name, kwargs=kwargs)
         return self.request.build_absolute_uri(path) if self.request is not None else path
 
@@ -196,16 +201,17 @@ def _related_people(builder: _BundleBuilder) -> dict[int, uuid.UUID]:
 # Episodes and videos ------------------------------------------------------------------------------
 
 
-def _feature_component(name: str, code: str, label: str) -> dict:
+def _feature_component(name: str, code: str, label: str) -> dict[str, Any]:
     meta = Episode._meta.get_field(name)
+    assert isinstance(meta, Field)  # an answer column, never a relation
     return {
         "code": fhir.concept(fhir.EPISODE_FEATURE_SYSTEM, name, str(meta.verbose_name)),
         "valueCodeableConcept": fhir.concept(fhir.feature_system(name), code, label),
     }
 
 
-def _episode_components(episode: Episode) -> list[dict]:
-    components: list[dict] = []
+def _episode_components(episode: Episode) -> list[dict[str, Any]]:
+    components: list[dict[str, Any]] = []
     if episode.duration_s is not None:
         components.append(
             {
@@ -257,7 +263,7 @@ def _episodes(builder: _BundleBuilder, performers: dict[int, uuid.UUID]) -> list
     episodes = list(Episode.objects.for_infant(builder.infant).recent().prefetch_related("videos"))
     for episode in episodes:
         notes = [text for text in (episode.notes, episode.clinician_notes) if text]
-        resource = {
+        resource: dict[str, Any] = {
             "resourceType": "Observation",
             "status": "final",
             "category": [fhir.concept(fhir.OBSERVATION_CATEGORY, "survey", "Survey")],
@@ -291,7 +297,7 @@ def _media(builder: _BundleBuilder, episode: Episode, video: EpisodeVideo) -> No
     notes = [f"Original upload: {builder.absolute('api:video-original', **kwargs)}"]
     if video.poster:
         notes.append(f"Poster image: {builder.absolute('api:video-poster', **kwargs)}")
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "Media",
         "status": "completed" if video.state == "ready" else "in-progress",
         "type": fhir.concept(fhir.MEDIA_TYPE, "video", "Video"),
@@ -314,7 +320,7 @@ def _media(builder: _BundleBuilder, episode: Episode, video: EpisodeVideo) -> No
 # Orders, results, referrals ----------------------------------------------------------------------
 
 
-def _test_code(order: TestOrder) -> dict:
+def _test_code(order: TestOrder) -> dict[str, Any]:
     codings = []
     if order.loinc:
         codings.append(fhir.coding(fhir.LOINC, order.loinc))
@@ -323,7 +329,7 @@ def _test_code(order: TestOrder) -> dict:
 
 
 def _service_request(builder: _BundleBuilder, order: TestOrder) -> None:
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "status": fhir.ORDER_STATUS[order.status],
         "intent": "order",
@@ -335,14 +341,14 @@ def _service_request(builder: _BundleBuilder, order: TestOrder) -> None:
         "occurrencePeriod": {"end": _instant(order.due_by)},
         "reasonCode": [{"text": order.reason}],
     }
-    if order.assessment_id:
+    if order.assessment is not None:
         resource["reasonReference"] = [_ref(order.assessment.uuid)]
     if order.cancel_reason:
         resource["note"] = [{"text": f"Cancelled: {order.cancel_reason}"}]
     builder.add(order.uuid, resource)
 
 
-def _reference_range(result: Result, infant: Infant) -> list[dict]:
+def _reference_range(result: Result, infant: Infant) -> list[dict[str, Any]]:
     reading = lab_thresholds(
         result.order.engine_code,
         age_hours=max(result.age_hours_at_collection, 0.0),
@@ -368,7 +374,7 @@ def _reference_range(result: Result, infant: Infant) -> list[dict]:
     return [reference]
 
 
-def _interpretation(result: Result) -> list[dict]:
+def _interpretation(result: Result) -> list[dict[str, Any]]:
     if result.flag == "critical":
         comparison = (result.interpretation.get("threshold") or {}).get("comparison", "<")
         code, display = fhir.CRITICAL_HIGH if comparison.startswith(">") else fhir.CRITICAL_LOW
@@ -381,7 +387,7 @@ def _interpretation(result: Result) -> list[dict]:
 
 def _lab_observation(builder: _BundleBuilder, result: Result) -> None:
     order = result.order
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "Observation",
         "basedOn": [_ref(order.uuid)],
         "status": "final",
@@ -416,7 +422,7 @@ def _diagnostic_report(builder: _BundleBuilder, result: Result) -> None:
     if result.captured_typical_event is not None:
         captured = "captured" if result.captured_typical_event else "did not capture"
         conclusion = f"{conclusion} (the study {captured} a typical event)".strip()
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "DiagnosticReport",
         "basedOn": [_ref(order.uuid)],
         "status": "final",
@@ -440,7 +446,7 @@ def _diagnostic_report(builder: _BundleBuilder, result: Result) -> None:
 
 
 def _referral(builder: _BundleBuilder, referral: Referral) -> None:
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "status": fhir.REFERRAL_STATUS[referral.status],
         "intent": "order",
@@ -456,7 +462,7 @@ def _referral(builder: _BundleBuilder, referral: Referral) -> None:
     }
     if referral.instruction:
         resource["patientInstruction"] = referral.instruction
-    if referral.assessment_id:
+    if referral.assessment is not None:
         resource["reasonReference"] = [_ref(referral.assessment.uuid)]
     builder.add(referral.uuid, resource)
 
@@ -485,7 +491,7 @@ def _appointment(builder: _BundleBuilder, appointment: Appointment) -> None:
 
 
 def _task(builder: _BundleBuilder, task: FollowUpTask) -> None:
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "Task",
         "status": fhir.TASK_STATUS[task.status],
         "intent": "order",
@@ -507,14 +513,17 @@ def _task(builder: _BundleBuilder, task: FollowUpTask) -> None:
 
 
 def _risk_assessment(
-    builder: _BundleBuilder, assessment: Assessment, explanation: Explanation, basis: list[dict]
+    builder: _BundleBuilder,
+    assessment: Assessment,
+    explanation: Explanation,
+    basis: list[dict[str, Any]],
 ) -> None:
     """The differential as predictions whose qualitative risk is the support word (the engine's
     score orders causes; it is not a probability, so no probability is sent)."""
     triage_label = dict(Triage.choices).get(assessment.triage, assessment.triage)
     predictions = []
     for row in explanation.differential:
-        prediction = {
+        prediction: dict[str, Any] = {
             "outcome": fhir.concept(fhir.CAUSE_SYSTEM, row.cause, row.label),
             "qualitativeRisk": fhir.concept(fhir.SUPPORT_SYSTEM, row.support, row.support_label),
         }
@@ -538,7 +547,7 @@ def _risk_assessment(
     if explanation.recommended_tests:
         tests = ", ".join(test.label for test in explanation.recommended_tests)
         notes.append(f"Recommended tests: {tests}.")
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "RiskAssessment",
         "extension": [
             {"url": fhir.RULESET_DIGEST_EXTENSION, "valueString": assessment.ruleset_digest},
@@ -568,7 +577,7 @@ def _risk_assessment(
     builder.add(assessment.uuid, resource)
 
 
-def infant_fhir_bundle(*, infant: Infant, request=None) -> dict:
+def infant_fhir_bundle(*, infant: Infant, request: ClientRequest | None = None) -> dict[str, Any]:
     """The infant's whole case as an R4 searchset Bundle ($everything): the Patient first, then
     everything about it, each entry at `urn:uuid:<uuid>` and referring to the others by it."""
     builder = _BundleBuilder(infant=infant, request=request)

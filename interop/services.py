@@ -9,6 +9,7 @@ the infant is re-assessed after commit). A failure while writing rolls everythin
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from assessments.models import AssessmentTrigger
 from assessments.services import assessment_request
 from clinics.models import AuditAction, AuditChannel, Clinic, User
-from clinics.services import audit_record
+from clinics.services import ClientRequest, audit_record
 from interop import fhir
 from interop.selectors import lab_spec_for_loinc
 from patients.models import Infant
@@ -32,7 +33,7 @@ IMPORTED_STATUSES = ("final", "amended", "corrected", "preliminary")
 class FhirImportError(Exception):
     """The Bundle is refused; `issues` become the OperationOutcome, `status` the HTTP status."""
 
-    def __init__(self, issues: list[dict], status: int = 422):
+    def __init__(self, issues: list[dict[str, Any]], status: int = 422):
         super().__init__(
             "; ".join(f"{i.get('expression', [''])[0]}: {i['diagnostics']}" for i in issues)
         )
@@ -40,7 +41,9 @@ class FhirImportError(Exception):
         self.status = status
 
 
-def _issue(path: str, message: str, code: str = "invalid", severity: str = "error") -> dict:
+def _issue(
+    path: str, message: str, code: str = "invalid", severity: str = "error"
+) -> dict[str, Any]:
     return {"severity": severity, "code": code, "diagnostics": message, "expression": [path]}
 
 
@@ -60,13 +63,13 @@ class _Plan:
     patient_path: str = ""
     patient_full_url: str = ""
     patient_id: str = ""
-    infant: dict = field(default_factory=dict)
-    field_paths: dict = field(default_factory=dict)
+    infant: dict[str, Any] = field(default_factory=dict[str, Any])
+    field_paths: dict[str, Any] = field(default_factory=dict[str, Any])
     labs: list[_Lab] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _codes(concept: dict | None, system: str) -> list[tuple[int, str]]:
+def _codes(concept: dict[str, Any] | None, system: str) -> list[tuple[int, str]]:
     return [
         (index, coding.get("code", ""))
         for index, coding in enumerate((concept or {}).get("coding") or [])
@@ -74,7 +77,7 @@ def _codes(concept: dict | None, system: str) -> list[tuple[int, str]]:
     ]
 
 
-def _categories(resource: dict) -> set[str]:
+def _categories(resource: dict[str, Any]) -> set[str]:
     return {
         coding.get("code")
         for category in resource.get("category") or []
@@ -82,7 +85,7 @@ def _categories(resource: dict) -> set[str]:
     }
 
 
-def _when(value: str | None, path: str, errors: list[dict]) -> datetime | None:
+def _when(value: str | None, path: str, errors: list[dict[str, Any]]) -> datetime | None:
     moment = parse_datetime(value) if isinstance(value, str) else None
     if moment is None or moment.tzinfo is None:
         errors.append(_issue(path, "a date and time with a time zone is needed"))
@@ -90,7 +93,9 @@ def _when(value: str | None, path: str, errors: list[dict]) -> datetime | None:
     return moment
 
 
-def _quantity(resource: dict, path: str, factors: dict[str, float], errors: list[dict]):
+def _quantity(
+    resource: dict[str, Any], path: str, factors: dict[str, float], errors: list[dict[str, Any]]
+) -> float | None:
     quantity = resource.get("valueQuantity")
     if not isinstance(quantity, dict) or quantity.get("value") is None:
         errors.append(_issue(f"{path}.valueQuantity", "a valueQuantity with a value is needed"))
@@ -108,7 +113,9 @@ def _quantity(resource: dict, path: str, factors: dict[str, float], errors: list
     return float(quantity["value"]) * factors[unit]
 
 
-def _patient(plan: _Plan, resource: dict, path: str, clinic: Clinic, errors: list[dict]) -> None:
+def _patient(
+    plan: _Plan, resource: dict[str, Any], path: str, clinic: Clinic, errors: list[dict[str, Any]]
+) -> None:
     plan.patient_path = path
     identifiers = [i for i in resource.get("identifier") or [] if i.get("value")]
     medical_record = [
@@ -150,8 +157,7 @@ def _patient(plan: _Plan, resource: dict, path: str, clinic: Clinic, errors: lis
         plan.infant["born_at"] = _when(
             birth_time.get("valueDateTime"), f"{path}._birthDate.extension", errors
         )
-    elif parse_date(resource.get("birthDate") or "") is not None:
-        born_on = parse_date(resource["birthDate"])
+    elif (born_on := parse_date(resource.get("birthDate") or "")) is not None:
         plan.infant["born_at"] = datetime.combine(born_on, time(0), ZoneInfo(clinic.time_zone))
         plan.skipped.append(
             (f"{path}.birthDate", "no patient-birthTime extension: birth taken as midnight")
@@ -168,14 +174,18 @@ def _patient(plan: _Plan, resource: dict, path: str, clinic: Clinic, errors: lis
             _gestation(plan, extension, ext_path, errors)
 
 
-def _birth_weight(plan: _Plan, element: dict, path: str, errors: list[dict]) -> None:
+def _birth_weight(
+    plan: _Plan, element: dict[str, Any], path: str, errors: list[dict[str, Any]]
+) -> None:
     grams = _quantity(element, path, fhir.WEIGHT_TO_GRAMS, errors)
     if grams is not None:
         plan.infant["birth_weight_g"] = round(grams)
         plan.field_paths["birth_weight_g"] = f"{path}.valueQuantity.value"
 
 
-def _gestation(plan: _Plan, element: dict, path: str, errors: list[dict]) -> None:
+def _gestation(
+    plan: _Plan, element: dict[str, Any], path: str, errors: list[dict[str, Any]]
+) -> None:
     days = _quantity(element, path, fhir.GESTATION_TO_DAYS, errors)
     if days is not None:
         total = round(days)
@@ -184,7 +194,9 @@ def _gestation(plan: _Plan, element: dict, path: str, errors: list[dict]) -> Non
         plan.field_paths["gestational_days"] = f"{path}.valueQuantity.value"
 
 
-def _observation(plan: _Plan, resource: dict, path: str, errors: list[dict]) -> None:
+def _observation(
+    plan: _Plan, resource: dict[str, Any], path: str, errors: list[dict[str, Any]]
+) -> None:
     loincs = _codes(resource.get("code"), fhir.LOINC)
     codes = {code for _, code in loincs}
     if fhir.LOINC_BIRTH_WEIGHT in codes:
@@ -231,7 +243,7 @@ def _observation(plan: _Plan, resource: dict, path: str, errors: list[dict]) -> 
         effective = resource["effectivePeriod"].get("start")
     collected_at = _when(effective, f"{path}.effectiveDateTime", errors)
     if value is not None and collected_at is not None:
-        unit = fhir.UCUM_TO_ENGINE_UNIT[quantity.get("code") or quantity.get("unit")]
+        unit = fhir.UCUM_TO_ENGINE_UNIT[quantity.get("code") or quantity["unit"]]
         plan.labs.append(_Lab(path, test, value, unit, collected_at))
 
 
@@ -251,7 +263,7 @@ def _plan(bundle: object, clinic: Clinic) -> _Plan:
         raise FhirImportError(
             [_issue("Bundle.type", f"a transaction Bundle is needed, not {bundle.get('type')!r}")]
         )
-    plan, errors = _Plan(), []
+    plan, errors = _Plan(), list[dict[str, Any]]()
     entries = bundle.get("entry") or []
     patients = [
         (index, entry)
@@ -311,13 +323,14 @@ def _refuse(error: ValidationError, paths: dict[str, str], default: str) -> Fhir
 
 
 def fhir_bundle_import(
-    *, bundle: object, imported_by: User, clinic: Clinic, request=None
-) -> tuple[Infant, dict]:
+    *, bundle: object, imported_by: User, clinic: Clinic, request: ClientRequest | None = None
+) -> tuple[Infant, dict[str, Any]]:
     """Create the infant and its laboratory results from a transaction Bundle, all or nothing.
 
     Returns the infant and the transaction-response Bundle. Raises FhirImportError (nothing
     written) when the Bundle is not a valid transaction we can map."""
     plan = _plan(bundle, clinic)
+    assert isinstance(bundle, dict)  # _plan refuses anything but a transaction Bundle
     with transaction.atomic():
         try:
             infant = infant_register(
@@ -385,12 +398,14 @@ def fhir_bundle_import(
     return infant, _transaction_response(bundle, plan, infant, results)
 
 
-def _transaction_response(bundle: dict, plan: _Plan, infant: Infant, results: list[Result]):
+def _transaction_response(
+    bundle: dict[str, Any], plan: _Plan, infant: Infant, results: list[Result]
+) -> dict[str, Any]:
     created = {plan.patient_path: f"Patient/{infant.uuid}"}
     result_for_path = dict(zip((lab.path for lab in plan.labs), results, strict=True))
     created.update({path: f"Observation/{result.uuid}" for path, result in result_for_path.items()})
     skipped = dict(plan.skipped)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for index, _ in enumerate(bundle.get("entry") or []):
         path = f"Bundle.entry[{index}].resource"
         if path in created:

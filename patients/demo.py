@@ -23,7 +23,7 @@ FAMILY_NAMES = [
 STARTLE = {"family_history": ["startle_disorder"]}
 SEIZURES = {"family_history": ["neonatal_seizures"]}
 # (age in hours, gestation weeks+days, birth weight g, maternal diabetes, feeding, extra fields)
-INFANTS = [
+INFANTS: list[tuple[int, tuple[int, int], int, str, str, dict[str, Any]]] = [
     (40 * 24, (36, 1), 2350, "none", "formula", {}),  # twins with the next one
     (40 * 24, (36, 1), 2180, "none", "formula", {}),
     (6, (39, 4), 3900, "gestational", "breast", {}),

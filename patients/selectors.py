@@ -6,10 +6,10 @@ from django.utils import timezone
 from clinics.models import AuditAction, AuditEvent, Role, User
 from clinics.selectors import membership_for, url_objects
 from patients.development import LogEntry, development_status_derive
-from patients.models import DevelopmentStatus, Guardianship, Infant, Invitation
+from patients.models import DevelopmentStatus, Guardianship, Infant, InfantQuerySet, Invitation
 
 
-def infants_visible_to(user: User) -> QuerySet[Infant]:
+def infants_visible_to(user: User) -> InfantQuerySet:
     """The one place that decides which infants a person may see.
 
     Staff see their clinic's infants; caregivers see the infants they have an active

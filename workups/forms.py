@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from episodes.models import MovementType
+from patients.models import Infant
 from workups.models import (
     NORMAL_OR_ABNORMAL_STUDIES,
     ORDER_TRANSITIONS,
@@ -154,7 +155,9 @@ class FollowUpReassignForm(forms.Form):
 class InfantPickForm(forms.Form):
     """Choose the infant to order tests for or to refer."""
 
-    infant = forms.ModelChoiceField(queryset=None, to_field_name="uuid", empty_label="Infant...")
+    infant: "forms.ModelChoiceField[Infant]" = forms.ModelChoiceField(
+        queryset=None, to_field_name="uuid", empty_label="Infant..."
+    )
     then = forms.ChoiceField(
         choices=[("order", "Order tests"), ("refer", "Refer to neurology")], label="To"
     )

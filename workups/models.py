@@ -232,7 +232,7 @@ class TestOrder(BaseModel):
 
     @property
     def reason(self) -> str:
-        if self.assessment_id:
+        if self.assessment is not None:
             return f"Recommended by the assessment of {self.assessment.created_at:%Y-%m-%d %H:%M}"
         return self.reason_text
 
@@ -254,6 +254,9 @@ class StatusEvent(BaseModel):
     )
     occurred_at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=300, blank=True)
+    # Declared by each subclass (a CharField with its subject's status choices).
+    from_status: str
+    to_status: str
 
     class Meta:
         abstract = True

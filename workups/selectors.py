@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from clinics.models import User
 from clinics.selectors import is_clinic_staff, membership_for, url_objects
+from patients.models import Infant
 from patients.selectors import infants_visible_to
 from workups.models import (
     Appointment,
@@ -18,7 +19,7 @@ from workups.models import (
 )
 
 
-def _staff_infants(user: User):
+def _staff_infants(user: User) -> QuerySet[Infant] | None:
     if not is_clinic_staff(user):
         return None
     return infants_visible_to(user)

@@ -5,10 +5,11 @@ another clinic's object is a 404; the role check comes after the lookup."""
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from assessments.models import Assessment
 from clinics.models import AuditAction, AuditChannel, Role
 from clinics.permissions import CAREGIVER, CLINICIANS, STAFF, requires_roles
 from clinics.selectors import membership_for
-from patients.models import Guardianship
+from patients.models import Guardianship, Infant
 from patients.selectors import infants_visible_to
 from patients.services import infant_read_record, infant_record_audit
 from workups.forms import (
@@ -99,8 +100,11 @@ def _audit_infant_page(request, infant, resource: str) -> None:
     )  # fmt: skip
 
 
-def _picker_infants(form: InfantPickForm):
-    return form.fields["infant"].queryset.only("uuid")
+def _picker_infants(form: InfantPickForm) -> QuerySet[Infant]:
+    field = form.fields["infant"]
+    assert isinstance(field, forms.ModelChoiceField)
+    assert field.queryset is not None  # set by InfantPickForm for the clinician's infants
+    return field.queryset.only("uuid")
 
 
 def _clinic_zone(request) -> ZoneInfo:

@@ -199,6 +199,7 @@ def _read_flow(path: str, content_type: str | None, limits: transcoding.Limits |
                     cell_size = (size[0] // CELL, size[1] // CELL)
                     camera = _CameraModel(cell_size[1], cell_size[0])
                     result.shape = (cell_size[1], cell_size[0])
+                assert stored is not None  # sized with the first picture
                 picture = _turn(_grey(frame, stored), rotation)
                 result.frames += 1
                 result.brightness.append(float(picture.mean()))

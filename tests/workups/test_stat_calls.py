@@ -7,12 +7,14 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessments.models import Triage
 from clinics.models import Notification
 from tests.factories import sign_in_verified
 from tests.workups.factories import AssessmentFactory, FollowUpFactory
 from workups.models import (
+    CALL_SCRIPTS,
     FollowUpKind,
     FollowUpOutcome,
     FollowUpStatus,
@@ -140,6 +142,21 @@ def test_the_call_script_names_the_kind_and_shows_the_caregivers_number(client, 
     assert "Can you confirm you will attend?" in html
     assert f"{team.infant.given_name} has a neurology appointment" in html
     assert "See a doctor today." in html
+
+
+@pytest.mark.parametrize("kind", FollowUpKind.values)
+def test_every_kind_of_task_shows_its_own_call_script_on_the_worklist(client, team, kind):
+    """The worklist once rendered an empty script (it named a property no model had); each kind
+    now shows what to say and what to ask, with the clinic and the infant named."""
+    FollowUpFactory(infant=team.infant, kind=kind)
+    sign_in_verified(client, team.nurse)
+    html = client.get(reverse("workups:worklist")).content.decode()
+    script = CALL_SCRIPTS[kind]
+    names = {"clinic": team.infant.clinic.name, "infant": team.infant.given_name}
+    assert script.say
+    assert escape(script.say.format(**names)) in html
+    for question in script.ask:
+        assert escape(question.format(**names)) in html
 
 
 def test_another_clinics_task_cannot_be_called(client, team, other_team):

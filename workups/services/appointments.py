@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from clinics.models import AuditAction, AuditChannel, NotificationKind, User
-from clinics.services import notify
+from clinics.services import ClientRequest, notify
 from patients.services import infant_record_audit
 from workups.models import (
     OUTCOMES,
@@ -40,7 +40,7 @@ def appointment_outcome_record(
     outcome: AppointmentStatus,
     recorded_by: User,
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
 ) -> Appointment:
     """Attended, did not attend or cancelled; a missed appointment puts a call on the worklist."""
     appointment = (
@@ -85,7 +85,7 @@ def appointment_confirm(
     appointment: Appointment,
     confirmed_by: User,
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
 ) -> Appointment:
     """The family has said they will come; the confirmation call drops off the worklist."""
     if appointment.status != AppointmentStatus.BOOKED:

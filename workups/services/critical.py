@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, NotificationKind, Role, User
-from clinics.services import notifications_settle, notify
+from clinics.services import ClientRequest, notifications_settle, notify
 from patients.models import Infant
 from patients.services import infant_record_audit
 from workups.models import (
@@ -84,7 +84,7 @@ def critical_alert_acknowledge(
     acknowledged_by: User,
     action_taken: str = "",
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
 ) -> CriticalAlert:
     """Acknowledging stops the escalation, records what was done about the value and settles
     the alert's notifications; a second acknowledgement changes nothing."""

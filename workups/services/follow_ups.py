@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditAction, AuditChannel, NotificationKind, Role, User
-from clinics.services import audit_record, notify
+from clinics.services import ClientRequest, audit_record, notify
 from patients.models import Infant
 from patients.services import infant_record_audit
 from workups.models import (
@@ -34,7 +34,7 @@ def follow_up_ensure(
     created_by: User | None = None,
     sweep: str = "",
     assignee: User | None = None,
-    priority: Priority = Priority.ROUTINE,
+    priority: str = Priority.ROUTINE,
     escalate_at: datetime | None = None,
 ) -> tuple[FollowUpTask, bool]:
     """One task per source_key, however often a sweep runs (also across concurrent runs)."""
@@ -79,7 +79,7 @@ def follow_up_complete(
     completed_by: User,
     outcome_note: str,
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
 ) -> FollowUpTask:
     """A task is done only with a note of what happened."""
     task = FollowUpTask.objects.select_for_update().get(pk=task.pk)
@@ -112,7 +112,7 @@ def follow_up_reassign(
     assignee: User | None,
     reassigned_by: User,
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
 ) -> FollowUpTask:
     """A task goes to a nurse or pediatrician of the infant's clinic (or back to the pool)."""
     clinic = task.infant.clinic
@@ -143,7 +143,7 @@ def follow_up_call_record(
     made_by: User,
     note: str = "",
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
     now: datetime | None = None,
 ) -> FollowUpAttempt:
     """Every call is recorded with how it went; only reaching the family closes the task (a
@@ -180,7 +180,7 @@ def follow_up_call_record(
 def _escalation_target(task: FollowUpTask) -> list[User]:
     """The pediatrician who asked for the call, else the infant's, else the clinic's."""
     for person in (task.created_by, task.infant.assigned_clinician):
-        if is_clinic_staff(person, task.infant.clinic, Role.PEDIATRICIAN):
+        if person is not None and is_clinic_staff(person, task.infant.clinic, Role.PEDIATRICIAN):
             return [person]
     return pediatricians_else_admins(task.infant.clinic)
 
@@ -241,7 +241,7 @@ def follow_up_add(
     due_at: datetime,
     created_by: User,
     assignee: User | None = None,
-    priority: Priority = Priority.ROUTINE,
+    priority: str = Priority.ROUTINE,
 ) -> FollowUpTask:
     """A follow-up a clinician adds by hand from the case page."""
     if due_at < timezone.now() - timedelta(minutes=5):

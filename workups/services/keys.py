@@ -4,12 +4,11 @@ spelling never changes; a new kind of key is a new `step` here, never an f-strin
 
 from uuid import uuid4
 
-from django.db.models import Model
-
 from assessments.models import Assessment
+from clinics.models import BaseModel
 from workups.models import Appointment, CriticalAlert, FollowUpTask, Referral, TestOrder
 
-KEY_PREFIXES: dict[type[Model], str] = {
+KEY_PREFIXES: dict[type[BaseModel], str] = {
     TestOrder: "order",
     Appointment: "appointment",
     Assessment: "assessment",
@@ -20,7 +19,7 @@ KEY_PREFIXES: dict[type[Model], str] = {
 MANUAL_PREFIX = "manual"
 
 
-def workup_key(subject: Model | None, step: str = "") -> str:
+def workup_key(subject: BaseModel | None, step: str = "") -> str:
     """`<kind>:<uuid>:<step>` for what the key is about; with no step, the prefix every key of that
     subject starts with (to settle them all); with no subject, a fresh key for a task a clinician
     adds by hand."""

@@ -12,12 +12,12 @@ from django.utils import timezone
 from assessments.engine.vocabulary import TRIAGE_TABLE
 from assessments.models import Assessment, Triage
 from clinics.models import AuditAction, AuditChannel, User
+from clinics.services import ClientRequest
 from patients.models import Infant
 from patients.services import infant_record_audit
 from workups.models import (
     ORDER_FOR_ENGINE_CODE,
     ORDER_TRANSITIONS,
-    OrderedTest,
     OrderEvent,
     OrderStatus,
     Priority,
@@ -52,13 +52,13 @@ def infants_record_open_orders(*, infants: QuerySet[Infant]) -> None:
 def order_create(
     *,
     infant: Infant,
-    test: OrderedTest,
-    priority: Priority,
+    test: str,
+    priority: str,
     ordered_by: User,
     assessment: Assessment | None = None,
     reason_text: str = "",
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
     now: datetime | None = None,
 ) -> TestOrder:
     """An order is due within the hours its priority allows and always says why it was made."""
@@ -103,7 +103,7 @@ def orders_from_assessment(
     ordered_by: User,
     codes: list[str] | None = None,
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
     now: datetime | None = None,
 ) -> list[TestOrder]:
     """One click orders every test the assessment recommends (or those of `codes` among them)
@@ -141,7 +141,7 @@ def order_transition(
     actor: User | None,
     reason: str = "",
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
     at: datetime | None = None,
 ) -> TestOrder:
     """An order moves only along ORDER_TRANSITIONS; a cancellation needs a reason; every move is

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import Assessment
 from clinics.models import AuditAction, AuditChannel, NotificationKind, Role, User
-from clinics.services import notify
+from clinics.services import ClientRequest, notify
 from clinics.tasks_dispatch import enqueue_on_commit
 from config.faults import fault_checkpoint
 from patients.models import Infant
@@ -97,7 +97,7 @@ def referral_transition(
     return referral
 
 
-def referral_deadline(urgency: ReferralUrgency, *, now: datetime) -> datetime:
+def referral_deadline(urgency: str, *, now: datetime) -> datetime:
     return now + timedelta(hours=settings.REFERRAL_DEADLINE_HOURS[urgency])
 
 
@@ -110,7 +110,7 @@ def referral_create(
     urgency: ReferralUrgency | None = None,
     assessment: Assessment | None = None,
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
     now: datetime | None = None,
 ) -> Referral:
     """The urgency follows the triage unless the pediatrician sets it; an emergency is never booked
@@ -196,7 +196,7 @@ def referral_confirm(
     referral: Referral,
     confirmed_by: User,
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
 ) -> Referral:
     """A pediatrician confirms a proposed referral; its deadline runs from now and it is booked
     after commit."""

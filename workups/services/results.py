@@ -2,6 +2,7 @@
 loop, and handing the infant to re-assessment after commit."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from assessments.engine import CaseError, interpret_lab
 from assessments.models import AssessmentTrigger
 from assessments.services import ASSESSMENT_RULESET, assessment_request
 from clinics.models import AuditAction, AuditChannel, User
+from clinics.services import ClientRequest
 from episodes.models import MovementType
 from patients.models import Infant
 from patients.services import infant_record_audit
@@ -29,7 +31,9 @@ from workups.services.orders import order_transition
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def result_interpret(*, order: TestOrder, value: float, unit: str, collected_at: datetime) -> dict:
+def result_interpret(
+    *, order: TestOrder, value: float, unit: str, collected_at: datetime
+) -> dict[str, Any]:
     """The engine reads the value for the infant's age in hours at collection, gestation and birth
     weight; an unknown unit is a ValidationError on `unit` listing the allowed units."""
     infant = order.infant
@@ -62,7 +66,7 @@ def result_record(
     captured_event_types: list[str] | None = None,
     report_text: str = "",
     channel: AuditChannel = AuditChannel.WEB,
-    request=None,
+    request: ClientRequest | None = None,
 ) -> Result:
     """A result moves its order to resulted, raises a critical alert when the engine says
     critical, and has the infant re-assessed after commit."""
@@ -154,7 +158,7 @@ def _captured_event_types(codes: list[str]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def results_as_case(infant: Infant) -> list[dict]:
+def results_as_case(infant: Infant) -> list[dict[str, Any]]:
     """The infant's results in the engine's case format (assessments.cases result source)."""
     case_results = []
     for result in Result.objects.filter(infant=infant).select_related("order"):

@@ -1,16 +1,18 @@
 """Neurology slots a clinic offers."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clinics.models import User
+from clinics.models import Clinic, User
 from workups.models import (
     NeurologySlot,
 )
 
 
 @transaction.atomic
-def slot_create(*, clinic, created_by: User, **fields) -> NeurologySlot:
+def slot_create(*, clinic: Clinic, created_by: User, **fields: Any) -> NeurologySlot:
     """A slot a neurologist offers; a clinic admin adds it."""
     slot = NeurologySlot(clinic=clinic, **fields)
     slot.full_clean()
@@ -19,7 +21,7 @@ def slot_create(*, clinic, created_by: User, **fields) -> NeurologySlot:
 
 
 @transaction.atomic
-def slot_update(*, slot: NeurologySlot, updated_by: User, **fields) -> NeurologySlot:
+def slot_update(*, slot: NeurologySlot, updated_by: User, **fields: Any) -> NeurologySlot:
     """A booked slot keeps its time: the family has been told it."""
     if "starts_at" in fields and slot.appointments.booked().exists():
         raise ValidationError({"starts_at": "This slot is booked; cancel the appointment first."})

@@ -126,7 +126,7 @@ def follow_ups_for_missing_video(*, now: datetime) -> int:
         .select_related("infant__clinic")
         .order_by("infant_id", "-created_at")
     )
-    latest = {}
+    latest: dict[int, Assessment] = {}
     for assessment in concerning:
         latest.setdefault(assessment.infant_id, assessment)
     since = {infant_id: a.created_at for infant_id, a in latest.items()}

@@ -14,6 +14,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management.base import BaseCommand
@@ -465,7 +466,9 @@ class Command(BaseCommand):
             ],
         )
 
-        staff, members, staff_by_role = [], [], {}
+        staff: list[dict[str, Any]] = []
+        members: list[dict[str, Any]] = []
+        staff_by_role: dict[str, list[int]] = {}
         staff_ids = iter(writer.reserve_ids(User, sum(STAFF_PER_CLINIC.values())))
         member_ids = iter(writer.reserve_ids(Membership, sum(STAFF_PER_CLINIC.values())))
         for role, number in STAFF_PER_CLINIC.items():
