@@ -141,3 +141,9 @@ class EpisodeFactory(DjangoModelFactory):
     duration_s = 20
     state = State.AWAKE_CRYING_OR_HANDLED
     movement_type = MovementType.FINE_TREMOR
+
+
+def episode_time_value() -> str:
+    """A form's datetime-local value two days ago: in the past in every time zone and after the
+    birth of any InfantFactory infant (born ten days ago)."""
+    return (timezone.now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")

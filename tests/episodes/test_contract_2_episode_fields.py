@@ -11,7 +11,14 @@ from django.utils import timezone
 from clinics.models import Role
 from episodes.models import Episode
 from patients.models import AssessmentRequest
-from tests.factories import EpisodeFactory, InfantFactory, caregiver_of, sign_in_verified, staff
+from tests.factories import (
+    EpisodeFactory,
+    InfantFactory,
+    caregiver_of,
+    episode_time_value,
+    sign_in_verified,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +42,7 @@ def test_the_caregivers_form_asks_temperature_and_the_new_signs_in_plain_words(c
     response = client.post(
         url,
         {
-            "started_at": "2020-01-01T03:10",
+            "started_at": episode_time_value(),
             "movement_type": "pedalling_or_boxing",
             "associated": ["high_pitched_cry", "inconsolable_crying", "jaundice"],
             "temperature_c": "38.4",
@@ -51,7 +58,7 @@ def test_the_caregivers_form_asks_temperature_and_the_new_signs_in_plain_words(c
 def test_temperature_is_optional_and_unknown_when_left_empty(client, family):
     sign_in_verified(client, family["parent"])
     url = reverse("portal:log", kwargs={"infant_uuid": family["infant"].uuid})
-    assert client.post(url, {"started_at": "2020-01-01T03:10"}).status_code == 302
+    assert client.post(url, {"started_at": episode_time_value()}).status_code == 302
     assert Episode.objects.exclude(pk=family["episode"].pk).get().temperature_c is None
 
 
@@ -59,7 +66,7 @@ def test_temperature_is_optional_and_unknown_when_left_empty(client, family):
 def test_an_implausible_temperature_is_refused_on_its_field(client, family, value):
     sign_in_verified(client, family["parent"])
     url = reverse("portal:log", kwargs={"infant_uuid": family["infant"].uuid})
-    response = client.post(url, {"started_at": "2020-01-01T03:10", "temperature_c": value})
+    response = client.post(url, {"started_at": episode_time_value(), "temperature_c": value})
     assert response.status_code == 200
     assert "temperature_c" in response.context["form"].errors
     assert Episode.objects.count() == 1

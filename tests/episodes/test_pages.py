@@ -4,7 +4,14 @@ import pytest
 from django.urls import reverse
 
 from episodes.models import Episode
-from tests.factories import EpisodeFactory, InfantFactory, caregiver_of, sign_in_verified, staff
+from tests.factories import (
+    EpisodeFactory,
+    InfantFactory,
+    caregiver_of,
+    episode_time_value,
+    sign_in_verified,
+    staff,
+)
 
 
 def signed_in(client, user):
@@ -55,7 +62,7 @@ def test_parent_logs_an_episode_with_the_guided_form(client, family):
     response = client.post(
         url,
         {
-            "started_at": "2020-01-01T03:10",
+            "started_at": episode_time_value(),
             "stops_with_gentle_restraint": "no",
             "autonomic": ["apnea"],
             "eye_signs": "",

@@ -1,15 +1,25 @@
 """Limits and cache rules added after the outside attack on the demo (issue 13, findings 9, 10,
 11, 14 and 15)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clinics.models import AuditEvent, Role
-from tests.factories import EpisodeFactory, InfantFactory, caregiver_of, sign_in_verified, staff
+from tests.factories import (
+    EpisodeFactory,
+    InfantFactory,
+    caregiver_of,
+    episode_time_value,
+    sign_in_verified,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
-EPISODE_FORM = {"started_at": "2020-01-01T03:10", "stops_with_gentle_restraint": "no"}
+EPISODE_FORM = {"started_at": episode_time_value(), "stops_with_gentle_restraint": "no"}
 
 
 @pytest.fixture
@@ -41,7 +51,10 @@ def test_portal_episode_form_is_limited_like_the_episode_api(client, low_rates, 
     # One counter for the page and the API.
     api = token_client(parent).post(
         reverse("api:episode-list"),
-        {"infant": str(infant.uuid), "started_at": "2020-01-01T03:10:00Z"},
+        {
+            "infant": str(infant.uuid),
+            "started_at": (timezone.now() - timedelta(days=2)).isoformat(),
+        },
         format="json",
     )
     assert api.status_code == 429
