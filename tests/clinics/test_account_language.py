@@ -114,3 +114,19 @@ def test_staff_pages_stay_english_for_a_spanish_browser():
     page = doctor.get(reverse("patients:infant-list"), HTTP_ACCEPT_LANGUAGE="es")
     assert page.status_code == 200
     assert page.headers["Content-Language"] == "en"
+
+
+def test_the_invitation_api_takes_the_caregivers_language(
+    token_client, django_capture_on_commit_callbacks
+):
+    infant = InfantFactory()
+    api = token_client(staff(Role.NURSE, infant.clinic))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            reverse("api:infant-caregivers", kwargs={"infant_id": infant.uuid}),
+            {"email": "abuela@familia.example", "relationship": "other", "language": "es"},
+            format="json",
+        )
+    assert response.status_code == 201
+    assert response.json()["language"] == "es"
+    assert mail.outbox[-1].subject.endswith("le invitamos a seguir la atención de su bebé")

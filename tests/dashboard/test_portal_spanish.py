@@ -225,3 +225,27 @@ def test_advice_lines_follow_the_active_language():
     assert spanish.headline.text == "Lleve a su bebé al médico hoy."
     assert english.headline.text == "See a doctor today."
     assert english.level_label == "Same-day review"
+
+
+def test_sign_in_and_a_missing_page_are_in_the_browsers_spanish(client):
+    login = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Entrar" in login
+    assert "Correo electrónico" in login
+    assert "Contraseña" in login
+    refused = client.post(
+        reverse("login"),
+        {"username": "nadie@familia.example", "password": "x" * 12},
+        HTTP_ACCEPT_LANGUAGE="es",
+    ).content.decode()
+    assert "Ese correo y esa contraseña no coinciden con ninguna cuenta." in refused
+
+
+def test_a_page_a_spanish_caregiver_cannot_open_says_so_in_spanish(client):
+    _, parent, _ = _spanish_family()
+    client.force_login(parent)
+    response = client.get("/portal/episodes/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "No encontrado" in html
+    assert "Volver al inicio" in html
+    assert "Not found" not in html
