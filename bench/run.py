@@ -141,6 +141,7 @@ def main() -> list[dict]:
         bench_dashboard_scale,
         bench_engine_vs_json,
         bench_upload_rss_growth,
+        bench_video_accuracy,
         bench_video_realtime,
     )
     from rows import info_row, markdown, table
@@ -153,6 +154,7 @@ def main() -> list[dict]:
         bench_upload_rss_growth,
         bench_assessment_vs_noop,
         bench_video_realtime,
+        bench_video_accuracy,
         bench_api_info,
         bench_query_counts,
         bench_booking,

@@ -284,8 +284,15 @@ def _pad(luma: np.ndarray, plane) -> bytes:
     return padded.tobytes()
 
 
-def grid(count: int, seed: int = 1, size: tuple[int, int] = (640, 360)) -> list[ClipSpec]:
-    """`count` clips spread over the patterns and phone conditions, reproducible from `seed`."""
+def grid(
+    count: int,
+    seed: int = 1,
+    size: tuple[int, int] = (640, 360),
+    seconds: tuple[float, ...] = (8.0, 10.0, 12.0),
+) -> list[ClipSpec]:
+    """`count` clips spread over the patterns and phone conditions, reproducible from `seed`;
+    each lasts one of `seconds` (the same draw whatever the choices, so a grid of shorter clips
+    has the same conditions)."""
     rng = np.random.default_rng(seed)
     patterns = [
         "tremor",
@@ -325,7 +332,7 @@ def grid(count: int, seed: int = 1, size: tuple[int, int] = (640, 360)) -> list[
                 amplitude=amplitude,
                 sides=str(rng.choice(["both", "both", "left", "right"])),
                 fps=fps,
-                seconds=float(rng.choice([8.0, 10.0, 12.0])),
+                seconds=float(seconds[int(rng.integers(0, 3)) % len(seconds)]),
                 size=size_here,
                 rotation=rotation,
                 bitrate=int(rng.uniform(1, 4) * 1_000_000),
