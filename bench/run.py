@@ -52,6 +52,8 @@ os.environ.update(
         # Throttling stays on; the load generator is one client sending thousands of writes.
         "THROTTLE_CAREGIVER_WRITES": "1000000/hour",
         "THROTTLE_UPLOADS": "1000000/hour",
+        # The upload benchmark warms four uploads side by side as one caregiver.
+        "VIDEO_OPEN_UPLOADS_PER_USER": "100",
     }
 )
 
