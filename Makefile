@@ -90,4 +90,4 @@ restore: install
 		$(if $(RESTORE_MEDIA_ROOT),--media-root $(RESTORE_MEDIA_ROOT))
 
 clean:
-	rm -rf $(VENV) var/test-media .pytest_cache
+	rm -rf $(VENV) var/test-media .pytest_cache .mypy_cache

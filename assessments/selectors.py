@@ -1,27 +1,27 @@
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from assessments.cases import EPISODE_WINDOW
 from assessments.engine.vocabulary import OPEN_CONCERN_FROM_RANK
-from assessments.models import Assessment, TriageAlert
+from assessments.models import Assessment, AssessmentQuerySet, TriageAlert, TriageAlertQuerySet
 from clinics.models import User
 from clinics.selectors import url_objects
 from episodes.models import Episode
-from patients.models import Infant
+from patients.models import Infant, InfantQuerySet
 from patients.selectors import infants_visible_to
 
 
-def assessments_visible_to(user: User) -> QuerySet[Assessment]:
+def assessments_visible_to(user: User) -> AssessmentQuerySet:
     return Assessment.objects.filter(infant__in=infants_visible_to(user))
 
 
-def triage_alerts_visible_to(user: User) -> QuerySet[TriageAlert]:
+def triage_alerts_visible_to(user: User) -> TriageAlertQuerySet:
     return TriageAlert.objects.filter(infant__in=infants_visible_to(user))
 
 
-def infants_in_care(*, now: datetime | None = None) -> QuerySet[Infant]:
+def infants_in_care(*, now: datetime | None = None) -> InfantQuerySet:
     """Every clinic's infants with an open concern or an episode in the last 14 days: those a
     change of ruleset must re-assess (a command's scope, not a user's)."""
     now = now or timezone.now()
@@ -36,7 +36,7 @@ def infants_in_care(*, now: datetime | None = None) -> QuerySet[Infant]:
     )
 
 
-def infants_due_for_ruleset(ruleset: str, *, now: datetime | None = None) -> QuerySet[Infant]:
+def infants_due_for_ruleset(ruleset: str, *, now: datetime | None = None) -> InfantQuerySet:
     """Infants in care whose latest assessment was not made with the ruleset (or who have none):
     what is left of a move to it, so a rerun continues where a stopped one ended."""
     latest_version = (

@@ -6,7 +6,18 @@ from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinics.models import ApiToken, Clinic, Membership, Notification, Role, StaffInvitation, User
+from clinics.models import (
+    ApiToken,
+    Clinic,
+    InvitationLinkQuerySet,
+    Membership,
+    MembershipQuerySet,
+    Notification,
+    NotificationQuerySet,
+    Role,
+    StaffInvitation,
+    User,
+)
 
 # URL kwarg name -> the visibility selector of the objects it names (user -> QuerySet).
 URL_OBJECTS: dict[str, Callable[[User], QuerySet[Any]]] = {}
@@ -96,7 +107,7 @@ def has_second_factor(user: User) -> bool:
     return bool(TOTPDevice.objects.devices_for_user(user, confirmed=True).exists())
 
 
-def memberships_managed_by(user: User) -> QuerySet[Membership]:
+def memberships_managed_by(user: User) -> MembershipQuerySet:
     """The memberships (active or not) of the clinic the user administers; none for anyone who
     is not an active clinic admin. Staff pages and API start from it, so another clinic's
     membership is a 404."""
@@ -106,7 +117,7 @@ def memberships_managed_by(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(clinic=membership.clinic).select_related("user", "clinic")
 
 
-def staff_invitations_managed_by(user: User) -> QuerySet[StaffInvitation]:
+def staff_invitations_managed_by(user: User) -> InvitationLinkQuerySet:
     """The staff invitations of the clinic the user administers."""
     membership = membership_for(user)
     if membership is None or membership.role != Role.CLINIC_ADMIN:
@@ -114,7 +125,7 @@ def staff_invitations_managed_by(user: User) -> QuerySet[StaffInvitation]:
     return StaffInvitation.objects.filter(clinic=membership.clinic).select_related("clinic")
 
 
-def notifications_of(user: User) -> QuerySet[Notification]:
+def notifications_of(user: User) -> NotificationQuerySet:
     return Notification.objects.for_recipient(user)
 
 

@@ -3,10 +3,17 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clinics.models import AuditAction, AuditEvent, Role, User
+from clinics.models import AuditAction, AuditEvent, AuditEventQuerySet, Role, User
 from clinics.selectors import membership_for, url_objects
 from patients.development import LogEntry, development_status_derive
-from patients.models import DevelopmentStatus, Guardianship, Infant, InfantQuerySet, Invitation
+from patients.models import (
+    DevelopmentStatus,
+    Guardianship,
+    GuardianshipQuerySet,
+    Infant,
+    InfantQuerySet,
+    Invitation,
+)
 
 
 def infants_visible_to(user: User) -> InfantQuerySet:
@@ -52,7 +59,7 @@ def infant_development_status(infant: Infant, today: date | None = None) -> Deve
     )
 
 
-def infant_access_history(infant: Infant, *, for_caregiver: bool = False) -> QuerySet[AuditEvent]:
+def infant_access_history(infant: Infant, *, for_caregiver: bool = False) -> AuditEventQuerySet:
     """Who read or changed the infant's record (list reads that showed it included), newest
     first. Caregivers see what the infant's clinic's staff did: no refusals (another clinic's
     probing is for the clinic admin to see), and the page shows no addresses."""
@@ -64,7 +71,7 @@ def infant_access_history(infant: Infant, *, for_caregiver: bool = False) -> Que
     return events
 
 
-def guardianships_visible_to(user: User) -> QuerySet[Guardianship]:
+def guardianships_visible_to(user: User) -> GuardianshipQuerySet:
     return Guardianship.objects.filter(infant__in=infants_visible_to(user))
 
 

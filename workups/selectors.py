@@ -6,26 +6,32 @@ from django.utils import timezone
 
 from clinics.models import User
 from clinics.selectors import is_clinic_staff, membership_for, url_objects
-from patients.models import Infant
+from patients.models import InfantQuerySet
 from patients.selectors import infants_visible_to
 from workups.models import (
     Appointment,
+    AppointmentQuerySet,
     CriticalAlert,
+    CriticalAlertQuerySet,
+    FollowUpQuerySet,
     FollowUpTask,
     NeurologySlot,
     Referral,
+    ReferralQuerySet,
     Result,
+    ResultQuerySet,
     TestOrder,
+    TestOrderQuerySet,
 )
 
 
-def _staff_infants(user: User) -> QuerySet[Infant] | None:
+def _staff_infants(user: User) -> InfantQuerySet | None:
     if not is_clinic_staff(user):
         return None
     return infants_visible_to(user)
 
 
-def orders_visible_to(user: User) -> QuerySet[TestOrder]:
+def orders_visible_to(user: User) -> TestOrderQuerySet:
     infants = _staff_infants(user)
     return (
         TestOrder.objects.none()
@@ -34,12 +40,12 @@ def orders_visible_to(user: User) -> QuerySet[TestOrder]:
     )
 
 
-def results_visible_to(user: User) -> QuerySet[Result]:
+def results_visible_to(user: User) -> ResultQuerySet:
     infants = _staff_infants(user)
     return Result.objects.none() if infants is None else Result.objects.filter(infant__in=infants)
 
 
-def critical_alerts_visible_to(user: User) -> QuerySet[CriticalAlert]:
+def critical_alerts_visible_to(user: User) -> CriticalAlertQuerySet:
     infants = _staff_infants(user)
     return (
         CriticalAlert.objects.none()
@@ -48,14 +54,14 @@ def critical_alerts_visible_to(user: User) -> QuerySet[CriticalAlert]:
     )
 
 
-def referrals_visible_to(user: User) -> QuerySet[Referral]:
+def referrals_visible_to(user: User) -> ReferralQuerySet:
     infants = _staff_infants(user)
     return (
         Referral.objects.none() if infants is None else Referral.objects.filter(infant__in=infants)
     )
 
 
-def follow_ups_visible_to(user: User) -> QuerySet[FollowUpTask]:
+def follow_ups_visible_to(user: User) -> FollowUpQuerySet:
     infants = _staff_infants(user)
     return (
         FollowUpTask.objects.none()
@@ -71,14 +77,14 @@ def slots_visible_to(user: User) -> QuerySet[NeurologySlot]:
     return NeurologySlot.objects.filter(clinic_id=membership.clinic_id)
 
 
-def appointments_visible_to(user: User) -> QuerySet[Appointment]:
+def appointments_visible_to(user: User) -> AppointmentQuerySet:
     """Staff: the clinic's appointments. Caregivers: their children's upcoming ones only."""
     if is_clinic_staff(user):
         return Appointment.objects.filter(referral__infant__in=infants_visible_to(user))
     return appointments_upcoming_for_caregiver(user)
 
 
-def appointments_upcoming_for_caregiver(user: User) -> QuerySet[Appointment]:
+def appointments_upcoming_for_caregiver(user: User) -> AppointmentQuerySet:
     if is_clinic_staff(user):
         return Appointment.objects.none()
     return Appointment.objects.booked().filter(
