@@ -5,6 +5,7 @@ review form for the clinician to confirm. Screenshots under var/screenshots/."""
 from datetime import timedelta
 
 import pytest
+import structlog
 from django.core.files import File
 from django.utils import timezone
 
@@ -38,8 +39,10 @@ def measured_case(postgres, tmp_path):
     with open(path, "rb") as fh:
         video.original.save("original.mp4", File(fh), save=False)
     video.save()
-    video_process(video_uuid=video.uuid)
-    video_analyse(video_uuid=video.uuid)
+    # The processing and the analysis run at once; their log lines carry the set-up's own id.
+    with structlog.contextvars.bound_contextvars(request_id="movement-case-setup"):
+        video_process(video_uuid=video.uuid)
+        video_analyse(video_uuid=video.uuid)
     assert video.movement_analyses.get().pattern == "tremor_like"
     return {"infant": infant, "episode": episode, "doctor": doctor, "parent": parent}
 
