@@ -233,7 +233,7 @@ def test_denied_rows_are_limited_per_person_and_cannot_bury_the_real_reads(clien
     prober = staff(Role.NURSE)
     sign_in_verified(client, prober)
     minute = timezone.now().replace(second=30)
-    with mock.patch("clinics.services.timezone.now", return_value=minute):
+    with mock.patch("clinics.services.audit.timezone.now", return_value=minute):
         for _ in range(150):
             assert client.get(detail).status_code == 404
     assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=prober).count() == 10

@@ -47,7 +47,7 @@ CAREGIVER_SOURCES = (
     "clinics/forms.py",
     "clinics/models.py",
     "clinics/views.py",
-    "clinics/services.py",
+    "clinics/services/",
     "patients/services.py",
     "patients/views.py",
     "episodes/forms.py",
