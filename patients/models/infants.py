@@ -1,3 +1,5 @@
+"""The infant's record: birth history, examination, medication, and what is derived from them."""
+
 from datetime import datetime, timedelta
 from typing import Self
 
@@ -7,138 +9,31 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from clinics.models import BaseModel, Clinic, InvitationLink
-
-TERM_WEEKS = 40
-PRETERM_BEFORE_WEEKS = 37
-LOW_BIRTH_WEIGHT_G = 2500
-VERY_LOW_BIRTH_WEIGHT_G = 1500
-NEONATAL_PERIOD_DAYS = 28
-# Plausible ranges, enforced by field validators (errors name the field) and by the database.
-GESTATION_MIN_WEEKS, GESTATION_MAX_WEEKS = 22, 44
-BIRTH_WEIGHT_MIN_G, BIRTH_WEIGHT_MAX_G = 300, 7000
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    UNDETERMINED = "undetermined", "Undetermined"
-
-
-class MaternalDiabetes(models.TextChoices):
-    NONE = "none", "None"
-    GESTATIONAL = "gestational", "Gestational"
-    PRE_EXISTING = "pre_existing", "Pre-existing"
-    UNKNOWN = "unknown", "Not known"
-
-
-class Feeding(models.TextChoices):
-    BREAST = "breast", "Breast milk"
-    FORMULA = "formula", "Formula"
-    MIXED = "mixed", "Breast milk and formula"
-    BREAST_AND_SOLIDS = "breast_and_solids", "Breast milk and solids"
-    FORMULA_AND_SOLIDS = "formula_and_solids", "Formula and solids"
-    UNFORTIFIED_MILK_ALTERNATIVE = "unfortified_milk_alternative", "Unfortified milk alternative"
-
-
-class FamilyHistory(models.TextChoices):
-    NEONATAL_SEIZURES = "neonatal_seizures", "Neonatal seizures"
-    EPILEPSY = "epilepsy", "Epilepsy"
-    STARTLE_DISORDER = "startle_disorder", "Startle disorder (hyperekplexia)"
-    TUBEROUS_SCLEROSIS = "tuberous_sclerosis", "Tuberous sclerosis"
-    CONSANGUINITY = "consanguinity", "Parents are blood relatives"
-    OTHER = "other", "Other neurological condition"
-
-
-class NeuroExam(models.TextChoices):
-    """Findings of the neurological examination; several may be recorded at once."""
-
-    NORMAL = "normal", "Normal"
-    HYPERTONIA = "hypertonia", "Increased tone (hypertonia)"
-    HYPOTONIA = "hypotonia", "Reduced tone (hypotonia)"
-    # Ruleset 1.0.0's single value, kept so records made before the list still mean what they said.
-    ABNORMAL_TONE = "abnormal_tone", "Abnormal tone (direction not recorded)"
-    FOCAL_DEFICIT = "focal_deficit", "Focal deficit"
-    EXAGGERATED_NOSE_TAP_STARTLE = "exaggerated_nose_tap_startle", "Exaggerated nose-tap startle"
-    ABNORMAL_OTHER = "abnormal_other", "Other abnormal finding"
-    NOT_DONE = "not_done", "Not done"
-
-
-class MaternalDrug(models.TextChoices):
-    OPIOIDS = "opioids", "Opioids"
-    METHADONE_OR_BUPRENORPHINE = "methadone_or_buprenorphine", "Methadone or buprenorphine"
-    BENZODIAZEPINES = "benzodiazepines", "Benzodiazepines"
-    SSRI_SNRI = "ssri_snri", "SSRI or SNRI antidepressants"
-    STIMULANTS = "stimulants", "Stimulants (cocaine, amphetamines)"
-    ALCOHOL = "alcohol", "Alcohol"
-    NICOTINE = "nicotine", "Nicotine"
-    OTHER = "other", "Other drug"
-
-
-class SizeForGestationalAge(models.TextChoices):
-    SGA = "sga", "Small for gestational age"
-    AGA = "aga", "Appropriate for gestational age"
-    LGA = "lga", "Large for gestational age"
-
-
-class SkinSign(models.TextChoices):
-    HYPOMELANOTIC_MACULES = "hypomelanotic_macules", "Pale (hypomelanotic) patches"
-    CAFE_AU_LAIT_MACULES = "cafe_au_lait_macules", "Cafe-au-lait patches"
-    FACIAL_ANGIOFIBROMAS = "facial_angiofibromas", "Facial angiofibromas"
-    PORT_WINE_STAIN = "port_wine_stain", "Port-wine stain"
-    OTHER = "other", "Other skin sign"
-
-
-class Head(models.TextChoices):
-    NORMAL = "normal", "Normal size"
-    MICROCEPHALY = "microcephaly", "Small head (microcephaly)"
-    MACROCEPHALY = "macrocephaly", "Large head (macrocephaly)"
-    RAPIDLY_GROWING = "rapidly_growing", "Head growing fast"
-
-
-class Fontanelle(models.TextChoices):
-    NORMAL = "normal", "Normal (soft, flat)"
-    BULGING = "bulging", "Bulging"
-    SUNKEN = "sunken", "Sunken"
-
-
-class MedicationDrug(models.TextChoices):
-    BENZODIAZEPINE = "benzodiazepine", "Benzodiazepine"
-    PHENOBARBITAL = "phenobarbital", "Phenobarbital"
-    LEVETIRACETAM = "levetiracetam", "Levetiracetam"
-    PHENYTOIN = "phenytoin", "Phenytoin"
-    DEXTROSE = "dextrose", "Dextrose"
-    CALCIUM = "calcium", "Calcium"
-    MAGNESIUM = "magnesium", "Magnesium"
-    PYRIDOXINE = "pyridoxine", "Pyridoxine"
-    OTHER = "other", "Other"
-
-
-class MedicationResponse(models.TextChoices):
-    STOPPED = "stopped", "Movements stopped"
-    REDUCED = "reduced", "Movements reduced"
-    NO_CHANGE = "no_change", "No change"
-    WORSE = "worse", "Got worse"
-    UNKNOWN = "unknown", "Not known"
-
-
-# The infant's list fields and their vocabularies: the service refuses an unknown code naming the
-# field, and PostgreSQL refuses it again (patients migration 0006).
-INFANT_LIST_FIELDS = {
-    "maternal_drug_exposure": MaternalDrug,
-    "skin_signs": SkinSign,
-    "neuro_exam": NeuroExam,
-    "family_history": FamilyHistory,
-}
-MEDICATION_FIELDS = {"drug": MedicationDrug, "response": MedicationResponse}
-
-
-class DevelopmentStatus(models.TextChoices):
-    NOT_APPLICABLE_NEONATE = "not_applicable_neonate", "Not applicable (neonate)"
-    AGE_APPROPRIATE = "age_appropriate", "Age-appropriate"
-    DELAYED = "delayed", "Delayed"
-    PLATEAU = "plateau", "Plateau"
-    REGRESSION = "regression", "Regression"
+from clinics.models import BaseModel, Clinic
+from patients.models.vocabulary import (
+    BIRTH_WEIGHT_MAX_G,
+    BIRTH_WEIGHT_MIN_G,
+    GESTATION_MAX_WEEKS,
+    GESTATION_MIN_WEEKS,
+    LOW_BIRTH_WEIGHT_G,
+    NEONATAL_PERIOD_DAYS,
+    PRETERM_BEFORE_WEEKS,
+    TERM_WEEKS,
+    VERY_LOW_BIRTH_WEIGHT_G,
+    DevelopmentStatus,
+    FamilyHistory,
+    Feeding,
+    Fontanelle,
+    Head,
+    MaternalDiabetes,
+    MaternalDrug,
+    MedicationDrug,
+    MedicationResponse,
+    NeuroExam,
+    Sex,
+    SizeForGestationalAge,
+    SkinSign,
+)
 
 
 class InfantQuerySet(models.QuerySet["Infant"]):
@@ -470,164 +365,3 @@ class Infant(BaseModel):
 def _labels(vocabulary, codes) -> list[str]:
     labels = dict(vocabulary.choices)
     return [labels.get(code, code) for code in codes]
-
-
-class Relationship(models.TextChoices):
-    MOTHER = "mother", "Mother"
-    FATHER = "father", "Father"
-    GUARDIAN = "guardian", "Guardian"
-    OTHER = "other", "Other"
-
-
-class GuardianshipQuerySet(models.QuerySet["Guardianship"]):
-    def active(self) -> Self:
-        return self.filter(revoked_at__isnull=True, caregiver__is_active=True)
-
-
-class Guardianship(BaseModel):
-    """A caregiver's link to an infant; the only way a caregiver reaches a record."""
-
-    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="guardianships")
-    caregiver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships"
-    )
-    relationship = models.CharField(max_length=16, choices=Relationship.choices)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    objects = GuardianshipQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["infant", "caregiver"],
-                condition=models.Q(revoked_at__isnull=True),
-                name="guardianship_one_active_per_caregiver",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.caregiver} ({self.get_relationship_display()}) of {self.infant}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
-
-class Invitation(InvitationLink):
-    """A single-use link that lets a caregiver set a password (or, with an existing account,
-    accept after signing in) and become a guardian."""
-
-    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="invitations")
-    # The number the nurses call; copied to the caregiver's account on acceptance.
-    phone = models.CharField(max_length=40, blank=True)
-    # The caregiver's language, if staff know it: the email is written in it and it becomes the
-    # account's language on acceptance (empty: the browser's Accept-Language decides).
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
-    relationship = models.CharField(max_length=16, choices=Relationship.choices)
-
-    def __str__(self) -> str:
-        return f"Invitation of {self.email} to {self.infant}"
-
-
-class Milestone(models.TextChoices):
-    """Developmental milestones of the first year; windows and sources: patients/development.py"""
-
-    SOCIAL_SMILE = "social_smile", "Smiles when talked to or smiled at"
-    HEAD_UP_PRONE = "head_up_prone", "Holds head up when on tummy"
-    COOS = "coos", "Makes sounds other than crying (coos)"
-    HEAD_STEADY = "head_steady", "Holds head steady without support when held"
-    HANDS_TO_MOUTH = "hands_to_mouth", "Brings hands to mouth"
-    LAUGHS = "laughs", "Laughs"
-    ROLLS_OVER = "rolls_over", "Rolls from tummy to back"
-    REACHES_FOR_TOY = "reaches_for_toy", "Reaches to grab a toy"
-    SITS_WITHOUT_SUPPORT = "sits_without_support", "Sits without support"
-    BABBLES = "babbles", "Babbles (mamama, bababa)"
-    CRAWLS = "crawls", "Crawls on hands and knees"
-    STANDS_WITH_ASSISTANCE = "stands_with_assistance", "Stands with assistance"
-    WALKS_WITH_ASSISTANCE = "walks_with_assistance", "Walks holding on"
-    WAVES_BYE_BYE = "waves_bye_bye", "Waves bye-bye"
-    STANDS_ALONE = "stands_alone", "Stands alone"
-    WALKS_ALONE = "walks_alone", "Walks alone"
-
-
-class MilestoneStatus(models.TextChoices):
-    ACHIEVED = "achieved", "Achieved"
-    NOT_YET = "not_yet", "Not yet"
-    LOST = "lost", "Lost (could do it before, cannot now)"
-
-
-class MilestoneEntryQuerySet(models.QuerySet["MilestoneEntry"]):
-    def chronological(self) -> Self:
-        return self.order_by("observed_on", "created_at", "id")
-
-
-class MilestoneEntry(BaseModel):
-    """One observation in an infant's developmental log, by a caregiver or a clinician."""
-
-    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="milestone_entries")
-    milestone = models.CharField(max_length=32, choices=Milestone.choices)
-    status = models.CharField(max_length=16, choices=MilestoneStatus.choices)
-    observed_on = models.DateField("date observed")
-    note = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    objects = MilestoneEntryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-observed_on", "-created_at"]
-        verbose_name_plural = "milestone entries"
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(milestone__in=Milestone.values),
-                name="milestone_entry_milestone_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=MilestoneStatus.values),
-                name="milestone_entry_status_valid",
-            ),
-        ]
-        indexes = [models.Index(fields=["infant", "observed_on"], name="milestone_infant_date")]
-
-    def __str__(self) -> str:
-        return f"{self.get_milestone_display()}: {self.get_status_display()} ({self.observed_on})"
-
-
-class AssessmentRequest(models.Model):
-    """An infant waiting to be (re-)assessed. Episodes, results and development changes write it
-    in their own transaction; the assessments app consumes it. Several requests before the worker
-    gets there coalesce into one row, so one assessment covers them all."""
-
-    infant = models.OneToOneField(
-        Infant, on_delete=models.CASCADE, primary_key=True, related_name="assessment_request"
-    )
-    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
-    # Values of assessments.models.AssessmentTrigger (which sits above this app).
-    trigger = models.CharField(max_length=24)
-    # The ruleset to assess with; blank: the one new assessments use.
-    ruleset = models.CharField(max_length=20, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    def __str__(self) -> str:
-        return f"Assessment of {self.infant_id} requested ({self.trigger})"
