@@ -140,7 +140,8 @@ def measured(tremor_measured):
     """The pipeline's measurement of the tremor clip without measuring it again: for tests of
     what is done with a stored analysis (the measurement itself is tested above and below)."""
     with mock.patch(
-        "episodes.services.movement_measure", side_effect=lambda *_: copy.deepcopy(tremor_measured)
+        "episodes.services.processing.movement_measure",
+        side_effect=lambda *_: copy.deepcopy(tremor_measured),
     ):
         yield
 
@@ -168,7 +169,7 @@ def test_a_ready_video_is_analysed_once_per_algorithm_version(ready_video):
             ready_video.uuid
         ]
         with mock.patch(
-            "episodes.services.movement_measure",
+            "episodes.services.processing.movement_measure",
             return_value={**movement.unusable("x"), "algorithm_version": "99.0.0"},
         ):
             newer = video_analyse(video_uuid=ready_video.uuid)
@@ -254,7 +255,9 @@ def test_the_analysis_refuses_what_the_intake_refuses(family, tremor_clip, setti
 def test_a_storage_error_releases_the_analysis_lease(family, tremor_clip):
     video = stored_video(family["episode"], tremor_clip, state=VideoState.READY)
     with (
-        mock.patch("episodes.services.movement_measure", side_effect=OSError("disk gone")),
+        mock.patch(
+            "episodes.services.processing.movement_measure", side_effect=OSError("disk gone")
+        ),
         pytest.raises(OSError, match="disk gone"),
     ):
         video_analyse(video_uuid=video.uuid)

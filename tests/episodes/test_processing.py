@@ -102,7 +102,7 @@ def test_a_corrupt_file_fails_cleanly_with_a_reason(family, tmp_path):
 def test_a_storage_error_releases_the_video_and_is_retried(family, clip):
     video = stored_video(family["episode"], clip())
     with (
-        mock.patch("episodes.services.run_limited", side_effect=OSError("disk gone")),
+        mock.patch("episodes.services.processing.run_limited", side_effect=OSError("disk gone")),
         pytest.raises(OSError, match="disk gone"),
     ):
         video_process(video_uuid=video.uuid)
