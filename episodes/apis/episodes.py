@@ -124,7 +124,9 @@ class EpisodeListApi(generics.ListAPIView):
             row["pk"]: [] for row in rows if row["video_available"]
         }
         if videos:
-            for video in EpisodeVideo.objects.filter(episode_id__in=videos):
+            for video in EpisodeVideo.objects.filter(episode_id__in=videos).prefetch_related(
+                "movement_analyses"
+            ):
                 videos[video.episode_id].append(video)
         for row in rows:
             row["videos"] = videos.get(row["pk"], [])

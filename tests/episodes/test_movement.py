@@ -29,6 +29,7 @@ from episodes.services import (
 from episodes.tasks import video_analyse_task, videos_sweep_task
 from patients.models import AssessmentRequest
 from tests.episodes.test_processing import stored_video, wait_for
+from tests.factories import EpisodeFactory
 from tests.movement_clips import ClipSpec, render
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -317,14 +318,21 @@ def test_staff_see_the_movement_in_the_episode_and_video_outputs(
 
 
 @pytest.mark.django_db
-def test_the_episode_list_reads_analyses_in_one_query(token_client, family, ready_video, measured):
+def test_the_episode_list_reads_analyses_in_one_query(
+    token_client, family, ready_video, measured, tremor_clip
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     video_analyse(video_uuid=ready_video.uuid)
+    for _ in range(3):  # more episodes with an analysed video: still one read of analyses
+        episode = EpisodeFactory(infant=family["infant"], reported_by=family["parent"])
+        video = stored_video(episode, tremor_clip, state=VideoState.READY)
+        video_analyse(video_uuid=video.uuid)
     client = token_client(family["doctor"])
     with CaptureQueriesContext(connection) as queries:
-        client.get("/api/v1/episodes/")
+        rows = client.get("/api/v1/episodes/").json()["results"]
+    assert sum(1 for row in rows for video in row["videos"] if video["movement"]) == 4
     analysis_reads = [q for q in queries if "episodes_movementanalysis" in q["sql"]]
     assert len(analysis_reads) == 1
 
