@@ -2,16 +2,18 @@
 
 Ruleset 1.0.0 keeps its data exactly as released (``ruleset.py``, whose canonical JSON is the
 pinned digest) and its scorer (``scoring.py``); its entries are also exposed as the same typed
-records as 2.0.0's. Ruleset 2.0.0 is written as typed records (``ruleset_2_0_0.py``) and scored
-by ``scoring_2.py``. Stored assessments name their version, so each is re-scored by its own.
+records as 2.0.0's. Ruleset 2.0.0 is written as typed records (``ruleset_2_0_0.py``), compiled
+once (``compiled_2.py``) and scored by ``scoring_2.py`` (facts and held entries), whose outcome
+(differential, red flags, triage, advice) is ``outcome_2.py``. Stored assessments name their
+version, so each is re-scored by its own.
 """
 
 from typing import Any
 
+from . import compiled_2, scoring_2
 from . import ruleset as data_1
 from . import ruleset_2_0_0 as data_2
 from . import scoring as scoring_1
-from . import scoring_2
 from .errors import CaseError
 from .model import (
     AdviceLine,
@@ -80,8 +82,8 @@ def _ruleset_2() -> Ruleset:
     )
     return Ruleset(
         version=data_2.VERSION,
-        digest=scoring_2.DIGEST,
-        data=scoring_2.DATA,
+        digest=compiled_2.DIGEST,
+        data=compiled_2.DATA,
         scorer=scoring_2.score,
         criteria=data_2.CRITERIA,
         rules=(

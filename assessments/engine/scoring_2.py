@@ -6,15 +6,32 @@ then tests the compiled conditions: episode-scope entries once per episode, so e
 rule and red flag names the episodes it came from.
 """
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ruleset_2_0_0 as data
-from .conditions import Condition, Index, compile_condition, holds, referenced_facts
+from .compiled_2 import (
+    _ALL,
+    _ANY,
+    _BY_PLACE,
+    _CASE_ALL,
+    _CASE_INDEX,
+    _CASE_LAYERS,
+    _CASE_PLACES,
+    _ENTRY_SHARED,
+    _EPISODE_INDEX,
+    _EPISODE_LAYERS,
+    _EPISODE_PLACES,
+    _INFANT_LAYERS,
+    _OVERRIDABLE_POSITIONS,
+    _PATTERN_SHARED,
+    _QUESTION_INDEX,
+    _RULESET,
+    _TEST_INDEX,
+    _TESTS,
+    _apply,
+)
+from .conditions import compile_condition, referenced_facts
 from .facts_2 import (
-    AGE_FACTS,
-    LAB_FACTS,
-    Lab,
     age_facts,
     episode_facts,
     infant_facts,
@@ -22,179 +39,16 @@ from .facts_2 import (
     persistent_low_glucose,
     read_labs,
 )
-from .model import AdviceLine, Criterion, Pattern, RedFlag, Rule, as_data, canonical_digest
+from .outcome_2 import (
+    _advice,
+    _differential,
+    _leading,
+    _red_flags,
+    _triage,
+    advice_text,
+)
 from .validation import validate_case_2
-from .vocabulary import TEST_2, TRIAGE, codes
-
-TRIAGE_LEVELS: tuple[str, ...] = codes(TRIAGE)
-_RANK = {level: rank for rank, level in enumerate(TRIAGE_LEVELS)}
-_SAME_DAY = _RANK["same_day"]
-_ROUTINE = _RANK["routine_visit"]
-_TEST_ORDER = {test: index for index, test in enumerate(codes(TEST_2))}
-_SCORE_DAMPING = 3.0
-# Support words for people; the score orders the differential and is never a probability.
-_SUPPORT = ((0.6, "strong"), (0.4, "moderate"), (0.0, "weak"))
-_EPISODE_ONLY = AGE_FACTS | LAB_FACTS
-
-
-def _compiled(entries: Iterable[AdviceLine]) -> tuple[tuple[AdviceLine, Condition], ...]:
-    return tuple((entry, compile_condition(entry.when)) for entry in entries)
-
-
-def _negate(node: Any) -> Any:
-    if isinstance(node, str):
-        return node[1:] if node.startswith("!") else "!" + node
-    ((operator, children),) = node.items()
-    return {"all" if operator == "any" else "any": [_negate(child) for child in children]}
-
-
-def _inline(node: Any, definitions: dict[str, Any]) -> Any:
-    """A condition with every pattern it names replaced by that pattern's own condition."""
-    if isinstance(node, str):
-        name = node.removeprefix("!")
-        if name in definitions:
-            expanded = _inline(definitions[name], definitions)
-            return _negate(expanded) if node.startswith("!") else expanded
-        return node
-    ((operator, children),) = node.items()
-    return {operator: [_inline(child, definitions) for child in children]}
-
-
-def _layers(patterns: Sequence[Pattern]) -> tuple[tuple[tuple[str, ...], Index], ...]:
-    """All patterns of one kind tested in one pass: a pattern that names another is compiled
-    with that pattern's condition written in, so no pattern waits for another."""
-    definitions = {pattern.id: pattern.when for pattern in patterns}
-    conditions = [compile_condition(_inline(p.when, definitions)) for p in patterns]
-    return ((tuple(p.id for p in patterns), Index(conditions)),)
-
-
-def _apply(
-    layers: tuple[tuple[tuple[str, ...], Index], ...],
-    facts: set[str],
-    into: set[str] | None = None,
-) -> None:
-    for ids, index in layers:
-        found = [ids[position] for position in index.matches(facts)]
-        facts.update(found)
-        if into is not None:
-            into.update(found)
-
-
-def _split(entries: Sequence[Any]) -> tuple[tuple[tuple[Any, ...], Index], ...]:
-    """Entries by scope: (episode entries, their index), (case/all entries, their index)."""
-    episode = tuple(entry for entry in entries if entry.scope == "episode")
-    case = tuple(entry for entry in entries if entry.scope != "episode")
-    return (
-        (episode, Index([compile_condition(entry.when) for entry in episode])),
-        (case, Index([compile_condition(entry.when) for entry in case])),
-    )
-
-
-def _referenced(entries: Iterable[Any]) -> frozenset[str]:
-    return frozenset(
-        fact for entry in entries for fact in referenced_facts(compile_condition(entry.when))
-    )
-
-
-# Case facts an episode-scope condition can name: only these join each episode's context.
-_PATTERN_SHARED = _referenced(data.EPISODE_PATTERNS) - AGE_FACTS - LAB_FACTS
-_ENTRY_SHARED = (
-    _referenced(e for e in (*data.CRITERIA, *data.RULES, *data.RED_FLAGS) if e.scope == "episode")
-    - AGE_FACTS
-    - LAB_FACTS
-)
-_INFANT_LAYERS = _layers(data.INFANT_PATTERNS)
-_EPISODE_LAYERS = _layers(data.EPISODE_PATTERNS)
-_CASE_LAYERS = _layers(data.CASE_PATTERNS)
-# Criteria, triage rules and red flags are tested in one pass (one index per scope); each entry
-# keeps its place in the ruleset so results list them in the ruleset's order.
-_IN_ORDER = (*data.CRITERIA, *data.RULES, *data.RED_FLAGS)
-_ENTRIES = _split(_IN_ORDER)
-_PLACE = {id(entry): place for place, entry in enumerate(_IN_ORDER)}
-_EPISODE_PLACES = tuple(_PLACE[id(entry)] for entry in _ENTRIES[0][0])
-_CASE_PLACES = tuple(_PLACE[id(entry)] for entry in _ENTRIES[1][0])
-_OVERRIDABLE_POSITIONS = frozenset(
-    position
-    for position, entry in enumerate(_ENTRIES[0][0])
-    if getattr(entry, "overridable", False)
-)
-_KIND = {
-    id(entry): 0 if isinstance(entry, Criterion) else 1 if isinstance(entry, Rule) else 2
-    for entry in _IN_ORDER
-}
-_BY_PLACE = tuple((entry, _KIND[id(entry)]) for entry in _IN_ORDER)
-_EPISODE_INDEX = _ENTRIES[0][1]
-_CASE_INDEX = _ENTRIES[1][1]
-_CASE_ALL = tuple(entry.scope == "all" for entry in _ENTRIES[1][0])
-_TESTS = tuple(sorted(data.TESTS, key=lambda entry: _TEST_ORDER[entry.test]))
-_TEST_INDEX = Index([compile_condition(entry.when) for entry in _TESTS])
-_QUESTION_INDEX = Index([compile_condition(entry.when) for entry in data.QUESTIONS])
-_REASSURE = compile_condition(data.REASSURE_RULE.when)
-_WARNINGS = _compiled(data.WARNING_SIGNS)
-_SIGNS = _compiled(data.EMERGENCY_SIGNS)
-_FLEXION = compile_condition(data.FLEXION_STEP.when)
-_CAUSE_ORDER = {cause: order for order, cause in enumerate(data.CAUSES)}
-# Per criterion: its cause's place, 0 for / 1 against, its weight (the differential's tally).
-_CRITERION_TALLY = {
-    id(c): (_CAUSE_ORDER[c.cause], 0 if c.direction == "for" else 1, c.weight)
-    for c in data.CRITERIA
-}
-
-
-class _Prefixed(dict[str, Any]):
-    """``"any:" + fact`` for every fact, each string built once."""
-
-    def __init__(self, prefix: str) -> None:
-        super().__init__()
-        self.prefix = prefix
-
-    def __missing__(self, fact: str) -> str:
-        name = self[fact] = self.prefix + fact
-        return name
-
-
-_ANY = _Prefixed("any:")
-_ALL = _Prefixed("all:")
-
-DATA = {
-    "version": data.VERSION,
-    "age": data.AGE,
-    "validity_hours": data.VALIDITY_HOURS,
-    "temperature_c": data.TEMPERATURE_C,
-    "canonical_units": data.CANONICAL,
-    "thresholds": as_data(data.THRESHOLDS),
-    "not_interpreted": data.NOT_INTERPRETED,
-    "infant_patterns": as_data(data.INFANT_PATTERNS),
-    "episode_patterns": as_data(data.EPISODE_PATTERNS),
-    "case_patterns": as_data(data.CASE_PATTERNS),
-    "causes": data.CAUSES,
-    "metabolic_causes": data.METABOLIC_CAUSES,
-    "seizure_rules": data.SEIZURE_RULES,
-    "criteria": as_data(data.CRITERIA),
-    "triage_rules": as_data(data.RULES),
-    "current_red_flag_rule": as_data([data.CURRENT_RED_FLAG_RULE]),
-    "override": as_data([data.OVERRIDE_RULE]),
-    "reassure": as_data([data.REASSURE_RULE]),
-    "default_rule": as_data([data.DEFAULT_RULE]),
-    "red_flags": as_data(data.RED_FLAGS),
-    "result_red_flags": data.RESULT_RED_FLAGS,
-    "recommended_tests": as_data(data.TESTS),
-    "missing_information": as_data(data.QUESTIONS),
-    "advice": {
-        "headlines": {level: as_data([line]) for level, line in data.HEADLINES.items()},
-        "emergency_steps": as_data(data.EMERGENCY_STEPS),
-        "flexion_step": as_data([data.FLEXION_STEP]),
-        "level_steps": {level: as_data(lines) for level, lines in data.LEVEL_STEPS.items()},
-        "warning_signs": as_data(data.WARNING_SIGNS),
-        "signs_intro": as_data([data.SIGNS_INTRO]),
-        "emergency_signs": as_data(data.EMERGENCY_SIGNS),
-        "what_next": {level: as_data([line]) for level, line in data.WHAT_NEXT.items()},
-        "long_event_seconds": data.LONG_EVENT_SECONDS,
-    },
-}
-DIGEST = canonical_digest(DATA)
-_RULESET = {"version": data.VERSION, "digest": DIGEST}
-
+from .vocabulary import codes
 
 # --- EEG and the per-event-type override --------------------------------------------------------
 _RED_FEATURES = ("abnormal_eyes", "apnea", "cyanosis", "altered", "focal", "restraint_fails_awake")
@@ -432,209 +286,6 @@ def _evaluate(
         entry, kind = _BY_PLACE[place]
         parts[kind].append((entry, held[place]))
     return parts
-
-
-def _support(score: float, reasons: list[Any]) -> str:
-    if not reasons:
-        return "none"
-    for limit, word in _SUPPORT:
-        if score >= limit:
-            return word
-    return "weak"  # pragma: no cover
-
-
-def _differential(held: list[tuple[Criterion, list[int]]]) -> list[dict[str, Any]]:
-    tally: list[list[Any]] = [[0, 0, [], []] for _ in data.CAUSES]
-    for criterion, episodes in held:
-        order, against, weight = _CRITERION_TALLY[id(criterion)]
-        entry = tally[order]
-        entry[against] += weight
-        entry[2 + against].append(
-            {"id": criterion.id, "text": criterion.text, "episodes": episodes}
-        )
-    ranked = sorted(
-        (weight_for / (weight_for + weight_against + _SCORE_DAMPING), -order, reasons_for,
-         reasons_against)
-        for order, (weight_for, weight_against, reasons_for, reasons_against) in enumerate(tally)
-    )  # fmt: skip
-    return [
-        {
-            "cause": data.CAUSES[-negative_order],
-            "score": round(raw, 2),
-            "support": _support(raw, reasons_for),
-            "for": reasons_for,
-            "against": reasons_against,
-        }
-        for raw, negative_order, reasons_for, reasons_against in reversed(ranked)
-    ]
-
-
-def _leading(
-    differential: list[dict[str, Any]], facts: set[str], fired: set[str]
-) -> list[dict[str, Any]]:
-    """A proven metabolic cause leads over the pattern it produces; then infection when fever,
-    low temperature or a bulging fontanelle is present; then withdrawal when S9 fired."""
-    by_cause = {entry["cause"]: entry for entry in differential}
-    leader = None
-    metabolic = [by_cause[cause] for cause, fact in data.METABOLIC_CAUSES.items() if fact in facts]
-    if metabolic:
-        leader = max(metabolic, key=lambda entry: entry["score"])["cause"]
-    elif (
-        facts & {"any:fever", "any:hypothermia", "fontanelle_bulging"}
-        and by_cause["infection_sepsis_meningitis"]["for"]
-    ):
-        leader = "infection_sepsis_meningitis"
-    elif "S9" in fired:
-        leader = "drug_exposure_or_withdrawal"
-    elif fired.intersection(data.SEIZURE_RULES) or (
-        "E2" in fired and "suspected_hyperekplexia" not in facts
-    ):
-        leader = "neonatal_or_focal_seizure"
-    if leader is None or differential[0]["cause"] == leader:
-        return differential
-    return [by_cause[leader]] + [entry for entry in differential if entry["cause"] != leader]
-
-
-def _red_flags(
-    state: dict[str, Any], held: list[tuple[RedFlag, list[int]]]
-) -> tuple[list[Any], list[Any]]:
-    current: list[dict[str, Any]] = []
-    history: list[dict[str, Any]] = []
-    covered = state["covered"]
-    for flag, episodes in held:
-        if flag.scope != "episode":
-            current.append({"id": flag.id, "text": flag.text, "episodes": []})
-            continue
-        now = [i for i in episodes if not covered[i]]
-        old = [i for i in episodes if covered[i]]
-        if now:
-            current.append({"id": flag.id, "text": flag.text, "episodes": now})
-        if old:
-            history.append(
-                {
-                    "id": flag.id,
-                    "text": flag.text,
-                    "episodes": old,
-                    "why_history": "before a normal video-EEG that captured this event type",
-                }
-            )
-    current_ids = {flag["id"] for flag in current}
-    history.extend(_result_history(state, current_ids))
-    for _, result in state["old_eegs"]:
-        if "RF22" not in current_ids:
-            history.append(
-                {
-                    "id": "RF22",
-                    "text": f"abnormal {result['test'].replace('_', '-')} ("
-                    f"{result['interpretation'].replace('_', ' ')})",
-                    "episodes": [],
-                    "why_history": "an older recording; a later one replaces it",
-                }
-            )
-    return current, history
-
-
-def _describe(lab: Lab) -> str:
-    at = "" if lab.hours is None else f" at {lab.hours:g} h"
-    return f"{lab.test.replace('_', ' ')} {lab.value:g} {lab.unit}{at}"
-
-
-def _result_history(state: dict[str, Any], current_ids: set[str]) -> list[dict[str, Any]]:
-    """Abnormal results that count for no episode and not for now: history, with why."""
-    anchors = [h for h in state["hours"] if h is not None]
-    if state["now"] is not None:
-        anchors.append(state["now"])
-    from .facts_2 import in_window  # local: a small helper shared with the fact derivation
-
-    history = []
-    labs = state["labs"]
-    for lab in labs:
-        if lab.hours is None or not anchors or lab.flag in ("normal", "not_interpreted"):
-            continue
-        if lab.test == "glucose":
-            flag_id = "RF18" if lab.flag == "critical" else "RF19"
-        elif lab.test in ("total_calcium", "ionized_calcium", "magnesium"):
-            flag_id = "RF21"
-        elif lab.test == "sodium":
-            flag_id = "RF28"
-        else:
-            continue
-        if any(in_window(lab, anchor) for anchor in anchors):
-            continue
-        later_normal = any(
-            other.test == lab.test
-            and other.flag == "normal"
-            and other.hours is not None
-            and other.hours > lab.hours
-            for other in labs
-        )
-        why = (
-            f"an older result; a later {lab.test.replace('_', ' ')} was normal"
-            if later_normal
-            else "outside the validity window of every episode"
-        )
-        history.append({"id": flag_id, "text": _describe(lab), "episodes": [], "why_history": why})
-    return history
-
-
-def _triage(
-    facts: set[str], fired: list[Any], covered: list[bool], has_current_flags: bool
-) -> tuple[str, list[Any], list[Any]]:
-    level = max((_RANK[rule.level] for rule, _ in fired), default=-1)
-    covered_episodes = [i for i, flag in enumerate(covered) if flag]
-    if covered_episodes:
-        fired.append((data.OVERRIDE_RULE, covered_episodes))
-    if has_current_flags and level < _SAME_DAY:
-        fired.append((data.CURRENT_RED_FLAG_RULE, []))
-        level = _SAME_DAY
-    if level < _ROUTINE:
-        if holds(_REASSURE, facts):
-            fired.append((data.REASSURE_RULE, []))
-            level = _RANK["reassure_monitor"]
-        else:
-            fired.append((data.DEFAULT_RULE, []))
-            level = _ROUTINE
-    triage = TRIAGE_LEVELS[level]
-    rules_fired = [
-        {"id": rule.id, "level": rule.level, "text": rule.text, "episodes": episodes}
-        for rule, episodes in fired
-    ]
-    return triage, [rule.id for rule, _ in fired], rules_fired
-
-
-def _line(entry: AdviceLine) -> dict[str, Any]:
-    return {"code": entry.code, "text": entry.text}
-
-
-def _advice(triage: str, facts: set[str]) -> dict[str, Any]:
-    """Caregiver advice from the level and the case (section 0b "Advice")."""
-    steps = []
-    if triage == "emergency":
-        steps = [_line(step) for step in data.EMERGENCY_STEPS]
-        if holds(_FLEXION, facts):
-            steps.insert(1, _line(data.FLEXION_STEP))
-        signs = []
-    else:
-        steps = [_line(step) for step in data.LEVEL_STEPS[triage]]
-        if holds(_FLEXION, facts):
-            steps.append(_line(data.FLEXION_STEP))
-        if triage != "same_day":
-            steps += [_line(line) for line, shown in _WARNINGS if not holds(shown, facts)]
-        steps.append(_line(data.SIGNS_INTRO))
-        signs = [_line(sign) for sign, shown in _SIGNS if not holds(shown, facts)]
-    return {
-        "level": triage,
-        "headline": _line(data.HEADLINES[triage]),
-        "steps": steps,
-        "emergency_signs": signs,
-        "what_next": _line(data.WHAT_NEXT[triage]),
-    }
-
-
-def advice_text(advice: dict[str, Any]) -> str:
-    """All advice lines, one per line, each once (the headline may open the steps too)."""
-    lines = [advice["headline"], *advice["steps"], *advice["emergency_signs"], advice["what_next"]]
-    return "\n".join(dict.fromkeys(line["text"] for line in lines))
 
 
 def score(case: object) -> dict[str, Any]:
