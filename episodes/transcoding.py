@@ -77,6 +77,8 @@ def _open(path: str, content_type: str):
         raise NotDecodable(f"not a decodable video (no reader for {content_type})")
     try:
         return av.open(str(path), mode="r", format=demuxer, container_options=OPEN_OPTIONS)
+    except MemoryError:  # ENOMEM under the sandbox's memory limit: a limit, not a bad file
+        raise
     except av.FFmpegError as exc:
         raise NotDecodable(f"not a decodable video ({exc.strerror or exc})") from exc
 
@@ -163,6 +165,8 @@ def probe(path: str, content_type: str, limits: Limits) -> Probe:
         audio = container.streams.audio[0] if container.streams.audio else None
         try:
             frame = next(video_frames(container, stream, limits), None)
+        except MemoryError:  # ENOMEM under the sandbox's memory limit: a limit, not a bad file
+            raise
         except av.FFmpegError as exc:
             raise NotDecodable(f"not a decodable video ({exc})") from exc
         if frame is None:
@@ -275,6 +279,8 @@ def playable_mp4(path: str, content_type: str, destination: str, limits: Limits)
                         for chunk in resampler.resample(frame):
                             chunk.pts = None
                             out.mux(out_audio.encode(chunk))
+        except MemoryError:  # ENOMEM under the sandbox's memory limit: a limit, not a bad file
+            raise
         except av.FFmpegError as exc:
             if video_index == 0:
                 raise NotDecodable(f"not a decodable video ({exc})") from exc

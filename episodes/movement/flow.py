@@ -123,6 +123,8 @@ def _open(path: str, content_type: str | None, limits: transcoding.Limits | None
         return container, stream, transcoding.video_frames(container, stream, limits)
     try:
         container = av.open(path, mode="r")
+    except MemoryError:  # ENOMEM under the sandbox's memory limit: a limit, not a bad file
+        raise
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise Unreadable(f"not a readable video ({exc})") from exc
     if not container.streams.video:
@@ -185,6 +187,8 @@ def _read_flow(path: str, content_type: str | None, limits: transcoding.Limits |
                 last_used = moment
         except transcoding.NotDecodable as exc:  # past the limits while decoding
             raise Unreadable(str(exc)) from exc
+        except MemoryError:
+            raise
         except av.FFmpegError as exc:
             if result.frames < 2:
                 raise Unreadable(f"not a readable video ({exc})") from exc

@@ -27,6 +27,20 @@ def _in_test_thread(record: logging.LogRecord) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _sign_ins_not_rate_limited(settings):
+    """The journeys sign the same people in again at every screen size they check, a dozen
+    sign-ins from one address within a minute on a fast machine: past the per-address sign-in
+    limit (10 a minute), which tests/security/test_rate_limits.py tests on its own."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "auth": "1000/min",
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def e2e_logs_without_personal_data(request, monkeypatch, transactional_db):
     # Set up after the database and torn down before it is flushed, so the test's infants and
     # caregivers are still there to look for; set up before the live server and the worker, so
