@@ -13,8 +13,6 @@ from patients.models.guardians import (
 from patients.models.infants import (
     Infant,
     InfantQuerySet,
-    _days_display,
-    _labels,
 )
 from patients.models.milestones import (
     Milestone,
@@ -85,6 +83,4 @@ __all__ = [
     "Sex",
     "SizeForGestationalAge",
     "SkinSign",
-    "_days_display",
-    "_labels",
 ]
