@@ -123,7 +123,16 @@ def database_prepare() -> None:
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True)
     started = time.monotonic()
     subprocess.run(
-        [*manage, "generate_load_data", *SIZE, "--episodes-per-infant", "10"], check=True
+        [
+            *manage,
+            "generate_load_data",
+            *SIZE,
+            "--episodes-per-infant",
+            "10",
+            "--jobs",
+            str(os.cpu_count() or 1),
+        ],
+        check=True,
     )
     print(f"data ready in {time.monotonic() - started:.0f} s", file=sys.stderr)
 

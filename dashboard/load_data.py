@@ -284,12 +284,19 @@ class LoadWriter:
         table = model._meta.db_table
         with connection.cursor() as cursor:
             if self.postgres:
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
-                    " nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
-                    [table, table, count],
-                )
-                last = cursor.fetchone()[0]
+                # nextval then setval is two steps: a session-level advisory lock per table keeps
+                # another writer's reservation from landing between them (sequences ignore
+                # transactions, so the lock is released at once, not at commit).
+                cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [table])
+                try:
+                    cursor.execute(
+                        "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
+                        " nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
+                        [table, table, count],
+                    )
+                    last = cursor.fetchone()[0]
+                finally:
+                    cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [table])
             else:
                 cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608
                 last = max(cursor.fetchone()[0], self._reserved.get(table, 0)) + count

@@ -49,6 +49,18 @@ def test_load_data_is_the_same_for_the_same_seed_and_a_rerun_adds_nothing():
     assert snapshot() == first
 
 
+@pytest.mark.django_db(transaction=True)
+def test_clinics_written_in_parallel_are_the_rows_of_one_process():
+    # On PostgreSQL three clinics are written by two processes at once, reserving ids from the
+    # same sequences: an overlapping reservation would fail the COPY on a primary key.
+    generate(jobs=2, clinics=3)
+    parallel = snapshot()
+    assert len(parallel["infants"]) == 30
+    call_command("flush", "--noinput")
+    generate(jobs=1, clinics=3)
+    assert snapshot() == parallel
+
+
 def test_a_stopped_run_keeps_finished_clinics_and_resumes_with_the_same_rows(monkeypatch):
     written_before_the_stop = []
     workups = Command._workups

@@ -3,12 +3,16 @@ caregivers, episodes, assessments, alerts, orders, results, referrals, slots and
 
 Every value comes from a random generator seeded by (seed, clinic number), so the same command
 gives the same rows; each clinic is written in one transaction, so a run that stops keeps the
-clinics it finished and the next run carries on with the first clinic that is missing. On
-PostgreSQL rows go in with COPY (psycopg 3 `cursor.copy()`); elsewhere (the SQLite demo, tests)
-with executemany. Synthetic data only: no name, MRN or address belongs to anyone.
+clinics it finished and the next run carries on with the clinics that are missing. On
+PostgreSQL rows go in with COPY (psycopg 3 `cursor.copy()`) and ``--jobs N`` writes N clinics at
+once, one process and connection each (clinics share nothing but the id sequences, which
+``LoadWriter.reserve_ids`` takes under a lock); elsewhere (the SQLite demo, tests) rows go in
+with executemany, one clinic after another. Synthetic data only: no name, MRN or address belongs
+to anyone.
 """
 
 import json
+import multiprocessing
 import random
 import sys
 import time
@@ -16,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from assessments.cases import EPISODE_WINDOW, case_from_records
 from assessments.engine.vocabulary import UNITS_BY_TEST, codes
@@ -72,6 +76,18 @@ from workups.models import (
 from workups.services import infants_record_open_critical_alerts, infants_record_open_orders
 
 
+def _write_clinic(
+    job: tuple[int, int, int, int],
+    writer: LoadWriter | None = None,
+    command: "Command | None" = None,
+) -> int:
+    """Write one clinic in one transaction; return its number of infants."""
+    index, count, episodes_each, seed = job
+    with transaction.atomic():
+        (command or Command())._clinic(writer or LoadWriter(), index, count, episodes_each, seed)
+    return count
+
+
 class Command(BaseCommand):
     help = "Generate synthetic clinics, infants and episodes for the benchmarks (resumable)."
 
@@ -87,8 +103,16 @@ class Command(BaseCommand):
             metavar="INFANTS",
             help="one more clinic of this many infants (the dashboard's scale baseline)",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="clinics written at once, each by its own process (PostgreSQL only)",
+        )
 
-    def handle(self, *args, infants, episodes_per_infant, clinics, seed, small_clinic, **options):
+    def handle(
+        self, *args, infants, episodes_per_infant, clinics, seed, small_clinic, jobs, **options
+    ):
         writer = LoadWriter()
         per_clinic = [
             infants // clinics + (1 if i < infants % clinics else 0) for i in range(clinics)
@@ -105,13 +129,22 @@ class Command(BaseCommand):
         total = sum(per_clinic)
         written = sum(n for i, n in enumerate(per_clinic) if CLINIC_SLUG.format(i) in done)
         self._progress(written, total, started)
-        for index in range(clinics):
-            if CLINIC_SLUG.format(index) in done:
-                continue
-            with transaction.atomic():
-                self._clinic(writer, index, per_clinic[index], episodes_per_infant, seed)
-            written += per_clinic[index]
-            self._progress(written, total, started)
+        pending = [
+            (index, per_clinic[index], episodes_per_infant, seed)
+            for index in range(clinics)
+            if CLINIC_SLUG.format(index) not in done
+        ]
+        if writer.postgres and jobs > 1 and len(pending) > 1:
+            # Forked children must not share the parent's connection: each opens its own.
+            connections.close_all()
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(pending))) as pool:
+                for count in pool.imap_unordered(_write_clinic, pending):
+                    written += count
+                    self._progress(written, total, started)
+        else:
+            for job in pending:
+                written += _write_clinic(job, writer, self)
+                self._progress(written, total, started)
         if writer.postgres:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
