@@ -10,7 +10,7 @@ from .facts_2 import (
     AGE_FACTS,
     LAB_FACTS,
 )
-from .model import AdviceLine, Criterion, Pattern, Rule, as_data, canonical_digest
+from .model import AdviceLine, Pattern, as_data, canonical_digest
 from .vocabulary import TEST_2, TRIAGE, codes
 
 TRIAGE_LEVELS: tuple[str, ...] = codes(TRIAGE)
@@ -68,14 +68,10 @@ def _apply(
             into.update(found)
 
 
-def _split(entries: Sequence[Any]) -> tuple[tuple[tuple[Any, ...], Index], ...]:
-    """Entries by scope: (episode entries, their index), (case/all entries, their index)."""
-    episode = tuple(entry for entry in entries if entry.scope == "episode")
-    case = tuple(entry for entry in entries if entry.scope != "episode")
-    return (
-        (episode, Index([compile_condition(entry.when) for entry in episode])),
-        (case, Index([compile_condition(entry.when) for entry in case])),
-    )
+def _scope_index(scopes: frozenset[str]) -> Index:
+    """The criteria, rules and red flags of these scopes, each labelled with its place."""
+    places = tuple(place for place, entry in enumerate(_IN_ORDER) if entry.scope in scopes)
+    return Index([compile_condition(_IN_ORDER[place].when) for place in places], places)
 
 
 def _referenced(entries: Iterable[Any]) -> frozenset[str]:
@@ -94,26 +90,18 @@ _ENTRY_SHARED = (
 _INFANT_LAYERS = _layers(data.INFANT_PATTERNS)
 _EPISODE_LAYERS = _layers(data.EPISODE_PATTERNS)
 _CASE_LAYERS = _layers(data.CASE_PATTERNS)
-# Criteria, triage rules and red flags are tested in one pass (one index per scope); each entry
-# keeps its place in the ruleset so results list them in the ruleset's order.
-_IN_ORDER = (*data.CRITERIA, *data.RULES, *data.RED_FLAGS)
-_ENTRIES = _split(_IN_ORDER)
-_PLACE = {id(entry): place for place, entry in enumerate(_IN_ORDER)}
-_EPISODE_PLACES = tuple(_PLACE[id(entry)] for entry in _ENTRIES[0][0])
-_CASE_PLACES = tuple(_PLACE[id(entry)] for entry in _ENTRIES[1][0])
-_OVERRIDABLE_POSITIONS = frozenset(
-    position
-    for position, entry in enumerate(_ENTRIES[0][0])
-    if getattr(entry, "overridable", False)
+# Criteria, triage rules and red flags are tested in one pass (one index per scope), labelled
+# with their place in the ruleset: sorted places are the ruleset's order, and a place below
+# _FIRST_RULE is a criterion, below _FIRST_FLAG a rule, else a red flag.
+_IN_ORDER: tuple[Any, ...] = (*data.CRITERIA, *data.RULES, *data.RED_FLAGS)
+_FIRST_RULE = len(data.CRITERIA)
+_FIRST_FLAG = _FIRST_RULE + len(data.RULES)
+_EPISODE_INDEX = _scope_index(frozenset({"episode"}))
+_CASE_INDEX = _scope_index(frozenset({"case", "all"}))
+_ALL_SCOPE = frozenset(place for place, entry in enumerate(_IN_ORDER) if entry.scope == "all")
+_OVERRIDABLE = frozenset(
+    place for place, entry in enumerate(_IN_ORDER) if getattr(entry, "overridable", False)
 )
-_KIND = {
-    id(entry): 0 if isinstance(entry, Criterion) else 1 if isinstance(entry, Rule) else 2
-    for entry in _IN_ORDER
-}
-_BY_PLACE = tuple((entry, _KIND[id(entry)]) for entry in _IN_ORDER)
-_EPISODE_INDEX = _ENTRIES[0][1]
-_CASE_INDEX = _ENTRIES[1][1]
-_CASE_ALL = tuple(entry.scope == "all" for entry in _ENTRIES[1][0])
 _TESTS = tuple(sorted(data.TESTS, key=lambda entry: _TEST_ORDER[entry.test]))
 _TEST_INDEX = Index([compile_condition(entry.when) for entry in _TESTS])
 _QUESTION_INDEX = Index([compile_condition(entry.when) for entry in data.QUESTIONS])
@@ -122,11 +110,12 @@ _WARNINGS = _compiled(data.WARNING_SIGNS)
 _SIGNS = _compiled(data.EMERGENCY_SIGNS)
 _FLEXION = compile_condition(data.FLEXION_STEP.when)
 _CAUSE_ORDER = {cause: order for order, cause in enumerate(data.CAUSES)}
-# Per criterion: its cause's place, 0 for / 1 against, its weight (the differential's tally).
-_CRITERION_TALLY = {
-    id(c): (_CAUSE_ORDER[c.cause], 0 if c.direction == "for" else 1, c.weight)
+# Per criterion, by place: its cause's place, 0 for / 1 against, its weight (the differential's
+# tally), its id and its text.
+_CRITERION_TALLY = tuple(
+    (_CAUSE_ORDER[c.cause], 0 if c.direction == "for" else 1, c.weight, c.id, c.text)
     for c in data.CRITERIA
-}
+)
 
 
 class _Prefixed(dict[str, Any]):

@@ -55,12 +55,17 @@ class Index:
 
     Each term is filed under one of its required facts (the one fewest terms need), so a test
     looks only at the terms whose key fact is present: a C-level set intersection, then a few
-    subset tests. ``matches(facts)`` returns the positions of the conditions that hold.
+    subset tests. ``matches(facts)`` returns the labels of the conditions that hold: their
+    positions, or the ``labels`` given (a place in the ruleset, say), one per condition.
     """
 
     __slots__ = ("_always", "_by_fact", "_keys")
 
-    def __init__(self, conditions: list[Condition] | tuple[Condition, ...]) -> None:
+    def __init__(
+        self,
+        conditions: list[Condition] | tuple[Condition, ...],
+        labels: tuple[int, ...] | None = None,
+    ) -> None:
         counts: dict[str, int] = {}
         for condition in conditions:
             for required, _ in condition:
@@ -69,14 +74,15 @@ class Index:
         by_fact: dict[str, list[Any]] = {}
         always = []
         for position, condition in enumerate(conditions):
+            label = position if labels is None else labels[position]
             for required, forbidden in condition:
                 if not required:
-                    always.append((position, forbidden))
+                    always.append((label, forbidden))
                     continue
                 key = min(required, key=lambda fact: (counts[fact], fact))
                 # The key fact is known present; only the rest is tested (None: nothing to test).
                 rest = required - {key} or None
-                by_fact.setdefault(key, []).append((position, rest, forbidden or None))
+                by_fact.setdefault(key, []).append((label, rest, forbidden or None))
         self._by_fact = {key: tuple(terms) for key, terms in by_fact.items()}
         self._keys = frozenset(by_fact)
         self._always = tuple(always)

@@ -17,6 +17,7 @@ import math
 from functools import lru_cache
 from typing import Any
 
+from .errors import CaseError
 from .facts import _AUTONOMIC_FACTS, list_facts, rate_facts
 from .facts import EPISODE_TABLES as EPISODE_TABLES_1
 from .labs import check_number, select_thresholds
@@ -28,6 +29,7 @@ from .ruleset_2_0_0 import (
     THRESHOLDS,
     VALIDITY_HOURS,
 )
+from .validation import EPISODE_FIELDS_2, NUMBER, _check_record_2, _check_value_2
 from .vocabulary import ASSOCIATED_2
 
 _MOVEMENT_FACTS_2 = {
@@ -46,7 +48,7 @@ _NORMAL_FROM = TEMPERATURE_C["normal_from"]
 
 
 def episode_facts(episode: dict[str, Any]) -> set[str]:
-    """The facts one logged episode establishes, with clinician ratings outranking (I4)."""
+    """The facts one checked episode establishes, with clinician ratings outranking (I4)."""
     get = episode.get
     facts: set[str] = set()
     movement = get("movement_type")
@@ -63,17 +65,25 @@ def episode_facts(episode: dict[str, Any]) -> set[str]:
                 facts.update(table[movement])
             continue
         facts.update(table[get(field)])
-    if movement is None and oscillation is None:
-        facts.update(("movement_unknown", "rhythmic"))
-    if get("distribution") is None and get("symmetry") is None:
-        facts.add("side_unknown")
-    facts.update(rate_facts(rate))
     if clinician_clonic:
         # The clinician's clonic rating outranks the caregiver's tremor: no benign-tremor pattern,
         # and S11 (same day; E1 in a neonate) whatever the holding test showed.
         facts.update(("clinician_clonic", "clonic", "rhythmic"))
-    if get("stops_with_gentle_restraint") in ("yes", "partially", "no", "worsens"):
+    if get("stops_with_gentle_restraint") in _RESTRAINT_ANSWERS:
         facts.add("restraint_answered")
+    _add_derived(get, facts)
+    return facts
+
+
+def _add_derived(get: Any, facts: set[str]) -> None:
+    """Add the facts that come from more than one answer, from numbers and from lists."""
+    if get("movement_type") is None and get("oscillation") is None:
+        facts.update(("movement_unknown", "rhythmic"))
+    if get("distribution") is None and get("symmetry") is None:
+        facts.add("side_unknown")
+    rate = get("rate_hz_est")
+    if rate is not None:
+        facts.update(rate_facts(rate))
     facts.update(list_facts(get("autonomic"), _AUTONOMIC_FACTS, "autonomic"))
     facts.update(list_facts(get("associated"), _ASSOCIATED_FACTS, "associated"))
     temperature = get("temperature_c")
@@ -90,7 +100,73 @@ def episode_facts(episode: dict[str, Any]) -> set[str]:
     duration = get("episode_duration_s")
     if duration is not None and duration > 300:
         facts.add("duration_over_5_min")
-    return facts
+
+
+def _answer_facts() -> dict[tuple[str, object], tuple[str, ...]]:
+    """(field, answer) -> its facts, for every valid code, boolean and null of every episode field
+    whose facts need no other answer (numbers and lists are not in it)."""
+    answers: dict[tuple[str, object], tuple[str, ...]] = {}
+    for field, spec in EPISODE_FIELDS_2.items():
+        answers[field, None] = EPISODE_TABLES.get(field, {}).get(None, ())
+        if spec[0] == "bool":
+            for flag in (True, False):
+                answers[field, flag] = EPISODE_TABLES.get(field, {}).get(flag, ())
+        elif spec[0] == "choice":
+            table = EPISODE_TABLES.get(field, {})
+            for code in spec[1]:
+                if field in EPISODE_TABLES and code not in table:
+                    raise RuntimeError(f"episode answer {field}={code} has no facts")
+                answered = field == "stops_with_gentle_restraint" and code in _RESTRAINT_ANSWERS
+                extra = ("restraint_answered",) if answered else ()
+                answers[field, code] = (*table.get(code, ()), *extra)
+    return answers
+
+
+_RESTRAINT_ANSWERS = frozenset({"yes", "partially", "no", "worsens"})
+_ANSWERS = _answer_facts()
+_TABLE_FIELDS = frozenset(EPISODE_TABLES)
+_EMPTY_LISTS = frozenset({"autonomic", "associated"})
+
+
+def read_episode(record: object, path: str) -> tuple[dict[str, Any], set[str]]:
+    """Check one episode and derive its facts in a single pass over its answers.
+
+    A common answer (a code, a boolean, a null) is one look-up in ``_ANSWERS``: the hit proves it
+    valid and gives its facts. Numbers and empty lists take validation's shortcuts; anything else
+    (and every refusal) goes through ``_check_value_2``, as ``_check_record_2`` would. A record a
+    clinician reviewed is derived by ``episode_facts``, where the I4 ratings are.
+    """
+    if type(record) is not dict:
+        checked = _check_record_2(record, EPISODE_FIELDS_2, path)
+        return checked, episode_facts(checked)
+    checked = {}
+    facts: set[str] = set()
+    answers = _ANSWERS
+    for name, value in record.items():
+        kind = value.__class__
+        if kind is str or kind is bool or value is None:
+            found = answers.get((name, value))
+            if found is not None:
+                checked[name] = value
+                facts.update(found)
+                continue
+        spec = EPISODE_FIELDS_2.get(name)
+        if spec is None:
+            raise CaseError(f"{path}.{name}", "unknown field", tuple(EPISODE_FIELDS_2))
+        if (kind is int or kind is float) and spec[0] == NUMBER and 0 <= value < math.inf:
+            checked[name] = float(value)
+        elif kind is list and not value and name in _EMPTY_LISTS:
+            checked[name] = []
+        else:
+            checked[name] = value = _check_value_2(name, value, spec, path)
+            if spec[0] == "choice":  # a valid code of another type (a str subclass, say)
+                facts.update(answers[name, value])
+    if checked.get("clinician_reviewed") is True:
+        return checked, episode_facts(checked)
+    for field in _TABLE_FIELDS.difference(checked):
+        facts.update(EPISODE_TABLES[field][None])
+    _add_derived(checked.get, facts)
+    return checked, facts
 
 
 _W = AGE
@@ -303,6 +379,28 @@ def applicable_thresholds(
     )
 
 
+def _decisive(converted: float, thresholds: list[Any]) -> tuple[Any, str]:
+    """The threshold that decides (the first one crossed, else the last) and the flag."""
+    for threshold in thresholds:
+        if _COMPARE[threshold.comparison](converted, threshold.value):
+            return threshold, threshold.flag
+    return thresholds[-1], "normal"
+
+
+def lab_flag(
+    test: str,
+    converted: float,
+    hours: float | None,
+    gestational_weeks: float | None,
+    birth_weight_g: float | None,
+) -> str:
+    """``interpret_2``'s flag alone, for a value already in the canonical unit."""
+    thresholds, _ = applicable_thresholds(test, hours, gestational_weeks, birth_weight_g)
+    if not thresholds:
+        return "not_interpreted"
+    return _decisive(converted, thresholds)[1]
+
+
 def interpret_2(
     test: str,
     value: float,
@@ -333,12 +431,7 @@ def interpret_2(
         rule, sources = NOT_INTERPRETED[test]
         result.update(flag="not_interpreted", rule=rule, source=list(sources))
         return result
-    decisive = thresholds[-1]
-    for threshold in thresholds:
-        if _COMPARE[threshold.comparison](converted, threshold.value):
-            decisive = threshold
-            result["flag"] = threshold.flag
-            break
+    decisive, result["flag"] = _decisive(converted, thresholds)
     result["category"] = decisive.category or None
     if test == "vitamin_d_25oh" and result["flag"] == "normal":
         result["category"] = "sufficient"
@@ -415,18 +508,10 @@ def read_labs(
                 continue
             check_number(value, f"results[{index}].value")
             sample_hours = hours if hours is not None else now_hours
-            flag = interpret_2(
-                test,
-                value,
-                result["unit"],
-                hours=sample_hours,
-                gestational_weeks=weeks,
-                birth_weight_g=weight,
-            )["flag"]
-            labs.append(
-                Lab(index, test, hours, flag, value, result["unit"],
-                    canonical_value(test, value, result["unit"]))
-            )  # fmt: skip
+            unit = result["unit"]
+            converted = canonical_value(test, value, unit)
+            flag = lab_flag(test, converted, sample_hours, weeks, weight)
+            labs.append(Lab(index, test, hours, flag, value, unit, converted))
         elif test == "infection_workup" and result.get("interpretation") is not None:
             labs.append(Lab(index, test, hours, result["interpretation"], None, None, None))
     return labs
@@ -440,7 +525,13 @@ def in_window(lab: Lab, anchor: float | None) -> bool:
     return width is None or abs(lab.hours - anchor) <= width
 
 
+_NO_LABS = frozenset({"no_current_glucose_episode"})
+
+
 def lab_facts(labs: list[Lab], anchor: float | None) -> frozenset[str]:
+    """The facts of the results that count at ``anchor`` hours."""
+    if not labs:
+        return _NO_LABS
     facts: set[str] = set()
     normal: set[str] = set()
     for lab in labs:

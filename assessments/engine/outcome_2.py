@@ -18,10 +18,8 @@ from .compiled_2 import (
     TRIAGE_LEVELS,
 )
 from .conditions import holds
-from .facts_2 import (
-    Lab,
-)
-from .model import AdviceLine, Criterion, RedFlag
+from .facts_2 import Lab, in_window
+from .model import AdviceLine, RedFlag
 
 
 def _support(score: float, reasons: list[Any]) -> str:
@@ -33,21 +31,24 @@ def _support(score: float, reasons: list[Any]) -> str:
     return "weak"  # pragma: no cover
 
 
-def _differential(held: list[tuple[Criterion, list[int]]]) -> list[dict[str, Any]]:
-    tally: list[list[Any]] = [[0, 0, [], []] for _ in data.CAUSES]
-    for criterion, episodes in held:
-        order, against, weight = _CRITERION_TALLY[id(criterion)]
-        entry = tally[order]
+def _differential(held: list[tuple[int, list[int]]]) -> list[dict[str, Any]]:
+    """Every cause, from the criteria that hold (by place): those some criterion is for, most
+    supported first; then the rest (score 0, as weights are positive) in the ruleset's order."""
+    tally: dict[int, list[Any]] = {}
+    for place, episodes in held:
+        order, against, weight, criterion_id, text = _CRITERION_TALLY[place]
+        entry = tally.get(order)
+        if entry is None:
+            entry = tally[order] = [0, 0, [], []]
         entry[against] += weight
-        entry[2 + against].append(
-            {"id": criterion.id, "text": criterion.text, "episodes": episodes}
-        )
+        entry[2 + against].append({"id": criterion_id, "text": text, "episodes": episodes})
     ranked = sorted(
         (weight_for / (weight_for + weight_against + _SCORE_DAMPING), -order, reasons_for,
          reasons_against)
-        for order, (weight_for, weight_against, reasons_for, reasons_against) in enumerate(tally)
+        for order, (weight_for, weight_against, reasons_for, reasons_against) in tally.items()
+        if weight_for
     )  # fmt: skip
-    return [
+    differential = [
         {
             "cause": data.CAUSES[-negative_order],
             "score": round(raw, 2),
@@ -57,6 +58,14 @@ def _differential(held: list[tuple[Criterion, list[int]]]) -> list[dict[str, Any
         }
         for raw, negative_order, reasons_for, reasons_against in reversed(ranked)
     ]
+    for order, cause in enumerate(data.CAUSES):
+        entry = tally.get(order)
+        if entry is None or not entry[0]:
+            against = [] if entry is None else entry[3]
+            differential.append(
+                {"cause": cause, "score": 0.0, "support": "none", "for": [], "against": against}
+            )
+    return differential
 
 
 def _leading(
@@ -131,13 +140,13 @@ def _describe(lab: Lab) -> str:
 
 def _result_history(state: dict[str, Any], current_ids: set[str]) -> list[dict[str, Any]]:
     """Abnormal results that count for no episode and not for now: history, with why."""
+    labs = state["labs"]
+    if not labs:
+        return []
     anchors = [h for h in state["hours"] if h is not None]
     if state["now"] is not None:
         anchors.append(state["now"])
-    from .facts_2 import in_window  # local: a small helper shared with the fact derivation
-
     history = []
-    labs = state["labs"]
     for lab in labs:
         if lab.hours is None or not anchors or lab.flag in ("normal", "not_interpreted"):
             continue

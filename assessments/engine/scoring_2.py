@@ -6,23 +6,24 @@ then tests the compiled conditions: episode-scope entries once per episode, so e
 rule and red flag names the episodes it came from.
 """
 
+from bisect import bisect_left
 from typing import Any
 
 from . import ruleset_2_0_0 as data
 from .compiled_2 import (
     _ALL,
+    _ALL_SCOPE,
     _ANY,
-    _BY_PLACE,
-    _CASE_ALL,
     _CASE_INDEX,
     _CASE_LAYERS,
-    _CASE_PLACES,
     _ENTRY_SHARED,
     _EPISODE_INDEX,
     _EPISODE_LAYERS,
-    _EPISODE_PLACES,
+    _FIRST_FLAG,
+    _FIRST_RULE,
+    _IN_ORDER,
     _INFANT_LAYERS,
-    _OVERRIDABLE_POSITIONS,
+    _OVERRIDABLE,
     _PATTERN_SHARED,
     _QUESTION_INDEX,
     _RULESET,
@@ -33,10 +34,11 @@ from .compiled_2 import (
 from .conditions import compile_condition, referenced_facts
 from .facts_2 import (
     age_facts,
-    episode_facts,
+    in_window,
     infant_facts,
     lab_facts,
     persistent_low_glucose,
+    read_episode,
     read_labs,
 )
 from .outcome_2 import (
@@ -47,7 +49,7 @@ from .outcome_2 import (
     _triage,
     advice_text,
 )
-from .validation import validate_case_2
+from .validation import read_case_2
 from .vocabulary import codes
 
 # --- EEG and the per-event-type override --------------------------------------------------------
@@ -162,7 +164,8 @@ def _hours(episode: dict[str, Any], infant_hours: float | None) -> float | None:
 
 def case_facts(case: object) -> dict[str, Any]:
     """Validate a case and derive everything the rules are tested against."""
-    infant, episodes, results = validate_case_2(case)
+    infant, read, results = read_case_2(case, read_episode)
+    episodes = [episode for episode, _ in read]
     weeks = infant.get("gestational_weeks")
     age_days = infant.get("age_days")
     infant_hours = None if age_days is None else age_days * 24
@@ -177,7 +180,9 @@ def case_facts(case: object) -> dict[str, Any]:
     latest = max(range(len(episodes)), key=lambda i: (hours[i] is not None, hours[i] or 0, i),
                  default=None)  # fmt: skip
     latest_hours = now if latest is None else hours[latest]
-    latest_labs = lab_facts(labs, latest_hours)
+    # The results' facts at each time that matters, once per distinct time (often one for all).
+    labs_at = {anchor: lab_facts(labs, anchor) for anchor in {*hours, latest_hours, now}}
+    latest_labs = labs_at[latest_hours]
     for fact, name in (
         ("glucose_current", "no_current_glucose"),
         ("calcium_current", "no_current_calcium"),
@@ -209,9 +214,9 @@ def case_facts(case: object) -> dict[str, Any]:
         if first is not None and last is not None and last > first:
             facts.add("increasing")
     # Per episode: own answers, age at the time, results in their windows.
-    own = [episode_facts(episode) for episode in episodes]
+    own = [facts for _, facts in read]
     ages = [age_facts(h, weeks) for h in hours]
-    windows = [lab_facts(labs, h) for h in hours]
+    windows = [labs_at[h] for h in hours]
     covered, uncovered_after = _coverage(episodes, own, hours, recordings)
     shared = _PATTERN_SHARED.intersection(facts)
     per_episode = []
@@ -224,10 +229,8 @@ def case_facts(case: object) -> dict[str, Any]:
         _apply(_EPISODE_LAYERS, mine | shared, into=mine)
         per_episode.append(mine)
     # The case: infant facts, results current at some episode or now, any:/all:, age now.
-    now_labs = lab_facts(labs, now)
-    facts |= now_labs
-    for window in windows:
-        facts |= window
+    for at in labs_at.values():
+        facts |= at
     facts.discard("no_current_glucose_episode")
     facts |= now_age
     if per_episode:
@@ -266,26 +269,30 @@ def _contexts(state: dict[str, Any]) -> list[set[str]]:
 def _evaluate(
     facts: set[str], contexts: list[set[str]], covered: list[bool]
 ) -> tuple[list[Any], list[Any], list[Any]]:
-    """Criteria, rules and red flags that hold, each as (entry, episodes) in the ruleset's order.
-    A rule the override cancels does not hold for an episode the override covers."""
-    found: dict[int, list[int]] = {}
-    setdefault = found.setdefault
-    for number, context in enumerate(contexts):
-        matched = _EPISODE_INDEX.matches(context)
+    """Criteria (by place), rules and red flags that hold, each with its episodes, in the
+    ruleset's order. A rule the override cancels does not hold for an episode it covers."""
+    matched = [_EPISODE_INDEX.matches(context) for context in contexts]
+    for number, held in enumerate(matched):
         if covered[number]:
-            matched -= _OVERRIDABLE_POSITIONS
-        for position in matched:
-            setdefault(position, []).append(number)
-    # Each place in the ruleset is one entry: sorting the places gives the ruleset's order.
-    held = {_EPISODE_PLACES[position]: episodes for position, episodes in found.items()}
+            held -= _OVERRIDABLE
     everyone = list(range(len(contexts)))
-    for position in _CASE_INDEX.matches(facts):
-        held[_CASE_PLACES[position]] = everyone if _CASE_ALL[position] else []
-    parts: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
-    for place in sorted(held):
-        entry, kind = _BY_PLACE[place]
-        parts[kind].append((entry, held[place]))
-    return parts
+    # Most entries hold for every episode: those get the whole list, the rest episode by episode.
+    common = set.intersection(*matched) if matched else set()
+    found = {place: everyone[:] for place in common}
+    setdefault = found.setdefault
+    for number, held in enumerate(matched):
+        for place in held - common:
+            setdefault(place, []).append(number)
+    for place in _CASE_INDEX.matches(facts):
+        found[place] = everyone if place in _ALL_SCOPE else []
+    places = sorted(found)
+    first_rule = bisect_left(places, _FIRST_RULE)
+    first_flag = bisect_left(places, _FIRST_FLAG, first_rule)
+    return (
+        [(place, found[place]) for place in places[:first_rule]],
+        [(_IN_ORDER[place], found[place]) for place in places[first_rule:first_flag]],
+        [(_IN_ORDER[place], found[place]) for place in places[first_flag:]],
+    )
 
 
 def score(case: object) -> dict[str, Any]:
@@ -342,8 +349,6 @@ def _done(state: dict[str, Any]) -> set[str]:
         if fact in latest_labs:
             done.update(tests)
     latest = max((h for h in state["hours"] if h is not None), default=state["now"])
-    from .facts_2 import in_window
-
     for lab in state["labs"]:
         if lab.test != "glucose" and in_window(lab, latest):
             done.add(lab.test)

@@ -5,7 +5,8 @@ fields, one of the codes of ``vocabulary.py``: the engine never guesses what an 
 """
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .errors import CaseError
 from .labs import check_number
@@ -40,6 +41,7 @@ from .vocabulary import (
 )
 
 NUMBER, BOOL, IDENTIFIER = "number", "bool", "identifier"
+_Episode = TypeVar("_Episode")
 
 
 def _one_of(vocabulary: Vocabulary) -> tuple[str, frozenset[str], tuple[Any, ...]]:
@@ -361,10 +363,15 @@ def _check_result_2(result: object, path: str) -> dict[str, Any]:
     return checked
 
 
-def validate_case_2(
-    case: object,
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Check a contract-1 or contract-2 case; return its normalised infant, episodes, results."""
+def _check_episode_2(record: object, path: str) -> dict[str, Any]:
+    return _check_record_2(record, EPISODE_FIELDS_2, path)
+
+
+def read_case_2(
+    case: object, read_episode: Callable[[object, str], _Episode]
+) -> tuple[dict[str, Any], list[_Episode], list[dict[str, Any]]]:
+    """Check a contract-1 or contract-2 case; return its normalised infant, what ``read_episode``
+    makes of each episode (given it and its path), and its normalised results."""
     if not isinstance(case, dict):
         raise CaseError("case", f"expected an object, got {type(case).__name__}", CASE_FIELDS)
     for name in case:
@@ -373,7 +380,7 @@ def validate_case_2(
     infant = case.get("infant")
     infant = {} if infant is None else _check_record_2(infant, INFANT_FIELDS_2, "infant")
     episodes = [
-        _check_record_2(episode, EPISODE_FIELDS_2, f"episodes[{index}]")
+        read_episode(episode, f"episodes[{index}]")
         for index, episode in enumerate(_check_list(case.get("episodes"), "episodes"))
     ]
     results = [
@@ -381,3 +388,10 @@ def validate_case_2(
         for index, result in enumerate(_check_list(case.get("results"), "results"))
     ]
     return infant, episodes, results
+
+
+def validate_case_2(
+    case: object,
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Check a contract-1 or contract-2 case; return its normalised infant, episodes, results."""
+    return read_case_2(case, _check_episode_2)
