@@ -48,27 +48,16 @@ def _inline(node: Any, definitions: dict[str, Any]) -> Any:
     return {operator: [_inline(child, definitions) for child in children]}
 
 
-def _layers(patterns: Sequence[Pattern]) -> tuple[tuple[tuple[str, ...], Index], ...]:
-    """All patterns of one kind tested in one pass: a pattern that names another is compiled
-    with that pattern's condition written in, so no pattern waits for another."""
+def _patterns(patterns: Sequence[Pattern]) -> Index[str]:
+    """All patterns of one kind tested in one pass, each labelled with the fact it derives: a
+    pattern that names another is compiled with that pattern's condition written in, so no
+    pattern waits for another."""
     definitions = {pattern.id: pattern.when for pattern in patterns}
     conditions = [compile_condition(_inline(p.when, definitions)) for p in patterns]
-    return ((tuple(p.id for p in patterns), Index(conditions)),)
+    return Index(conditions, [p.id for p in patterns])
 
 
-def _apply(
-    layers: tuple[tuple[tuple[str, ...], Index], ...],
-    facts: set[str],
-    into: set[str] | None = None,
-) -> None:
-    for ids, index in layers:
-        found = [ids[position] for position in index.matches(facts)]
-        facts.update(found)
-        if into is not None:
-            into.update(found)
-
-
-def _scope_index(scopes: frozenset[str]) -> Index:
+def _scope_index(scopes: frozenset[str]) -> Index[int]:
     """The criteria, rules and red flags of these scopes, each labelled with its place."""
     places = tuple(place for place, entry in enumerate(_IN_ORDER) if entry.scope in scopes)
     return Index([compile_condition(_IN_ORDER[place].when) for place in places], places)
@@ -87,9 +76,9 @@ _ENTRY_SHARED = (
     - AGE_FACTS
     - LAB_FACTS
 )
-_INFANT_LAYERS = _layers(data.INFANT_PATTERNS)
-_EPISODE_LAYERS = _layers(data.EPISODE_PATTERNS)
-_CASE_LAYERS = _layers(data.CASE_PATTERNS)
+_INFANT_PATTERNS = _patterns(data.INFANT_PATTERNS)
+_EPISODE_PATTERNS = _patterns(data.EPISODE_PATTERNS)
+_CASE_PATTERNS = _patterns(data.CASE_PATTERNS)
 # Criteria, triage rules and red flags are tested in one pass (one index per scope), labelled
 # with their place in the ruleset: sorted places are the ruleset's order, and a place below
 # _FIRST_RULE is a criterion, below _FIRST_FLAG a rule, else a red flag.
@@ -103,8 +92,10 @@ _OVERRIDABLE = frozenset(
     place for place, entry in enumerate(_IN_ORDER) if getattr(entry, "overridable", False)
 )
 _TESTS = tuple(sorted(data.TESTS, key=lambda entry: _TEST_ORDER[entry.test]))
-_TEST_INDEX = Index([compile_condition(entry.when) for entry in _TESTS])
-_QUESTION_INDEX = Index([compile_condition(entry.when) for entry in data.QUESTIONS])
+_TEST_INDEX = Index([compile_condition(entry.when) for entry in _TESTS], range(len(_TESTS)))
+_QUESTION_INDEX = Index(
+    [compile_condition(entry.when) for entry in data.QUESTIONS], range(len(data.QUESTIONS))
+)
 _REASSURE = compile_condition(data.REASSURE_RULE.when)
 _WARNINGS = _compiled(data.WARNING_SIGNS)
 _SIGNS = _compiled(data.EMERGENCY_SIGNS)

@@ -5,11 +5,13 @@ both frozensets of fact names. It holds for a set of facts when some term has al
 facts and none of its forbidden ones; that test is two C-level set operations per term.
 """
 
+from collections.abc import Sequence
 from itertools import product
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 Term = tuple[frozenset[str], frozenset[str]]
 Condition = tuple[Term, ...]
+Label = TypeVar("Label")
 
 
 def _expand(node: object) -> list[tuple[frozenset[str], frozenset[str]]]:
@@ -50,22 +52,18 @@ def referenced_facts(condition: Condition) -> set[str]:
     return {fact for required, forbidden in condition for fact in required | forbidden}
 
 
-class Index:
+class Index(Generic[Label]):
     """Many compiled conditions tested against one set of facts at once.
 
     Each term is filed under one of its required facts (the one fewest terms need), so a test
     looks only at the terms whose key fact is present: a C-level set intersection, then a few
-    subset tests. ``matches(facts)`` returns the labels of the conditions that hold: their
-    positions, or the ``labels`` given (a place in the ruleset, say), one per condition.
+    subset tests. ``matches(facts)`` returns the labels of the conditions that hold, one label
+    per condition (its position, its place in the ruleset, the fact a pattern derives...).
     """
 
     __slots__ = ("_always", "_by_fact", "_keys")
 
-    def __init__(
-        self,
-        conditions: list[Condition] | tuple[Condition, ...],
-        labels: tuple[int, ...] | None = None,
-    ) -> None:
+    def __init__(self, conditions: Sequence[Condition], labels: Sequence[Label]) -> None:
         counts: dict[str, int] = {}
         for condition in conditions:
             for required, _ in condition:
@@ -73,8 +71,7 @@ class Index:
                     counts[fact] = counts.get(fact, 0) + 1
         by_fact: dict[str, list[Any]] = {}
         always = []
-        for position, condition in enumerate(conditions):
-            label = position if labels is None else labels[position]
+        for label, condition in zip(labels, conditions, strict=True):
             for required, forbidden in condition:
                 if not required:
                     always.append((label, forbidden))
@@ -87,16 +84,16 @@ class Index:
         self._keys = frozenset(by_fact)
         self._always = tuple(always)
 
-    def matches(self, facts: set[str] | frozenset[str]) -> set[int]:
-        found: set[int] = set()
+    def matches(self, facts: set[str] | frozenset[str]) -> set[Label]:
+        found: set[Label] = set()
         add = found.add
         by_fact = self._by_fact
         isdisjoint = facts.isdisjoint
         for key in self._keys.intersection(facts):
-            for position, rest, forbidden in by_fact[key]:
+            for label, rest, forbidden in by_fact[key]:
                 if (rest is None or rest <= facts) and (forbidden is None or isdisjoint(forbidden)):
-                    add(position)
-        for position, forbidden in self._always:
+                    add(label)
+        for label, forbidden in self._always:
             if isdisjoint(forbidden):
-                add(position)
+                add(label)
         return found

@@ -139,22 +139,23 @@ def read_episode(record: object, path: str) -> tuple[dict[str, Any], set[str]]:
     if type(record) is not dict:
         checked = _check_record_2(record, EPISODE_FIELDS_2, path)
         return checked, episode_facts(checked)
-    checked = {}
+    checked = record.copy()  # a valid answer stays as it is; the others are replaced
     facts: set[str] = set()
+    update = facts.update
     answers = _ANSWERS
     for name, value in record.items():
         kind = value.__class__
         if kind is str or kind is bool or value is None:
             found = answers.get((name, value))
             if found is not None:
-                checked[name] = value
-                facts.update(found)
+                update(found)
                 continue
         spec = EPISODE_FIELDS_2.get(name)
         if spec is None:
             raise CaseError(f"{path}.{name}", "unknown field", tuple(EPISODE_FIELDS_2))
         if (kind is int or kind is float) and spec[0] == NUMBER and 0 <= value < math.inf:
-            checked[name] = float(value)
+            if kind is int:
+                checked[name] = float(value)
         elif kind is list and not value and name in _EMPTY_LISTS:
             checked[name] = []
         else:

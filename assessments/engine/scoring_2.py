@@ -15,21 +15,20 @@ from .compiled_2 import (
     _ALL_SCOPE,
     _ANY,
     _CASE_INDEX,
-    _CASE_LAYERS,
+    _CASE_PATTERNS,
     _ENTRY_SHARED,
     _EPISODE_INDEX,
-    _EPISODE_LAYERS,
+    _EPISODE_PATTERNS,
     _FIRST_FLAG,
     _FIRST_RULE,
     _IN_ORDER,
-    _INFANT_LAYERS,
+    _INFANT_PATTERNS,
     _OVERRIDABLE,
     _PATTERN_SHARED,
     _QUESTION_INDEX,
     _RULESET,
     _TEST_INDEX,
     _TESTS,
-    _apply,
 )
 from .conditions import compile_condition, referenced_facts
 from .facts_2 import (
@@ -174,7 +173,7 @@ def case_facts(case: object) -> dict[str, Any]:
     now = infant_hours if infant_hours is not None else max(known_hours, default=None)
     now_age = age_facts(now, weeks)
     facts = infant_facts(infant, "neonate" in now_age)
-    _apply(_INFANT_LAYERS, facts)
+    facts |= _INFANT_PATTERNS.matches(facts)
     labs = read_labs(infant, results, now)
     # "Done" and "no current result" are judged at the latest episode (else now).
     latest = max(range(len(episodes)), key=lambda i: (hours[i] is not None, hours[i] or 0, i),
@@ -226,7 +225,7 @@ def case_facts(case: object) -> dict[str, Any]:
         mine |= windows[index]
         if covered[index]:
             mine.add("covered")
-        _apply(_EPISODE_LAYERS, mine | shared, into=mine)
+        mine |= _EPISODE_PATTERNS.matches(mine | shared)
         per_episode.append(mine)
     # The case: infant facts, results current at some episode or now, any:/all:, age now.
     for at in labs_at.values():
@@ -245,7 +244,7 @@ def case_facts(case: object) -> dict[str, Any]:
         facts.add("uncovered_after_recording")
     if "maybe_young_infant" in now_age or any("maybe_young_infant" in age for age in ages):
         facts.add("maybe_young_infant_now")
-    _apply(_CASE_LAYERS, facts)
+    facts |= _CASE_PATTERNS.matches(facts)
     return {
         "infant": infant,
         "episodes": episodes,
