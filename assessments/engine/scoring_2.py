@@ -175,10 +175,9 @@ def case_facts(case: object) -> dict[str, Any]:
     facts = infant_facts(infant, "neonate" in now_age)
     facts |= _INFANT_PATTERNS.matches(facts)
     labs = read_labs(infant, results, now)
-    # "Done" and "no current result" are judged at the latest episode (else now).
-    latest = max(range(len(episodes)), key=lambda i: (hours[i] is not None, hours[i] or 0, i),
-                 default=None)  # fmt: skip
-    latest_hours = now if latest is None else hours[latest]
+    # "Done" and "no current result" are judged at the latest episode (else now): with no episode
+    # time known, now is unknown too.
+    latest_hours = max(known_hours, default=now)
     # The results' facts at each time that matters, once per distinct time (often one for all).
     labs_at = {anchor: lab_facts(labs, anchor) for anchor in {*hours, latest_hours, now}}
     latest_labs = labs_at[latest_hours]
@@ -255,6 +254,7 @@ def case_facts(case: object) -> dict[str, Any]:
         "labs": labs,
         "hours": hours,
         "now": now,
+        "latest_hours": latest_hours,
         "latest_labs": latest_labs,
         "old_eegs": old_eegs,
     }
@@ -347,7 +347,7 @@ def _done(state: dict[str, Any]) -> set[str]:
     for fact, tests in _DONE_BY_FACT.items():
         if fact in latest_labs:
             done.update(tests)
-    latest = max((h for h in state["hours"] if h is not None), default=state["now"])
+    latest = state["latest_hours"]
     for lab in state["labs"]:
         if lab.test != "glucose" and in_window(lab, latest):
             done.add(lab.test)
