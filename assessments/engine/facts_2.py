@@ -125,7 +125,7 @@ def _answer_facts() -> dict[tuple[str, object], tuple[str, ...]]:
 _RESTRAINT_ANSWERS = frozenset({"yes", "partially", "no", "worsens"})
 _ANSWERS = _answer_facts()
 _TABLE_FIELDS = frozenset(EPISODE_TABLES)
-_EMPTY_LISTS = frozenset({"autonomic", "associated"})
+_LIST_FIELDS = frozenset(name for name, spec in EPISODE_FIELDS_2.items() if spec[0] == "list")
 
 
 def read_episode(record: object, path: str) -> tuple[dict[str, Any], set[str]]:
@@ -156,7 +156,7 @@ def read_episode(record: object, path: str) -> tuple[dict[str, Any], set[str]]:
         if (kind is int or kind is float) and spec[0] == NUMBER and 0 <= value < math.inf:
             if kind is int:
                 checked[name] = float(value)
-        elif kind is list and not value and name in _EMPTY_LISTS:
+        elif kind is list and not value and name in _LIST_FIELDS:
             checked[name] = []
         else:
             checked[name] = value = _check_value_2(name, value, spec, path)

@@ -260,21 +260,18 @@ def case_facts(case: object) -> dict[str, Any]:
     }
 
 
-def _contexts(state: dict[str, Any]) -> list[set[str]]:
-    shared = _ENTRY_SHARED.intersection(state["facts"])
-    return [mine | shared for mine in state["per_episode"]]
-
-
 def _evaluate(
-    facts: set[str], contexts: list[set[str]], covered: list[bool]
+    facts: set[str], per_episode: list[set[str]], covered: list[bool]
 ) -> tuple[list[Any], list[Any], list[Any]]:
     """Criteria (by place), rules and red flags that hold, each with its episodes, in the
-    ruleset's order. A rule the override cancels does not hold for an episode it covers."""
-    matched = [_EPISODE_INDEX.matches(context) for context in contexts]
+    ruleset's order. An episode's context is its own facts and the case facts an episode-scope
+    entry names; a rule the override cancels does not hold for an episode it covers."""
+    shared = _ENTRY_SHARED.intersection(facts)
+    matched = [_EPISODE_INDEX.matches(mine | shared) for mine in per_episode]
     for number, held in enumerate(matched):
         if covered[number]:
             held -= _OVERRIDABLE
-    everyone = list(range(len(contexts)))
+    everyone = list(range(len(per_episode)))
     # Most entries hold for every episode: those get the whole list, the rest episode by episode.
     common = set.intersection(*matched) if matched else set()
     found = {place: everyone[:] for place in common}
@@ -298,8 +295,7 @@ def score(case: object) -> dict[str, Any]:
     """Score one case with ruleset 2.0.0; raises ``CaseError`` if it is invalid."""
     state = case_facts(case)
     facts = state["facts"]
-    contexts = _contexts(state)
-    criteria, rules, flags = _evaluate(facts, contexts, state["covered"])
+    criteria, rules, flags = _evaluate(facts, state["per_episode"], state["covered"])
     differential = _differential(criteria)
     red_flags, red_flags_history = _red_flags(state, flags)
     triage, rule_ids, rules_fired = _triage(facts, rules, state["covered"], bool(red_flags))
