@@ -1,8 +1,9 @@
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db import router
+from django.db.models import FilteredRelation, Model, Q, QuerySet
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,6 +19,7 @@ from clinics.models import (
     StaffInvitation,
     User,
 )
+from clinics.statements import CompiledQuery
 
 # URL kwarg name -> the visibility selector of the objects it names (user -> QuerySet).
 URL_OBJECTS: dict[str, Callable[[User], QuerySet[Any]]] = {}
@@ -48,28 +50,74 @@ def membership_for(user: User) -> Membership | None:
     return user._active_membership
 
 
+# The token lookup's tables, each with the prefix of its columns in the joined row.
+_TOKEN_ROW: tuple[tuple[type[Model], str], ...] = (
+    (ApiToken, ""),
+    (User, "user__"),
+    (Membership, "active_membership__"),
+    (Clinic, "active_membership__clinic__"),
+)
+
+
+def _token_with_membership(shape: None, *, key_digest: str) -> QuerySet[ApiToken, dict[str, Any]]:
+    token: QuerySet[ApiToken, dict[str, Any]] = (
+        ApiToken.objects.annotate(
+            active_membership=FilteredRelation(
+                "user__memberships", condition=Q(user__memberships__is_active=True)
+            )
+        )
+        .filter(key_digest=key_digest)
+        .order_by("active_membership__created_at")
+        .values(
+            *(
+                prefix + field.attname
+                for model, prefix in _TOKEN_ROW
+                for field in model._meta.concrete_fields
+            )
+        )[:1]
+    )
+    return token
+
+
+# Every API request authenticates: its statement is compiled once (clinics.statements).
+_TOKEN_STATEMENT = CompiledQuery(_token_with_membership, key_digest=str)
+
+
 def api_token_for(key_digest: str) -> ApiToken | None:
     """The token with this digest, its user, and the user's active membership with its clinic,
     read in one statement; the membership is cached on the user as `membership_for` would.
 
     The same membership `membership_for` picks: active, the user active (the caller refuses an
     inactive user's token), the oldest first."""
-    token = (
-        ApiToken.objects.annotate(
-            active_membership=FilteredRelation(
-                "user__memberships", condition=Q(user__memberships__is_active=True)
-            )
-        )
-        # The plugin does not know FilteredRelation aliases (active_membership is one).
-        .select_related("user", "active_membership__clinic")  # type: ignore[misc]
-        .filter(key_digest=key_digest)
-        .order_by("active_membership__created_at")
-        .first()
+    rows = _TOKEN_STATEMENT.rows(None, key_digest=key_digest)
+    if not rows:
+        return None
+    token, user, membership, clinic = (
+        _instance(model, prefix, rows[0]) for model, prefix in _TOKEN_ROW
     )
-    if token is not None and token.user.is_active:
-        # A user without one has no row to join: the attribute is then not set at all.
-        token.user._active_membership = getattr(token, "active_membership", None)
+    assert isinstance(token, ApiToken)
+    assert isinstance(user, User)
+    token.user = user
+    if user.is_active:
+        # A user without one has no row to join: the membership's columns are then all null.
+        if isinstance(membership, Membership):
+            membership.user = user
+            membership.clinic = cast(Clinic, clinic)
+        user._active_membership = cast(Membership | None, membership)
     return token
+
+
+def _instance(model: type[Model], prefix: str, row: dict[str, Any]) -> Model | None:
+    """The instance the ORM builds from `prefix`'s columns of a joined row; None where an outer
+    join found no row (its primary key is null)."""
+    fields = model._meta.concrete_fields
+    if row[prefix + model._meta.pk.attname] is None:
+        return None
+    return model.from_db(
+        router.db_for_read(model),
+        [field.attname for field in fields],
+        [row[prefix + field.attname] for field in fields],
+    )
 
 
 def is_clinic_staff(user: User) -> bool:
