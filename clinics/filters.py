@@ -8,6 +8,8 @@ not clean, or a filter needs more than one widget value, the full FilterSet runs
 error response is django-filter's own. The schema still comes from the FilterSet.
 """
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django_filters.constants import EMPTY_VALUES
@@ -28,18 +30,31 @@ class FieldFilterBackend(DjangoFilterBackend):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None:
             return queryset
+        values = self.plain_values(filterset_class, request)
+        if values is None:
+            return super().filter_queryset(request, queryset, view)
+        return self.filtered(filterset_class, queryset, values)
+
+    @staticmethod
+    def plain_values(filterset_class, request) -> dict[str, Any] | None:
+        """The request's filter values by filter name, each cleaned by its filter's own form
+        field (empty ones left out); None when the full FilterSet must run instead: a filter
+        that is not plain, or a value that does not clean."""
         filters = filterset_class.base_filters
         if not all(_plain(filter_) for filter_ in filters.values()):
-            return super().filter_queryset(request, queryset, view)
+            return None
         params = request.query_params
         try:
-            cleaned = [
-                (filter_, filter_.field.clean(params.get(name)))
-                for name, filter_ in filters.items()
-            ]
+            cleaned = {
+                name: filter_.field.clean(params.get(name)) for name, filter_ in filters.items()
+            }
         except ValidationError:
-            return super().filter_queryset(request, queryset, view)
-        for filter_, value in cleaned:
-            if value not in EMPTY_VALUES:
-                queryset = filter_.filter(queryset, value)
+            return None
+        return {name: value for name, value in cleaned.items() if value not in EMPTY_VALUES}
+
+    @staticmethod
+    def filtered(filterset_class, queryset, values: dict[str, Any]):
+        """`queryset` with each filter of `values` applied, as its FilterSet would."""
+        for name, value in values.items():
+            queryset = filterset_class.base_filters[name].filter(queryset, value)
         return queryset

@@ -8,6 +8,7 @@ instead of two. A full page, or an offset past the end, still counts, so `count`
 `previous` are exactly what they were.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
@@ -17,12 +18,27 @@ from rest_framework.pagination import LimitOffsetPagination
 
 class LastPageCountsItselfPagination(LimitOffsetPagination):
     def paginate_queryset(self, queryset, request, view=None):
+        return self._paginate(request, lambda: self.page_and_count(queryset))
+
+    def paginate_read(
+        self, request, read: Callable[[int, int], list[Any]], count: Callable[[], int]
+    ) -> list[Any] | None:
+        """`paginate_queryset` for a page read by `read(offset, limit)` (a compiled statement,
+        clinics.statements), `count()` counting the same list when the page cannot tell."""
+
+        def page_and_count() -> tuple[list[Any], int]:
+            offset, limit = self.window()
+            return self.counted(read(offset, limit), count)
+
+        return self._paginate(request, page_and_count)
+
+    def _paginate(self, request, page_and_count: Callable[[], tuple[list[Any], int]]):
         self.request = request
         self.limit = self.get_limit(request)
         if self.limit is None:
             return None
         self.offset = self.get_offset(request)
-        page, self.count = self.page_and_count(queryset)
+        page, self.count = page_and_count()
         if self.count > self.limit and self.template is not None:
             self.display_page_controls = True
         return page
@@ -36,9 +52,14 @@ class LastPageCountsItselfPagination(LimitOffsetPagination):
     def page_and_count(self, queryset: QuerySet[Any]) -> tuple[list[Any], int]:
         offset, limit = self.window()
         page = list(queryset[offset : offset + limit])
+        return self.counted(page, lambda: self.get_count(queryset))
+
+    def counted(self, page: list[Any], count: Callable[[], int]) -> tuple[list[Any], int]:
+        """The page with the list's total: offset plus its rows when it is the last page."""
+        offset, limit = self.window()
         if len(page) < limit and (page or offset == 0):
             return page, offset + len(page)
-        return page, self.get_count(queryset)
+        return page, count()
 
 
 class CountWithPagePagination(LastPageCountsItselfPagination):

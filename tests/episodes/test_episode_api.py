@@ -319,3 +319,111 @@ def test_episode_list_rows_read_as_values_match_the_episode_serialised(token_cli
     assert rows[1]["videos"][0]["duration_s"] == 3.5
     assert rows[1]["video_available"] is True
     assert rows[0]["videos"] == []
+
+
+@pytest.mark.django_db
+def test_episode_list_json_is_byte_identical_to_the_serializer_of_the_episodes(token_client):
+    """The page comes from a compiled statement as `.values()` rows: the response's bytes must
+    be those of the output serializer over the model instances (videos with and without an
+    analysis, nulls, the pagination envelope)."""
+    from decimal import Decimal
+
+    from rest_framework.renderers import JSONRenderer
+
+    from episodes.apis.episodes import _episodes_for
+    from episodes.apis.serializers import EpisodeOutputSerializer
+    from episodes.models import EpisodeVideo, MovementAnalysis
+
+    infant = InfantFactory(caregiver_advice="Feed and watch.", assessed_at=timezone.now())
+    doctor = staff(clinic=infant.clinic)
+    analysed = EpisodeFactory(
+        infant=infant,
+        autonomic=["apnea"],
+        rate_hz_est=Decimal("2.5"),
+        reviewed_at=timezone.now(),
+        started_at=timezone.now() - timedelta(hours=3),
+    )
+    EpisodeFactory(
+        infant=infant,
+        duration_s=None,
+        temperature_c=None,
+        started_at=timezone.now() - timedelta(hours=2),
+    )
+    EpisodeFactory(infant=infant, started_at=timezone.now() - timedelta(hours=1))
+    EpisodeFactory()  # another clinic's
+    for digit, duration in (("a", 3.5), ("b", None)):
+        video = EpisodeVideo.objects.create(
+            episode=analysed,
+            uploaded_by=analysed.reported_by,
+            original=f"videos/{digit}.mp4",
+            content_type="video/mp4",
+            size_bytes=10,
+            sha256=digit * 64,
+            duration_s=duration,
+        )
+    MovementAnalysis.objects.create(
+        video=video,
+        input_sha256="0" * 64,
+        algorithm_version="1",
+        quality="good",
+        dominant_frequency_hz=6.5,
+        pattern="tremor_like",
+        bursts=[{"start_s": 0.5, "end_s": 2.0, "peak_frequency_hz": None}],
+        signal={"rate_hz": 30.0, "values": [0.1, 0.2]},
+        spectrum={"frequencies_hz": [6.5], "power": [1.0]},
+    )
+    client = token_client(doctor)
+    for query in ({"infant": infant.uuid, "limit": 25}, {"limit": 2, "offset": 1}):
+        response = client.get(URL, query)
+        episodes = list(_episodes_for(doctor))
+        offset, limit = query.get("offset", 0), query["limit"]
+        rows = EpisodeOutputSerializer(
+            episodes[offset : offset + limit], many=True, context={"request": response.wsgi_request}
+        ).data
+        assert any(video["movement"] for row in rows for video in row["videos"])
+        expected = {
+            "count": 3,
+            "next": None,
+            "previous": "http://testserver/api/v1/episodes/?limit=2" if offset else None,
+            "results": rows,
+        }
+        assert response.content == JSONRenderer().render(expected)
+
+
+@pytest.mark.django_db
+def test_the_compiled_page_statement_is_the_orms_own_for_every_reader():
+    """The page statement is compiled once per shape for a stand-in reader; bound to a real
+    reader's ids it must be exactly the SQL and parameters the ORM writes for that reader."""
+    from clinics.filters import FieldFilterBackend
+    from clinics.permissions import CAREGIVER
+    from clinics.selectors import membership_for
+    from episodes.apis.episodes import _PAGE_STATEMENT, EpisodeFilter, _page_columns
+    from episodes.selectors import episodes_visible_to
+
+    infant = InfantFactory()
+    readers = [
+        staff(clinic=infant.clinic),
+        staff(clinic=infant.clinic, role="nurse"),
+        staff(role="clinic_admin"),
+        caregiver_of(infant),
+    ]
+    since = timezone.now() - timedelta(days=3)
+    for reader in readers:
+        membership = membership_for(reader)
+        scope = {"clinic": membership.clinic_id} if membership else {"reader": reader.pk}
+        role = membership.role if membership else CAREGIVER
+        for filters in (
+            {},
+            {"infant": infant.uuid},
+            {"infant": infant.uuid, "started_after": since, "started_before": timezone.now()},
+            {"started_before": since},
+        ):
+            for offset, limit in ((0, 25), (50, 50), (0, None)):
+                statement, params = _PAGE_STATEMENT.bound(
+                    (role, tuple(filters), offset, limit), **scope, **filters
+                )
+                episodes = FieldFilterBackend.filtered(
+                    EpisodeFilter, episodes_visible_to(reader).recent(), filters
+                )
+                orm = _page_columns(episodes)[offset : None if limit is None else offset + limit]
+                assert (statement.sql, tuple(params)) == orm.query.sql_with_params()
