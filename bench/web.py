@@ -2,6 +2,9 @@
 and list endpoint at N=10 and N=1000 rows asked for, and the staff sign-in the benchmarks use
 (Django test client, a verified second factor). The dashboard's timing is in bench/ratios.py."""
 
+import re
+from collections import Counter
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -57,11 +60,17 @@ def signed_in(role: Role = Role.PEDIATRICIAN) -> Client:
     return signed_in_as(staff_of(role))
 
 
-def _queries(client, url: str, **headers) -> int:
+_LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+
+
+def _queries(client, url: str, **headers) -> tuple[int, int]:
+    """The request's number of statements, and the most times one statement (its literals
+    aside) ran: a query per row runs once for each row."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, **headers)
     assert response.status_code == 200, (url, response.status_code)
-    return len(captured.captured_queries)
+    shapes = Counter(_LITERAL.sub("?", query["sql"]) for query in captured.captured_queries)
+    return len(captured.captured_queries), max(shapes.values(), default=0)
 
 
 def bench_query_counts() -> list[dict]:
@@ -89,13 +98,17 @@ def bench_query_counts() -> list[dict]:
     return rows
 
 
-def _count_row(url: str, figure: str, small: int, large: int) -> dict:
+def _count_row(url: str, figure: str, small: tuple[int, int], large: tuple[int, int]) -> dict:
     # Fewer queries for more rows is fine: the API skips COUNT(*) when a page is the last one
     # (clinics/pagination.py), which a small table reaches with limit=1000 but not with limit=10.
+    # More is fine only as statements that each run once: a prefetch runs when the rows have
+    # something to prefetch (videos among 1,000 episodes, none among the first 10).
+    (few, _), (many, repeated) = small, large
     return check_row(
         "queries" + url.rstrip("/").replace("/", "."),
         figure,
-        f"{small} / {large}",
-        goal="constant",
-        met=large <= small,
+        f"{few} / {many}",
+        goal="constant (no statement per row)",
+        met=many <= few or repeated == 1,
+        note="" if many <= few else f"the {many - few} more each run once",
     )
