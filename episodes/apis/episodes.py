@@ -90,7 +90,9 @@ _DERIVED = ("videos", "video_available", "next_step_advice")
 def _page_columns(episodes: QuerySet[Episode]) -> QuerySet[Episode, dict[str, Any]]:
     """The list's `.values()` rows: the serializer's columns, and what the derived fields are
     made from."""
-    # A column of the row here, where the model's property would read the videos of each.
+    # A column of the row here, where the model's property would read the videos of each. The
+    # annotation takes the property's name on purpose (the serializer reads `video_available`);
+    # django-stubs reports that as a redefinition, hence the one ignore.
     return episodes.annotate(  # type: ignore[no-redef]
         video_available=Exists(EpisodeVideo.objects.filter(episode=OuterRef("pk")))
     ).values(
